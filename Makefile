@@ -1,0 +1,28 @@
+SWIFT    ?= swift
+FUNCTION ?= echo
+EVENT    ?= events/echo.json
+BIN       = .build/debug
+
+.PHONY: deps build invoke test bench clean
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+# Invoke one function locally through the Runtime API emulator, with a sample event.
+invoke: build
+	$(BIN)/lambda-local invoke $(FUNCTION) $(EVENT)
+
+# Every test: unit tests, and integration tests that run real bootstrap processes.
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+bench: deps
+	$(SWIFT) build -c release
+	.build/release/RuntimeBenchmark
+
+clean:
+	rm -rf .build

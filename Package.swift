@@ -1,0 +1,53 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "swift-lambda-kit",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "LambdaRuntime", targets: ["LambdaRuntime"]),
+        .library(name: "LambdaEvents", targets: ["LambdaEvents"]),
+        .library(name: "LambdaTesting", targets: ["LambdaTesting"]),
+        .library(name: "LambdaEmulator", targets: ["LambdaEmulator"]),
+        .executable(name: "lambda-local", targets: ["LambdaLocal"]),
+        .executable(name: "echo", targets: ["echo"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        // HTTP: libcurl and one small blocking client over it.
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        .target(name: "LambdaHTTP", dependencies: ["CCurl"]),
+
+        // Events: Codable models, no I/O.
+        .target(name: "LambdaEvents"),
+
+        // Runtime: the Runtime API loop, context, errors, logs.
+        .target(name: "LambdaRuntime", dependencies: [
+            "LambdaHTTP",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "LambdaTesting", dependencies: ["LambdaRuntime"]),
+
+        // Developer tool: never linked into a bootstrap.
+        .target(name: "LoopbackHTTP"),
+        .target(name: "LambdaEmulator", dependencies: ["LoopbackHTTP"]),
+        .executableTarget(name: "LambdaLocal", dependencies: [
+            "LambdaEmulator",
+            "LambdaEvents",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // Functions: one folder each, a bootstrap binary each.
+        .executableTarget(name: "echo", dependencies: ["LambdaRuntime", "LambdaEvents"], path: "functions/echo"),
+
+        .executableTarget(name: "RuntimeBenchmark", dependencies: ["LambdaEmulator"], path: "Benchmarks/RuntimeBenchmark"),
+
+        .testTarget(name: "LambdaHTTPTests", dependencies: ["LambdaHTTP", "LoopbackHTTP"]),
+        .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "LambdaTesting", "LambdaEvents"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["LambdaEmulator", "echo", "LambdaLocal"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

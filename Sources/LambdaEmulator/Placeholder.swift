@@ -1,0 +1,1 @@
+// LambdaEmulator is being written.

@@ -1,0 +1,238 @@
+import CCurl
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A small blocking HTTP/1.1 client over libcurl.
+///
+/// Each call to ``execute(_:)`` blocks its thread until the exchange ends. Curl easy
+/// handles are pooled and reused, so consecutive requests to one host share a kept-alive
+/// connection: the Runtime API loop pays for its TCP handshake once per process.
+/// Concurrent callers each get a handle of their own.
+public final class HTTPClient: Sendable {
+    public struct Configuration: Sendable {
+        /// The PEM bundle of trusted CAs; `nil` leaves curl at its compiled-in default.
+        public var caBundlePath: String?
+        /// Upper bound on establishing a connection, whatever the request's own timeout.
+        public var connectTimeout: Duration
+        /// Idle handles kept for reuse; more concurrent requests than this still work.
+        public var maximumIdleHandles: Int
+
+        public init(
+            caBundlePath: String? = CABundle.locate(),
+            connectTimeout: Duration = .seconds(10),
+            maximumIdleHandles: Int = 8
+        ) {
+            self.caBundlePath = caBundlePath
+            self.connectTimeout = connectTimeout
+            self.maximumIdleHandles = maximumIdleHandles
+        }
+    }
+
+    public let configuration: Configuration
+    private let idle = Mutex<[CurlEasy]>([])
+
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+    }
+
+    /// Performs `request` and returns the response, whatever its status code. Only a
+    /// failure to get a response at all is thrown.
+    public func execute(_ request: HTTPRequest) throws(HTTPClientError) -> HTTPResponse {
+        let easy = try checkOut(url: request.url)
+        defer { checkIn(easy) }
+        return try easy.perform(request, configuration: configuration)
+    }
+
+    private func checkOut(url: String) throws(HTTPClientError) -> CurlEasy {
+        if let easy = idle.withLock({ $0.popLast() }) { return easy }
+        guard let easy = CurlEasy() else {
+            throw .invalidRequest(url: url, reason: "curl_easy_init failed (out of memory?)")
+        }
+        return easy
+    }
+
+    private func checkIn(_ easy: CurlEasy) {
+        let limit = configuration.maximumIdleHandles
+        idle.withLock { handles in
+            if handles.count < limit { handles.append(easy) }
+        }
+    }
+}
+
+/// Where the trusted CA certificates are. Debian's libcurl looks only at its compiled-in
+/// path, which does not exist on Amazon Linux, so HTTPS there fails unless told.
+public enum CABundle {
+    public static let wellKnownPaths = [
+        "/etc/pki/tls/certs/ca-bundle.crt",  // Amazon Linux, RHEL, Fedora
+        "/etc/ssl/certs/ca-certificates.crt",  // Debian, Ubuntu, Alpine
+        "/etc/ssl/cert.pem",  // macOS, some BSDs
+    ]
+
+    /// `SSL_CERT_FILE` when it names a readable file, else the first well-known path that exists.
+    public static func locate(environment: [String: String]? = nil) -> String? {
+        let override = environment.map { $0["SSL_CERT_FILE"] } ?? getenv("SSL_CERT_FILE").map { String(cString: $0) }
+        if let override, !override.isEmpty, access(override, R_OK) == 0 { return override }
+        return wellKnownPaths.first { access($0, R_OK) == 0 }
+    }
+}
+
+/// Owns one curl easy handle.
+///
+/// `@unchecked Sendable` because a handle may move between threads but must never be
+/// used by two at once, and the pool in ``HTTPClient`` hands each one to a single caller
+/// at a time; the compiler cannot see that ownership.
+private final class CurlEasy: @unchecked Sendable {
+    private let handle: UnsafeMutableRawPointer
+    private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+    /// POSTFIELDS must never be NULL with a POST (curl would read the body from stdin).
+    private static let emptyBody: StaticString = ""
+
+    init?() {
+        guard let handle = ccurl_easy_init() else { return nil }
+        self.handle = handle
+    }
+
+    deinit {
+        curl_easy_cleanup(handle)
+        errorBuffer.deallocate()
+    }
+
+    func perform(_ request: HTTPRequest, configuration: HTTPClient.Configuration) throws(HTTPClientError) -> HTTPResponse {
+        // reset forgets the options but keeps the live connection, the DNS and TLS caches.
+        curl_easy_reset(handle)
+        errorBuffer[0] = 0
+
+        let collector = ResponseCollector()
+        let collectorPointer = Unmanaged.passUnretained(collector).toOpaque()
+        var headerList: UnsafeMutablePointer<curl_slist>?
+        defer { curl_slist_free_all(headerList) }
+
+        ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        ccurl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
+        request.url.withCString { _ = ccurl_setopt_pointer(handle, CURLOPT_URL, $0) }
+        if let ca = configuration.caBundlePath {
+            ca.withCString { _ = ccurl_setopt_pointer(handle, CURLOPT_CAINFO, $0) }
+        }
+        ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeout.milliseconds)
+        ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, request.timeout?.milliseconds ?? 0)
+
+        ccurl_setopt_callback(handle, CURLOPT_WRITEFUNCTION) { data, size, count, userdata in
+            let collector = Unmanaged<ResponseCollector>.fromOpaque(userdata!).takeUnretainedValue()
+            let length = size * count
+            if let data, length > 0 {
+                data.withMemoryRebound(to: UInt8.self, capacity: length) {
+                    collector.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: length))
+                }
+            }
+            return length
+        }
+        ccurl_setopt_pointer(handle, CURLOPT_WRITEDATA, collectorPointer)
+        ccurl_setopt_callback(handle, CURLOPT_HEADERFUNCTION) { data, size, count, userdata in
+            let collector = Unmanaged<ResponseCollector>.fromOpaque(userdata!).takeUnretainedValue()
+            let length = size * count
+            if let data, length > 0 {
+                data.withMemoryRebound(to: UInt8.self, capacity: length) {
+                    collector.headerLine(UnsafeBufferPointer(start: $0, count: length))
+                }
+            }
+            return length
+        }
+        ccurl_setopt_pointer(handle, CURLOPT_HEADERDATA, collectorPointer)
+
+        for (name, value) in request.headers {
+            // curl's syntax for sending a header with an empty value is "Name;".
+            let line = value.isEmpty ? "\(name);" : "\(name): \(value)"
+            headerList = curl_slist_append(headerList, line)
+        }
+        // Never wait for "100 Continue", and never invent a form content type.
+        headerList = curl_slist_append(headerList, "Expect:")
+        if !request.headers.contains("Content-Type") {
+            headerList = curl_slist_append(headerList, "Content-Type:")
+        }
+        ccurl_setopt_pointer(handle, CURLOPT_HTTPHEADER, headerList)
+
+        let method = request.method.uppercased()
+        let code: CURLcode = request.body.withUnsafeBytes { body in
+            switch method {
+            case "GET" where body.isEmpty:
+                ccurl_setopt_long(handle, CURLOPT_HTTPGET, 1)
+            case "HEAD":
+                ccurl_setopt_long(handle, CURLOPT_NOBODY, 1)
+            default:
+                ccurl_setopt_long(handle, CURLOPT_POST, 1)
+                ccurl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
+                ccurl_setopt_pointer(handle, CURLOPT_POSTFIELDS, body.baseAddress ?? UnsafeRawPointer(Self.emptyBody.utf8Start))
+                if method != "POST" {
+                    method.withCString { _ = ccurl_setopt_pointer(handle, CURLOPT_CUSTOMREQUEST, $0) }
+                }
+            }
+            return curl_easy_perform(handle)
+        }
+        guard code == CURLE_OK else { throw error(for: code, request: request) }
+
+        var status = 0
+        ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        return HTTPResponse(status: status, headers: collector.headers, body: collector.body)
+    }
+
+    private func error(for code: CURLcode, request: HTTPRequest) -> HTTPClientError {
+        let detail = String(cString: errorBuffer)
+        let reason = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+        let url = request.url
+        switch code {
+        case CURLE_OPERATION_TIMEDOUT:
+            return .timedOut(url: url, after: request.timeout ?? .zero)
+        case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
+            return .connectionFailed(url: url, reason: reason)
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE,
+            CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_ENGINE_NOTFOUND,
+            CURLE_SSL_CRL_BADFILE, CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+            return .tlsFailed(url: url, reason: "\(reason) (CA bundle: \(CABundle.locate() ?? "none found"))")
+        case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:
+            return .invalidRequest(url: url, reason: reason)
+        default:
+            return .transferFailed(url: url, reason: reason)
+        }
+    }
+}
+
+/// Receives what curl's callbacks deliver during one `curl_easy_perform`.
+private final class ResponseCollector {
+    var headers = HTTPHeaders()
+    var body: [UInt8] = []
+
+    func headerLine(_ bytes: UnsafeBufferPointer<UInt8>) {
+        // Trim as bytes: Swift would read "\r\n" as one Character.
+        var end = bytes.count
+        while end > 0, bytes[end - 1] == UInt8(ascii: "\r") || bytes[end - 1] == UInt8(ascii: "\n") { end -= 1 }
+        guard end > 0 else { return }
+        let line = UnsafeBufferPointer(rebasing: bytes[0..<end])
+        if line.starts(with: "HTTP/".utf8) {
+            // A new status line (after a 100 Continue or a redirect): forget earlier headers.
+            headers = HTTPHeaders()
+            return
+        }
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return }
+        let name = String(decoding: UnsafeBufferPointer(rebasing: line[..<colon]), as: UTF8.self)
+        var valueStart = colon + 1
+        while valueStart < end, line[valueStart] == UInt8(ascii: " ") || line[valueStart] == UInt8(ascii: "\t") {
+            valueStart += 1
+        }
+        let value = String(decoding: UnsafeBufferPointer(rebasing: line[valueStart..<end]), as: UTF8.self)
+        headers.add(name, value)
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds, rounded up so that a short positive timeout never becomes 0 (= none).
+    var milliseconds: Int {
+        let (seconds, attoseconds) = components
+        let ms = seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        return attoseconds % 1_000_000_000_000_000 > 0 ? Int(ms) + 1 : Int(ms)
+    }
+}

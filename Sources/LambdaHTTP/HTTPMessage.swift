@@ -1,0 +1,126 @@
+/// Header fields in the order they were given or received.
+///
+/// HTTP field names are case-insensitive; lookups here are too. Duplicates are kept,
+/// because some (`Set-Cookie`) legitimately repeat.
+public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral {
+    public private(set) var fields: [(name: String, value: String)]
+
+    public init(_ fields: [(String, String)] = []) {
+        self.fields = fields.map { (name: $0.0, value: $0.1) }
+    }
+
+    public init(dictionaryLiteral elements: (String, String)...) {
+        self.init(elements)
+    }
+
+    /// The first value of the field `name`, case-insensitively.
+    public subscript(name: String) -> String? {
+        fields.first { $0.name.caseInsensitiveEquals(name) }?.value
+    }
+
+    /// Every value of the field `name`, in order.
+    public func values(_ name: String) -> [String] {
+        fields.filter { $0.name.caseInsensitiveEquals(name) }.map(\.value)
+    }
+
+    public mutating func add(_ name: String, _ value: String) {
+        fields.append((name: name, value: value))
+    }
+
+    /// Replaces every field `name` with one field holding `value`.
+    public mutating func replaceOrAdd(_ name: String, _ value: String) {
+        remove(name)
+        add(name, value)
+    }
+
+    public mutating func remove(_ name: String) {
+        fields.removeAll { $0.name.caseInsensitiveEquals(name) }
+    }
+
+    public func contains(_ name: String) -> Bool { self[name] != nil }
+
+    public var isEmpty: Bool { fields.isEmpty }
+
+    public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> {
+        fields.makeIterator()
+    }
+
+    public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
+        lhs.fields.count == rhs.fields.count
+            && zip(lhs.fields, rhs.fields).allSatisfy { $0.name == $1.name && $0.value == $1.value }
+    }
+}
+
+extension String {
+    /// ASCII case-insensitive comparison, as HTTP field names need; cheaper than lowercasing both.
+    package func caseInsensitiveEquals(_ other: String) -> Bool {
+        let a = utf8, b = other.utf8
+        guard a.count == b.count else { return false }
+        return zip(a, b).allSatisfy { x, y in
+            x == y || (x | 0x20 == y | 0x20 && (x | 0x20) >= UInt8(ascii: "a") && (x | 0x20) <= UInt8(ascii: "z"))
+        }
+    }
+}
+
+public struct HTTPRequest: Sendable {
+    public var method: String
+    public var url: String
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+    /// The whole exchange must finish within this; `nil` waits as long as it takes
+    /// (the Runtime API's long-poll needs exactly that).
+    public var timeout: Duration?
+
+    public init(method: String = "GET", url: String, headers: HTTPHeaders = [:], body: [UInt8] = [], timeout: Duration? = nil) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+    }
+}
+
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+
+    public init(status: Int, headers: HTTPHeaders = [:], body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+}
+
+/// Why an HTTP exchange produced no response. Every case names the URL, so a log line
+/// alone tells a user which endpoint was unreachable.
+public enum HTTPClientError: Error, Equatable, CustomStringConvertible {
+    /// No connection could be made: refused, unresolvable host, network unreachable.
+    case connectionFailed(url: String, reason: String)
+    /// The request did not complete within its timeout.
+    case timedOut(url: String, after: Duration)
+    /// The connection broke mid-exchange (reset, closed early, malformed response).
+    case transferFailed(url: String, reason: String)
+    /// TLS failed: no CA bundle, an untrusted certificate, a handshake error.
+    case tlsFailed(url: String, reason: String)
+    /// The request itself is unusable (a malformed URL, an unsupported scheme).
+    case invalidRequest(url: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .connectionFailed(url, reason): "cannot connect to \(url): \(reason)"
+        case let .timedOut(url, after): "request to \(url) timed out after \(after)"
+        case let .transferFailed(url, reason): "request to \(url) failed: \(reason)"
+        case let .tlsFailed(url, reason): "TLS failed for \(url): \(reason)"
+        case let .invalidRequest(url, reason): "invalid request to \(url): \(reason)"
+        }
+    }
+
+    /// Network-level failures that a fresh attempt may not meet.
+    public var isTransient: Bool {
+        switch self {
+        case .connectionFailed, .timedOut, .transferFailed: true
+        case .tlsFailed, .invalidRequest: false
+        }
+    }
+}

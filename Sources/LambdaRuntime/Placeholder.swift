@@ -1,0 +1,1 @@
+// LambdaRuntime is being written.

@@ -1,0 +1,1 @@
+// LambdaTesting is being written.

@@ -1,0 +1,1 @@
+// LoopbackHTTP is being written.
