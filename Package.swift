@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "LambdaTesting", dependencies: ["LambdaRuntime"]),
 
         // Developer tool: never linked into a bootstrap.
-        .target(name: "LoopbackHTTP"),
+        .target(name: "LoopbackHTTP", dependencies: ["LambdaHTTP"]),
         .target(name: "LambdaEmulator", dependencies: ["LoopbackHTTP"]),
         .executableTarget(name: "LambdaLocal", dependencies: [
             "LambdaEmulator",

@@ -1,0 +1,416 @@
+import Foundation
+import LambdaHTTP
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One request as the server received it.
+public struct HTTPServerRequest: Sendable {
+    public var method: String
+    /// The request target as sent: path and query string.
+    public var target: String
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+
+    public init(method: String, target: String, headers: HTTPHeaders = [:], body: [UInt8] = []) {
+        self.method = method
+        self.target = target
+        self.headers = headers
+        self.body = body
+    }
+
+    public var path: Substring { target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0] }
+
+    /// The raw query string after `?`, or `nil` when there is none.
+    public var query: Substring? {
+        guard let mark = target.firstIndex(of: "?") else { return nil }
+        return target[target.index(after: mark)...]
+    }
+}
+
+/// What a handler does with a request.
+public enum HTTPServerReply: Sendable {
+    case response(HTTPResponse)
+    /// Close the connection without answering, as a crashed or overloaded peer would.
+    case dropConnection
+
+    public static func status(_ status: Int, _ body: String = "", contentType: String = "text/plain") -> HTTPServerReply {
+        .response(HTTPResponse(status: status, headers: ["Content-Type": contentType], body: Array(body.utf8)))
+    }
+}
+
+public typealias HTTPServerHandler = @Sendable (HTTPServerRequest) -> HTTPServerReply
+
+public enum LoopbackHTTPServerError: Error, CustomStringConvertible {
+    case cannotListen(host: String, port: Int, errno: Int32)
+
+    public var description: String {
+        switch self {
+        case let .cannotListen(host, port, code):
+            "cannot listen on \(host):\(port): \(String(cString: strerror(code)))"
+        }
+    }
+}
+
+/// A small blocking HTTP/1.1 server for loopback: one thread per connection, keep-alive,
+/// `Content-Length` and chunked request bodies.
+///
+/// It exists so that the developer tool, tests and benchmarks can play AWS's side of a
+/// protocol (the Runtime API, a local API Gateway, a misbehaving endpoint) without
+/// SwiftNIO's build cost. A handler may block: a long-poll simply holds its connection's
+/// thread, exactly as the Runtime API's `/next` needs.
+public final class LoopbackHTTPServer: Sendable {
+    public let host: String
+    public let port: Int
+    /// Request bodies above this are answered 413 and the connection closed.
+    public let maximumBodySize: Int
+
+    private let listener: Int32
+    private let handler: HTTPServerHandler
+    private let state = Mutex(State())
+
+    private struct State {
+        var stopped = false
+        var connections: Set<Int32> = []
+        var accepted = 0
+    }
+
+    /// Connections accepted so far; tests use it to see that a client kept one alive.
+    public var acceptedConnections: Int { state.withLock { $0.accepted } }
+
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 0,
+        maximumBodySize: Int = 64 << 20,
+        handler: @escaping HTTPServerHandler
+    ) throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw LoopbackHTTPServerError.cannotListen(host: host, port: port, errno: errno) }
+        var reuse: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
+
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else {
+            close(fd)
+            throw LoopbackHTTPServerError.cannotListen(host: host, port: port, errno: EINVAL)
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(fd, 128) == 0 else {
+            let code = errno
+            close(fd)
+            throw LoopbackHTTPServerError.cannotListen(host: host, port: port, errno: code)
+        }
+        var actual = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &actual) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+
+        self.host = host
+        self.port = Int(UInt16(bigEndian: actual.sin_port))
+        self.maximumBodySize = maximumBodySize
+        self.listener = fd
+        self.handler = handler
+
+        let acceptThread = Thread { [self] in acceptLoop() }
+        acceptThread.name = "loopback-http-accept"
+        acceptThread.start()
+    }
+
+    deinit { stop() }
+
+    /// `host:port`, as `AWS_LAMBDA_RUNTIME_API` wants it.
+    public var authority: String { "\(host):\(port)" }
+
+    /// Stops accepting and closes every open connection. Handlers still running finish on
+    /// their own; their replies are discarded.
+    public func stop() {
+        let connections: Set<Int32>? = state.withLock { state in
+            guard !state.stopped else { return nil }
+            state.stopped = true
+            defer { state.connections = [] }
+            return state.connections
+        }
+        guard let connections else { return }
+        shutdown(listener, Int32(SHUT_RDWR))
+        close(listener)
+        for fd in connections { shutdown(fd, Int32(SHUT_RDWR)) }
+    }
+
+    private func acceptLoop() {
+        while true {
+            let fd = accept(listener, nil, nil)
+            if fd < 0 {
+                if errno == EINTR || errno == ECONNABORTED { continue }
+                return  // the listener was closed by stop()
+            }
+            let admitted = state.withLock { state in
+                guard !state.stopped else { return false }
+                state.connections.insert(fd)
+                state.accepted += 1
+                return true
+            }
+            guard admitted else {
+                close(fd)
+                return
+            }
+            var one: Int32 = 1
+            setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+            let thread = Thread { [self] in
+                serve(Connection(fd: fd, maximumBodySize: maximumBodySize))
+                state.withLock { _ = $0.connections.remove(fd) }
+                close(fd)
+            }
+            thread.name = "loopback-http-connection"
+            thread.start()
+        }
+    }
+
+    private func serve(_ connection: Connection) {
+        var connection = connection
+        while true {
+            let request: HTTPServerRequest
+            do {
+                guard let next = try connection.readRequest() else { return }
+                request = next
+            } catch let error as RequestError {
+                connection.write(error.response, keepAlive: false)
+                return
+            } catch {
+                return
+            }
+            switch handler(request) {
+            case .dropConnection:
+                return
+            case let .response(response):
+                let keepAlive = !(request.headers["Connection"]?.caseInsensitiveEquals("close") ?? false)
+                guard connection.write(response, keepAlive: keepAlive, isHead: request.method == "HEAD"), keepAlive else {
+                    return
+                }
+            }
+        }
+    }
+}
+
+private struct RequestError: Error {
+    var response: HTTPResponse
+
+    init(_ status: Int, _ message: String) {
+        response = HTTPResponse(status: status, headers: ["Content-Type": "text/plain"], body: Array(message.utf8))
+    }
+}
+
+/// Parses requests off one socket, keeping whatever bytes of the next request already arrived.
+private struct Connection {
+    let fd: Int32
+    let maximumBodySize: Int
+    private var buffer: [UInt8] = []
+    private var start = 0
+
+    init(fd: Int32, maximumBodySize: Int) {
+        self.fd = fd
+        self.maximumBodySize = maximumBodySize
+        buffer.reserveCapacity(16 << 10)
+    }
+
+    /// The next request, or `nil` when the peer closed the connection between requests.
+    mutating func readRequest() throws -> HTTPServerRequest? {
+        compact()
+        var headEnd: Int
+        var searchFrom = start
+        while true {
+            if let end = find(crlfcrlf, from: searchFrom) {
+                headEnd = end
+                break
+            }
+            searchFrom = max(start, buffer.count - 3)
+            if buffer.count - start > 64 << 10 { throw RequestError(431, "request head too large") }
+            guard try fill() else {
+                if buffer.count == start { return nil }
+                throw RequestError(400, "connection closed mid-request")
+            }
+        }
+
+        let head = String(decoding: buffer[start..<headEnd], as: UTF8.self)
+        start = headEnd + 4
+        var lines = head.split(separator: "\r\n", omittingEmptySubsequences: false).makeIterator()
+        let requestLine = (lines.next() ?? "").split(separator: " ")
+        guard requestLine.count == 3, requestLine[2].hasPrefix("HTTP/1.") else {
+            throw RequestError(400, "malformed request line")
+        }
+        var headers = HTTPHeaders()
+        while let line = lines.next(), !line.isEmpty {
+            guard let colon = line.firstIndex(of: ":") else { throw RequestError(400, "malformed header line") }
+            headers.add(String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+        }
+
+        let body: [UInt8]
+        if headers["Transfer-Encoding"]?.lowercased().contains("chunked") == true {
+            body = try readChunkedBody()
+        } else if let lengthField = headers["Content-Length"] {
+            guard let length = Int(lengthField), length >= 0 else { throw RequestError(400, "bad Content-Length") }
+            guard length <= maximumBodySize else {
+                throw RequestError(413, "request body of \(length) bytes exceeds \(maximumBodySize)")
+            }
+            body = try readExactly(length)
+        } else {
+            body = []
+        }
+        return HTTPServerRequest(method: String(requestLine[0]), target: String(requestLine[1]), headers: headers, body: body)
+    }
+
+    @discardableResult
+    func write(_ response: HTTPResponse, keepAlive: Bool, isHead: Bool = false) -> Bool {
+        var head = "HTTP/1.1 \(response.status) \(reasonPhrase(response.status))\r\n"
+        for (name, value) in response.headers where !name.caseInsensitiveEquals("Content-Length") {
+            head += "\(name): \(value)\r\n"
+        }
+        head += "Content-Length: \(response.body.count)\r\n"
+        if !keepAlive { head += "Connection: close\r\n" }
+        head += "\r\n"
+        let headBytes = Array(head.utf8)
+        guard send(headBytes[...]) else { return false }
+        return isHead || response.body.isEmpty || send(response.body[...])
+    }
+
+    private func send(_ bytes: ArraySlice<UInt8>) -> Bool {
+        var offset = bytes.startIndex
+        while offset < bytes.endIndex {
+            let sent = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if sent < 0 {
+                if errno == EINTR { continue }
+                return false
+            }
+            offset += sent
+        }
+        return true
+    }
+
+    private mutating func readChunkedBody() throws -> [UInt8] {
+        var body: [UInt8] = []
+        while true {
+            let sizeLine = try readLine()
+            let sizeField = sizeLine.split(separator: ";", maxSplits: 1).first.map(String.init) ?? ""
+            guard let size = Int(sizeField.trimmingCharacters(in: .whitespaces), radix: 16), size >= 0 else {
+                throw RequestError(400, "malformed chunk size")
+            }
+            if size == 0 {
+                while try !readLine().isEmpty {}  // trailers
+                return body
+            }
+            guard body.count + size <= maximumBodySize else {
+                throw RequestError(413, "request body exceeds \(maximumBodySize) bytes")
+            }
+            body += try readExactly(size)
+            guard try readLine().isEmpty else { throw RequestError(400, "malformed chunk") }
+        }
+    }
+
+    private mutating func readLine() throws -> String {
+        while true {
+            if let end = find(crlf, from: start) {
+                let line = String(decoding: buffer[start..<end], as: UTF8.self)
+                start = end + 2
+                return line
+            }
+            guard try fill() else { throw RequestError(400, "connection closed mid-request") }
+        }
+    }
+
+    private mutating func readExactly(_ count: Int) throws -> [UInt8] {
+        let buffered = min(count, buffer.count - start)
+        if buffered == count {
+            defer { start += count }
+            return Array(buffer[start..<(start + count)])
+        }
+        // A large body: receive straight into its own storage rather than growing the buffer.
+        var failed = false
+        let body = [UInt8](unsafeUninitializedCapacity: count) { storage, initialized in
+            buffer.withUnsafeBufferPointer { source in
+                _ = UnsafeMutableBufferPointer(rebasing: storage[0..<buffered])
+                    .initialize(from: UnsafeBufferPointer(rebasing: source[start..<(start + buffered)]))
+            }
+            initialized = buffered
+            while initialized < count {
+                let received = recv(fd, storage.baseAddress! + initialized, count - initialized, 0)
+                if received < 0, errno == EINTR { continue }
+                guard received > 0 else {
+                    failed = true
+                    return
+                }
+                initialized += received
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+        start = 0
+        guard !failed else { throw RequestError(400, "connection closed mid-body") }
+        return body
+    }
+
+    /// Reads what is available; `false` at end of stream.
+    private mutating func fill() throws -> Bool {
+        let chunk = 64 << 10
+        let oldCount = buffer.count
+        buffer.append(contentsOf: repeatElement(0, count: chunk))
+        while true {
+            let received = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress! + oldCount, chunk, 0) }
+            if received < 0, errno == EINTR { continue }
+            buffer.removeLast(chunk - max(received, 0))
+            if received < 0 { throw RequestError(400, "receive failed") }
+            return received > 0
+        }
+    }
+
+    private mutating func compact() {
+        if start > 0 {
+            buffer.removeFirst(start)
+            start = 0
+        }
+    }
+
+    private func find(_ pattern: [UInt8], from: Int) -> Int? {
+        guard buffer.count >= pattern.count else { return nil }
+        var index = from
+        let last = buffer.count - pattern.count
+        while index <= last {
+            if buffer[index] == pattern[0], buffer[index..<(index + pattern.count)].elementsEqual(pattern) { return index }
+            index += 1
+        }
+        return nil
+    }
+}
+
+private let crlf: [UInt8] = [13, 10]
+private let crlfcrlf: [UInt8] = [13, 10, 13, 10]
+
+private func reasonPhrase(_ status: Int) -> String {
+    switch status {
+    case 200: "OK"
+    case 201: "Created"
+    case 202: "Accepted"
+    case 204: "No Content"
+    case 400: "Bad Request"
+    case 403: "Forbidden"
+    case 404: "Not Found"
+    case 405: "Method Not Allowed"
+    case 409: "Conflict"
+    case 413: "Payload Too Large"
+    case 415: "Unsupported Media Type"
+    case 422: "Unprocessable Content"
+    case 429: "Too Many Requests"
+    case 431: "Request Header Fields Too Large"
+    case 500: "Internal Server Error"
+    case 502: "Bad Gateway"
+    case 503: "Service Unavailable"
+    case 504: "Gateway Timeout"
+    default: "Status \(status)"
+    }
+}

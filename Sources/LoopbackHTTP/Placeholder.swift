@@ -1,1 +1,0 @@
-// LoopbackHTTP is being written.

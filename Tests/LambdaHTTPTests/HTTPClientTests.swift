@@ -1,0 +1,111 @@
+import Foundation
+import LambdaHTTP
+import LoopbackHTTP
+import Synchronization
+import Testing
+
+@Suite struct HTTPClientTests {
+    @Test func roundTripsMethodHeadersAndBinaryBody() throws {
+        let server = try LoopbackHTTPServer { request in
+            var headers: HTTPHeaders = ["X-Method": request.method, "X-Target": request.target]
+            headers.add("X-Echo", request.headers["X-Custom"] ?? "missing")
+            headers.add("Set-Cookie", "a=1")
+            headers.add("Set-Cookie", "b=2")
+            return .response(HTTPResponse(status: 201, headers: headers, body: request.body.reversed()))
+        }
+        defer { server.stop() }
+        let client = HTTPClient()
+        let body: [UInt8] = [0, 1, 2, 255, 13, 10]
+        let response = try client.execute(HTTPRequest(
+            method: "PUT", url: "http://\(server.authority)/a/b?x=1", headers: ["X-Custom": "v"], body: body))
+        #expect(response.status == 201)
+        #expect(response.body == body.reversed())
+        #expect(response.headers["x-method"] == "PUT")
+        #expect(response.headers["X-Target"] == "/a/b?x=1")
+        #expect(response.headers["X-Echo"] == "v")
+        #expect(response.headers.values("set-cookie") == ["a=1", "b=2"])
+    }
+
+    @Test func reusesOneConnectionAcrossRequests() throws {
+        let server = try LoopbackHTTPServer { request in .status(200, request.method) }
+        defer { server.stop() }
+        let client = HTTPClient()
+        for method in ["GET", "POST", "DELETE", "GET"] {
+            let response = try client.execute(HTTPRequest(method: method, url: "http://\(server.authority)/"))
+            #expect(String(decoding: response.body, as: UTF8.self) == method)
+        }
+        // One kept-alive connection: the server saw exactly one accept.
+        #expect(server.acceptedConnections == 1)
+    }
+
+    @Test func carriesLargeBodiesBothWays() throws {
+        let server = try LoopbackHTTPServer { request in .response(HTTPResponse(status: 200, body: request.body)) }
+        defer { server.stop() }
+        let body = [UInt8](repeating: 0x5A, count: 7 << 20) + [1, 2, 3]
+        let response = try HTTPClient().execute(HTTPRequest(method: "POST", url: "http://\(server.authority)/", body: body))
+        #expect(response.body == body)
+    }
+
+    @Test func refusedConnectionIsAClearError() throws {
+        // Bind and stop a server to get a port nobody listens on.
+        let server = try LoopbackHTTPServer { _ in .status(200) }
+        let url = "http://\(server.authority)/"
+        server.stop()
+        #expect(throws: HTTPClientError.self) { try HTTPClient().execute(HTTPRequest(url: url)) }
+        do {
+            _ = try HTTPClient().execute(HTTPRequest(url: url))
+        } catch {
+            guard case .connectionFailed(let failedURL, _) = error else {
+                Issue.record("expected connectionFailed, got \(error)")
+                return
+            }
+            #expect(failedURL == url)
+            #expect(error.isTransient)
+        }
+    }
+
+    @Test func timeoutEndsASlowRequest() throws {
+        let server = try LoopbackHTTPServer { _ in
+            Thread.sleep(forTimeInterval: 2)
+            return .status(200)
+        }
+        defer { server.stop() }
+        do {
+            _ = try HTTPClient().execute(HTTPRequest(url: "http://\(server.authority)/", timeout: .milliseconds(200)))
+            Issue.record("expected a timeout")
+        } catch {
+            #expect(error == .timedOut(url: "http://\(server.authority)/", after: .milliseconds(200)))
+        }
+    }
+
+    @Test func droppedConnectionIsATransferFailure() throws {
+        let server = try LoopbackHTTPServer { _ in .dropConnection }
+        defer { server.stop() }
+        do {
+            _ = try HTTPClient().execute(HTTPRequest(url: "http://\(server.authority)/"))
+            Issue.record("expected a failure")
+        } catch {
+            guard case .transferFailed = error else {
+                Issue.record("expected transferFailed, got \(error)")
+                return
+            }
+        }
+    }
+
+    @Test func oversizedRequestBodyIsRefusedWith413() throws {
+        let server = try LoopbackHTTPServer(maximumBodySize: 1024) { _ in .status(200) }
+        defer { server.stop() }
+        let response = try HTTPClient().execute(
+            HTTPRequest(method: "POST", url: "http://\(server.authority)/", body: Array(repeating: 1, count: 2048)))
+        #expect(response.status == 413)
+    }
+
+    @Test func caBundleHonoursSSLCertFileThenWellKnownPaths() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("ca-\(UUID()).pem").path
+        #expect(FileManager.default.createFile(atPath: file, contents: Data("x".utf8)))
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        #expect(CABundle.locate(environment: ["SSL_CERT_FILE": file]) == file)
+        let fallback = CABundle.locate(environment: ["SSL_CERT_FILE": "/nonexistent"])
+        #expect(fallback == CABundle.wellKnownPaths.first { FileManager.default.isReadableFile(atPath: $0) })
+    }
+}
