@@ -33,7 +33,8 @@ let package = Package(
 
         // Developer tool: never linked into a bootstrap.
         .target(name: "LoopbackHTTP", dependencies: ["LambdaHTTP"]),
-        .target(name: "LambdaEmulator", dependencies: ["LoopbackHTTP"]),
+        .target(name: "CSpawn"),
+        .target(name: "LambdaEmulator", dependencies: ["CSpawn", "LoopbackHTTP", "LambdaRuntime"]),
         .executableTarget(name: "LambdaLocal", dependencies: [
             "LambdaEmulator",
             "LambdaEvents",

@@ -1,1 +1,10 @@
-print("lambda-local")
+import ArgumentParser
+
+struct LambdaLocal: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lambda-local",
+        abstract: "Run Lambda functions on this machine, through a real Runtime API emulator.",
+        subcommands: [InvokeCommand.self])
+}
+
+LambdaLocal.main()

@@ -88,7 +88,8 @@ public final class LoopbackHTTPServer: Sendable {
         maximumBodySize: Int = 64 << 20,
         handler: @escaping HTTPServerHandler
     ) throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        // CLOEXEC: a bootstrap the emulator spawns must not inherit the server's sockets.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw LoopbackHTTPServerError.cannotListen(host: host, port: port, errno: errno) }
         var reuse: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
@@ -152,6 +153,7 @@ public final class LoopbackHTTPServer: Sendable {
                 if errno == EINTR || errno == ECONNABORTED { continue }
                 return  // the listener was closed by stop()
             }
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
             let admitted = state.withLock { state in
                 guard !state.stopped else { return false }
                 state.connections.insert(fd)

@@ -1,0 +1,12 @@
+#define _GNU_SOURCE
+#include "CSpawn.h"
+#include <fcntl.h>
+#include <unistd.h>
+
+int cspawn_pipe_cloexec(int fds[2]) {
+    return pipe2(fds, O_CLOEXEC);
+}
+
+int cspawn_addchdir(posix_spawn_file_actions_t *actions, const char *path) {
+    return posix_spawn_file_actions_addchdir_np(actions, path);
+}

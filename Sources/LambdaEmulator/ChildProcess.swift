@@ -1,0 +1,150 @@
+import CSpawn
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How a process ended, worded as Lambda words it in `Runtime.ExitError`.
+public enum ExitStatus: Sendable, Equatable, CustomStringConvertible {
+    case exited(Int32)
+    case signaled(Int32)
+
+    init(waitStatus status: Int32) {
+        // The WIFEXITED/WEXITSTATUS macros do not import into Swift.
+        if status & 0x7f == 0 {
+            self = .exited((status >> 8) & 0xff)
+        } else {
+            self = .signaled(status & 0x7f)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case let .exited(code): "exit status \(code)"
+        case let .signaled(signal): "signal: \(Self.signalName(signal))"
+        }
+    }
+
+    private static func signalName(_ signal: Int32) -> String {
+        switch signal {
+        case SIGKILL: "killed"
+        case SIGTERM: "terminated"
+        case SIGABRT: "aborted"
+        case SIGSEGV: "segmentation fault"
+        case SIGILL: "illegal instruction"
+        case SIGTRAP: "trace/breakpoint trap"
+        case SIGBUS: "bus error"
+        default: "\(signal)"
+        }
+    }
+}
+
+public enum ChildProcessError: Error, CustomStringConvertible {
+    case spawnFailed(command: [String], errno: Int32)
+
+    public var description: String {
+        switch self {
+        case let .spawnFailed(command, code):
+            "cannot start \(command.joined(separator: " ")): \(String(cString: strerror(code)))"
+        }
+    }
+}
+
+/// A bootstrap process in a process group of its own, so that a timeout kills a shell
+/// script's children with it. Its stdout and stderr are forwarded as they arrive.
+final class ChildProcess: Sendable {
+    let pid: pid_t
+
+    init(
+        arguments: [String],
+        environment: [String: String],
+        workingDirectory: String?,
+        output: @escaping @Sendable ([UInt8]) -> Void,
+        onExit: @escaping @Sendable (ExitStatus) -> Void
+    ) throws {
+        var stdoutPipe: [Int32] = [0, 0]
+        var stderrPipe: [Int32] = [0, 0]
+        guard cspawn_pipe_cloexec(&stdoutPipe) == 0, cspawn_pipe_cloexec(&stderrPipe) == 0 else {
+            throw ChildProcessError.spawnFailed(command: arguments, errno: errno)
+        }
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, stdoutPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, stderrPipe[1], 2)
+        if let workingDirectory {
+            cspawn_addchdir(&actions, workingDirectory)
+        }
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        var defaultSignals = sigset_t()
+        sigemptyset(&defaultSignals)
+        sigaddset(&defaultSignals, SIGPIPE)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        let argv = arguments.map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var spawned: pid_t = 0
+        let result = posix_spawnp(&spawned, arguments[0], &actions, &attributes, argv, envp)
+        let pid = spawned
+        close(stdoutPipe[1])
+        close(stderrPipe[1])
+        guard result == 0 else {
+            close(stdoutPipe[0])
+            close(stderrPipe[0])
+            throw ChildProcessError.spawnFailed(command: arguments, errno: result)
+        }
+        self.pid = pid
+
+        for fd in [stdoutPipe[0], stderrPipe[0]] {
+            let reader = Thread {
+                var buffer = [UInt8](repeating: 0, count: 16 << 10)
+                while true {
+                    let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                    if count < 0, errno == EINTR { continue }
+                    guard count > 0 else { break }
+                    output(Array(buffer[0..<count]))
+                }
+                close(fd)
+            }
+            reader.name = "bootstrap-output"
+            reader.start()
+        }
+        let waiter = Thread {
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+            onExit(ExitStatus(waitStatus: status))
+        }
+        waiter.name = "bootstrap-wait"
+        waiter.start()
+    }
+
+    /// Kills the whole process group.
+    func kill() {
+        _ = Glibc.kill(-pid, SIGKILL)
+    }
+
+    /// The peak resident set (`VmHWM`), in kilobytes, while the process lives.
+    var peakResidentKilobytes: Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            return Int(line.dropFirst("VmHWM:".count).trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "")
+        }
+        return nil
+    }
+}

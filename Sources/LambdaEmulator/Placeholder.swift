@@ -1,1 +1,0 @@
-// LambdaEmulator is being written.

@@ -1,0 +1,145 @@
+import ArgumentParser
+import Foundation
+import LambdaEmulator
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct InvokeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "invoke",
+        abstract: "Invoke a function once (or --repeat times) with an event, as Lambda would.",
+        discussion: """
+            Serves the Lambda Runtime API on a free loopback port, starts the function's \
+            bootstrap as a process with the environment Lambda gives it, and sends it the event. \
+            The response goes to stdout; the function's logs and Lambda's START/END/REPORT lines \
+            go to stderr. Exits 1 when any invocation fails.
+            """)
+
+    @Argument(help: "The function: the name of a built executable (.build/debug or .build/release), or any name with --bootstrap.")
+    var function: String
+
+    @Argument(help: "A file holding the event JSON, or - for standard input. Default: {}.")
+    var event: String?
+
+    @Option(help: ArgumentHelp("The bootstrap to run instead of a built binary: a path, or a command line in any language.", valueName: "path-or-command"))
+    var bootstrap: String?
+
+    @Option(help: "The invocation timeout, in seconds.")
+    var timeout: Double = 3
+
+    @Option(help: "The memory size, in MB (AWS_LAMBDA_FUNCTION_MEMORY_SIZE).")
+    var memory: Int = 128
+
+    @Option(help: "Invoke this many times on one warm process.")
+    var `repeat`: Int = 1
+
+    @Option(name: .customLong("env"), help: ArgumentHelp("An environment variable for the function (repeatable).", valueName: "K=V"))
+    var environment: [String] = []
+
+    @Option(help: "AWS_REGION for the function.")
+    var region: String = ProcessInfo.processInfo.environment["AWS_REGION"] ?? "us-east-1"
+
+    @Option(help: ArgumentHelp("AWS_LAMBDA_LOG_FORMAT: Text or JSON.", valueName: "format"))
+    var logFormat: String?
+
+    @Option(help: ArgumentHelp("AWS_LAMBDA_LOG_LEVEL: TRACE, DEBUG, INFO, WARN, ERROR or FATAL.", valueName: "level"))
+    var logLevel: String?
+
+    @Option(help: "_HANDLER, for runtimes that read it.")
+    var handler: String = "bootstrap"
+
+    @Option(help: ArgumentHelp("The task root: the bootstrap's working directory. Default: the current directory.", valueName: "dir"))
+    var taskRoot: String?
+
+    @Option(help: ArgumentHelp("Where to look for built functions (default: .build/debug and .build/release, newest first).", valueName: "dir"))
+    var buildPath: [String] = []
+
+    func validate() throws {
+        guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+        guard memory >= 128, memory <= 10_240 else { throw ValidationError("--memory must be between 128 and 10240 MB, as Lambda allows") }
+        guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1") }
+        for pair in environment where !pair.contains("=") {
+            throw ValidationError("--env takes K=V, got '\(pair)'")
+        }
+    }
+
+    func run() throws {
+        let payload = try readEvent()
+        let command = try resolveCommand()
+        var variables: [String: String] = [:]
+        for pair in environment {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            variables[String(parts[0])] = String(parts[1])
+        }
+        let lambda = try LocalLambda(configuration: LocalLambdaConfiguration(
+            command: command,
+            functionName: function,
+            memorySize: memory,
+            timeout: .milliseconds(Int64(timeout * 1000)),
+            region: region,
+            handler: handler,
+            logFormat: logFormat,
+            logLevel: logLevel,
+            environment: variables,
+            workingDirectory: taskRoot))
+        defer { lambda.shutdown() }
+
+        var failures = 0
+        for _ in 0..<`repeat` {
+            let requestID = UUID().uuidString.lowercased()
+            printError("START RequestId: \(requestID) Version: $LATEST")
+            let report = lambda.invoke(payload, requestID: requestID)
+            if case let .timedOut(limit) = report.result {
+                printError("\(isoNow()) \(requestID) Task timed out after \(InvocationReport.seconds(limit)) seconds")
+            }
+            printError("END RequestId: \(requestID)")
+            printError(report.reportLine)
+            FileHandle.standardOutput.write(Data(report.payload + [UInt8(ascii: "\n")]))
+            if !report.isSuccess { failures += 1 }
+        }
+        if failures > 0 { throw ExitCode(1) }
+    }
+
+    private func readEvent() throws -> [UInt8] {
+        guard let event else { return Array("{}".utf8) }
+        if event == "-" { return Array(FileHandle.standardInput.readDataToEndOfFile()) }
+        guard let data = FileManager.default.contents(atPath: event) else {
+            throw ValidationError("cannot read the event file '\(event)'")
+        }
+        return Array(data)
+    }
+
+    /// The bootstrap's argv: --bootstrap as given (a command line goes through sh, so
+    /// quoting and PATH work as in a shell), else the newest built binary of that name.
+    private func resolveCommand() throws -> [String] {
+        if let bootstrap {
+            if FileManager.default.isExecutableFile(atPath: bootstrap) { return [bootstrap] }
+            return ["/bin/sh", "-c", "exec \(bootstrap)"]
+        }
+        let directories = buildPath.isEmpty ? [".build/debug", ".build/release"] : buildPath
+        let candidates = directories.map { URL(fileURLWithPath: $0).appendingPathComponent(function).path }
+            .filter { FileManager.default.isExecutableFile(atPath: $0) }
+        let newest = candidates.max { modified($0) < modified($1) }
+        guard let newest else {
+            throw ValidationError("""
+                no built function '\(function)' in \(directories.joined(separator: " or ")): \
+                build it first (swift build --product \(function)) or pass --bootstrap
+                """)
+        }
+        return [newest]
+    }
+
+    private func modified(_ path: String) -> Date {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date) ?? .distantPast
+    }
+}
+
+func printError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
+func isoNow() -> String {
+    Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))
+}

@@ -1,0 +1,115 @@
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The function's static configuration, read once from the environment Lambda sets.
+public struct FunctionConfiguration: Sendable, Equatable {
+    public var name: String
+    public var version: String
+    public var memoryLimitInMB: Int
+    public var logGroupName: String
+    public var logStreamName: String
+
+    public init(
+        name: String = "function",
+        version: String = "$LATEST",
+        memoryLimitInMB: Int = 128,
+        logGroupName: String? = nil,
+        logStreamName: String = "local"
+    ) {
+        self.name = name
+        self.version = version
+        self.memoryLimitInMB = memoryLimitInMB
+        self.logGroupName = logGroupName ?? "/aws/lambda/\(name)"
+        self.logStreamName = logStreamName
+    }
+
+    /// Reads `AWS_LAMBDA_FUNCTION_NAME`, `_VERSION`, `_MEMORY_SIZE`, `AWS_LAMBDA_LOG_GROUP_NAME`
+    /// and `AWS_LAMBDA_LOG_STREAM_NAME`, with local defaults for what is missing.
+    public init(environment: [String: String]) {
+        let name = environment["AWS_LAMBDA_FUNCTION_NAME"] ?? "function"
+        self.init(
+            name: name,
+            version: environment["AWS_LAMBDA_FUNCTION_VERSION"] ?? "$LATEST",
+            memoryLimitInMB: environment["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"].flatMap { Int($0) } ?? 128,
+            logGroupName: environment["AWS_LAMBDA_LOG_GROUP_NAME"],
+            logStreamName: environment["AWS_LAMBDA_LOG_STREAM_NAME"] ?? "local"
+        )
+    }
+}
+
+/// What a handler knows about the invocation it is serving.
+public struct LambdaContext: Sendable {
+    /// `Lambda-Runtime-Aws-Request-Id`.
+    public var requestID: String
+    /// `Lambda-Runtime-Deadline-Ms`: when Lambda stops the invocation, in Unix epoch milliseconds.
+    public var deadlineMilliseconds: Int64
+    /// `Lambda-Runtime-Invoked-Function-Arn`: the ARN, version or alias the caller named.
+    public var invokedFunctionARN: String
+    /// `Lambda-Runtime-Trace-Id`: the X-Ray trace header, also exported as `_X_AMZN_TRACE_ID`.
+    public var traceID: String?
+    /// `Lambda-Runtime-Client-Context`: JSON from mobile SDK callers.
+    public var clientContext: String?
+    /// `Lambda-Runtime-Cognito-Identity`: JSON from mobile SDK callers.
+    public var cognitoIdentity: String?
+    public var function: FunctionConfiguration
+    /// Carries the request id and trace id on every line.
+    public var logger: Logger
+
+    public init(
+        requestID: String,
+        deadlineMilliseconds: Int64,
+        invokedFunctionARN: String,
+        traceID: String? = nil,
+        clientContext: String? = nil,
+        cognitoIdentity: String? = nil,
+        function: FunctionConfiguration,
+        logger: Logger
+    ) {
+        self.requestID = requestID
+        self.deadlineMilliseconds = deadlineMilliseconds
+        self.invokedFunctionARN = invokedFunctionARN
+        self.traceID = traceID
+        self.clientContext = clientContext
+        self.cognitoIdentity = cognitoIdentity
+        self.function = function
+        self.logger = logger
+    }
+
+    /// Time left before Lambda stops this invocation; negative once past the deadline.
+    public var remainingTime: Duration {
+        .milliseconds(deadlineMilliseconds - WallClock.nowMilliseconds())
+    }
+
+    /// The point on the continuous clock that corresponds to the deadline, for APIs that
+    /// take one (retries must never run past it).
+    public var deadline: ContinuousClock.Instant {
+        ContinuousClock.now.advanced(by: remainingTime)
+    }
+}
+
+/// What the init phase has to build a handler with.
+public struct LambdaInitContext: Sendable {
+    public var function: FunctionConfiguration
+    /// The process environment, as Lambda set it.
+    public var environment: [String: String]
+    public var logger: Logger
+
+    public init(function: FunctionConfiguration, environment: [String: String], logger: Logger) {
+        self.function = function
+        self.environment = environment
+        self.logger = logger
+    }
+}
+
+package enum WallClock {
+    package static func nowMilliseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+    }
+}

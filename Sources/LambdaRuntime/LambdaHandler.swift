@@ -1,0 +1,109 @@
+import Foundation
+
+/// A function that takes a decoded event and returns an encodable result.
+///
+/// `handle` may be synchronous or `async`: a synchronous method satisfies the requirement.
+/// The runtime builds the handler once, in the init phase, and calls it for every
+/// invocation of the process, one at a time.
+public protocol LambdaHandler: Sendable {
+    associatedtype Event: Decodable
+    associatedtype Output: Encodable
+
+    func handle(_ event: Event, context: LambdaContext) async throws -> Output
+}
+
+/// A function over the raw invocation payload, for events that are not JSON or for
+/// handlers that parse their own.
+public protocol RawLambdaHandler: Sendable {
+    func handle(_ event: [UInt8], context: LambdaContext) async throws -> [UInt8]
+}
+
+/// A typed handler from a closure.
+public struct ClosureHandler<Event: Decodable, Output: Encodable>: LambdaHandler {
+    private let body: @Sendable (Event, LambdaContext) async throws -> Output
+
+    public init(_ body: @escaping @Sendable (Event, LambdaContext) async throws -> Output) {
+        self.body = body
+    }
+
+    public func handle(_ event: Event, context: LambdaContext) async throws -> Output {
+        try await body(event, context)
+    }
+}
+
+/// A raw handler from a closure.
+public struct RawClosureHandler: RawLambdaHandler {
+    private let body: @Sendable ([UInt8], LambdaContext) async throws -> [UInt8]
+
+    public init(_ body: @escaping @Sendable ([UInt8], LambdaContext) async throws -> [UInt8]) {
+        self.body = body
+    }
+
+    public func handle(_ event: [UInt8], context: LambdaContext) async throws -> [UInt8] {
+        try await body(event, context)
+    }
+}
+
+/// Returns nothing, for handlers whose callers only need success or failure; Lambda
+/// sees the JSON `null`.
+public struct NoOutput: Encodable, Sendable {
+    public init() {}
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encodeNil()
+    }
+}
+
+/// Adapts a typed handler to raw bytes: JSON decode, handle, JSON encode. The runtime
+/// and the testing kit both go through this one path.
+public struct JSONCodingHandler<Handler: LambdaHandler>: RawLambdaHandler {
+    public let handler: Handler
+
+    public init(_ handler: Handler) {
+        self.handler = handler
+    }
+
+    public func handle(_ event: [UInt8], context: LambdaContext) async throws -> [UInt8] {
+        let decoded: Handler.Event
+        do {
+            decoded = try JSONDecoder().decode(Handler.Event.self, from: Data(event))
+        } catch {
+            throw InvocationError(
+                type: "Runtime.UnmarshalError",
+                message: "cannot decode the event as \(Handler.Event.self): \(describeDecodingError(error))")
+        }
+        let output = try await handler.handle(decoded, context: context)
+        do {
+            return try Array(JSONEncoder().encode(output))
+        } catch {
+            throw InvocationError(
+                type: "Runtime.MarshalError",
+                message: "cannot encode the result \(Handler.Output.self) as JSON: \(error)")
+        }
+    }
+}
+
+/// A decoding error as one line: where in the document, and what was wrong there.
+public func describeDecodingError(_ error: any Error) -> String {
+    func path(_ codingPath: [any CodingKey]) -> String {
+        var result = "$"
+        for key in codingPath {
+            if let index = key.intValue { result += "[\(index)]" } else { result += ".\(key.stringValue)" }
+        }
+        return result
+    }
+    guard let error = error as? DecodingError else { return "\(error)" }
+    switch error {
+    case let .typeMismatch(type, context):
+        return "at \(path(context.codingPath)): expected \(type): \(context.debugDescription)"
+    case let .valueNotFound(type, context):
+        return "at \(path(context.codingPath)): expected \(type), found null"
+    case let .keyNotFound(key, context):
+        return "at \(path(context.codingPath + [key])): required key is missing"
+    case let .dataCorrupted(context):
+        let underlying = context.underlyingError.map { ": \($0.localizedDescription)" } ?? ""
+        return "at \(path(context.codingPath)): \(context.debugDescription)\(underlying)"
+    @unknown default:
+        return "\(error)"
+    }
+}

@@ -1,1 +1,0 @@
-// LambdaRuntime is being written.

@@ -1,0 +1,106 @@
+import Foundation
+import LambdaHTTP
+
+/// One event as `GET /runtime/invocation/next` delivered it.
+public struct Invocation: Sendable {
+    public var requestID: String
+    public var deadlineMilliseconds: Int64
+    public var invokedFunctionARN: String
+    public var traceID: String?
+    public var clientContext: String?
+    public var cognitoIdentity: String?
+    public var event: [UInt8]
+}
+
+/// Why the runtime cannot go on talking to Lambda. The loop reports these on stderr and
+/// exits non-zero, which is what Lambda expects of a runtime in an unrecoverable state.
+public enum RuntimeAPIError: Error, CustomStringConvertible {
+    case missingEndpoint
+    case unreachable(HTTPClientError)
+    case unexpectedStatus(path: String, status: Int, body: String)
+    case missingHeader(String)
+
+    public var description: String {
+        switch self {
+        case .missingEndpoint:
+            "AWS_LAMBDA_RUNTIME_API is not set: this bootstrap must run under Lambda or a Runtime API emulator (lambda-local invoke)"
+        case let .unreachable(error):
+            "the Runtime API is unreachable: \(error)"
+        case let .unexpectedStatus(path, status, body):
+            "the Runtime API answered \(status) to \(path): \(body)"
+        case let .missingHeader(name):
+            "the Runtime API sent an invocation without the \(name) header"
+        }
+    }
+}
+
+/// The Lambda Runtime API, version 2018-06-01, over one kept-alive connection.
+public struct RuntimeAPIClient: Sendable {
+    public let baseURL: String
+    private let http: HTTPClient
+
+    /// - Parameter endpoint: `host:port`, as `AWS_LAMBDA_RUNTIME_API` gives it.
+    public init(endpoint: String, http: HTTPClient = HTTPClient(configuration: .init(caBundlePath: nil))) {
+        self.baseURL = "http://\(endpoint)/2018-06-01/runtime"
+        self.http = http
+    }
+
+    /// Blocks until Lambda has an event. No timeout: Lambda freezes the process while it waits.
+    public func next() throws(RuntimeAPIError) -> Invocation {
+        let path = "/invocation/next"
+        let response = try send(HTTPRequest(method: "GET", url: baseURL + path))
+        guard response.status == 200 else {
+            throw .unexpectedStatus(path: path, status: response.status, body: String(decoding: response.body, as: UTF8.self))
+        }
+        let headers = response.headers
+        guard let requestID = headers["Lambda-Runtime-Aws-Request-Id"], !requestID.isEmpty else {
+            throw .missingHeader("Lambda-Runtime-Aws-Request-Id")
+        }
+        guard let deadline = headers["Lambda-Runtime-Deadline-Ms"].flatMap({ Int64($0) }) else {
+            throw .missingHeader("Lambda-Runtime-Deadline-Ms")
+        }
+        return Invocation(
+            requestID: requestID,
+            deadlineMilliseconds: deadline,
+            invokedFunctionARN: headers["Lambda-Runtime-Invoked-Function-Arn"] ?? "",
+            traceID: headers["Lambda-Runtime-Trace-Id"],
+            clientContext: headers["Lambda-Runtime-Client-Context"],
+            cognitoIdentity: headers["Lambda-Runtime-Cognito-Identity"],
+            event: response.body)
+    }
+
+    public func respond(requestID: String, body: [UInt8]) throws(RuntimeAPIError) {
+        try post("/invocation/\(requestID)/response", body: body, errorType: nil)
+    }
+
+    public func reportError(requestID: String, _ error: InvocationError) throws(RuntimeAPIError) {
+        try post("/invocation/\(requestID)/error", body: Self.encode(error), errorType: error.errorType)
+    }
+
+    public func reportInitError(_ error: InvocationError) throws(RuntimeAPIError) {
+        try post("/init/error", body: Self.encode(error), errorType: error.errorType)
+    }
+
+    private func post(_ path: String, body: [UInt8], errorType: String?) throws(RuntimeAPIError) {
+        var headers: HTTPHeaders = ["Content-Type": "application/json"]
+        if let errorType { headers.add("Lambda-Runtime-Function-Error-Type", errorType) }
+        let response = try send(HTTPRequest(method: "POST", url: baseURL + path, headers: headers, body: body, timeout: .seconds(30)))
+        guard (200..<300).contains(response.status) else {
+            throw .unexpectedStatus(path: path, status: response.status, body: String(decoding: response.body, as: UTF8.self))
+        }
+    }
+
+    private func send(_ request: HTTPRequest) throws(RuntimeAPIError) -> HTTPResponse {
+        do {
+            return try http.execute(request)
+        } catch {
+            throw .unreachable(error)
+        }
+    }
+
+    private static func encode(_ error: InvocationError) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return (try? Array(encoder.encode(error))) ?? Array(#"{"errorType":"Runtime.MarshalError","errorMessage":"cannot encode the error"}"#.utf8)
+    }
+}

@@ -1,1 +1,0 @@
-// LambdaTesting is being written.
