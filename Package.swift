@@ -48,7 +48,7 @@ let package = Package(
 
         .testTarget(name: "LambdaHTTPTests", dependencies: ["LambdaHTTP", "LoopbackHTTP"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "LambdaTesting", "LambdaEvents"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["LambdaEmulator", "echo", "LambdaLocal"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["LambdaEmulator", "LambdaHTTP", "echo", "LambdaLocal"]),
     ],
     swiftLanguageModes: [.v6]
 )

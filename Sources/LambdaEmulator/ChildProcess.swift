@@ -7,7 +7,7 @@ import Glibc
 #endif
 
 /// How a process ended, worded as Lambda words it in `Runtime.ExitError`.
-public enum ExitStatus: Sendable, Equatable, CustomStringConvertible {
+public enum RuntimeExitStatus: Sendable, Equatable, CustomStringConvertible {
     case exited(Int32)
     case signaled(Int32)
 
@@ -62,7 +62,7 @@ final class ChildProcess: Sendable {
         environment: [String: String],
         workingDirectory: String?,
         output: @escaping @Sendable ([UInt8]) -> Void,
-        onExit: @escaping @Sendable (ExitStatus) -> Void
+        onExit: @escaping @Sendable (RuntimeExitStatus) -> Void
     ) throws {
         var stdoutPipe: [Int32] = [0, 0]
         var stderrPipe: [Int32] = [0, 0]
@@ -128,7 +128,7 @@ final class ChildProcess: Sendable {
         let waiter = Thread {
             var status: Int32 = 0
             while waitpid(pid, &status, 0) < 0, errno == EINTR {}
-            onExit(ExitStatus(waitStatus: status))
+            onExit(RuntimeExitStatus(waitStatus: status))
         }
         waiter.name = "bootstrap-wait"
         waiter.start()

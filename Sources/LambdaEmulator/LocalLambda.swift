@@ -83,7 +83,7 @@ public struct InvocationReport: Sendable {
         case initError(InvocationError)
         case timedOut(Duration)
         /// The process ended while Lambda waited on it.
-        case runtimeExited(ExitStatus)
+        case runtimeExited(RuntimeExitStatus)
         case startFailed(String)
     }
 
@@ -188,8 +188,8 @@ public final class LocalLambda: Sendable {
         var initDuration: Duration?
         var initDurationReported = false
         var initError: InvocationError?
-        var exitStatus: ExitStatus?
-        var lastExitStatus: ExitStatus?
+        var exitStatus: RuntimeExitStatus?
+        var lastExitStatus: RuntimeExitStatus?
         var queue: [Pending] = []
         var pickedUp: [String: ContinuousClock.Instant] = [:]
         var completed: [String: (Completion, ContinuousClock.Instant)] = [:]
@@ -214,7 +214,7 @@ public final class LocalLambda: Sendable {
     public var runtimeAPI: String { server.authority }
 
     /// How the most recent bootstrap process ended, if one has.
-    public var lastExitStatus: ExitStatus? { state.withLock { $0.lastExitStatus } }
+    public var lastExitStatus: RuntimeExitStatus? { state.withLock { $0.lastExitStatus } }
 
     /// The peak RSS of the running bootstrap, in kilobytes.
     public var peakResidentKilobytes: Int? {
@@ -277,11 +277,15 @@ public final class LocalLambda: Sendable {
         enum Ending {
             case completed(Completion, picked: ContinuousClock.Instant, at: ContinuousClock.Instant)
             case initFailed(InvocationError)
-            case exited(ExitStatus)
+            case exited(RuntimeExitStatus)
         }
+        let enqueued = ContinuousClock.now
         let ending: Ending? = state.wait(deadline: { state in
             if let picked = state.pickedUp[requestID] { return picked + timeout }
-            return state.startedAt.map { $0 + initTimeout + timeout }
+            // Not picked up yet: a process still in its init phase may take initTimeout
+            // first; a warm one is waited on from the moment the event was queued.
+            guard state.initDuration == nil, let started = state.startedAt else { return enqueued + timeout }
+            return max(enqueued, started + initTimeout) + timeout
         }) { state in
             if let (completion, at) = state.completed.removeValue(forKey: requestID) {
                 let picked = state.pickedUp.removeValue(forKey: requestID) ?? at
@@ -321,6 +325,11 @@ public final class LocalLambda: Sendable {
             failed.errorTypeHeader = typeHeader
             return failed
         case let .initFailed(error)?:
+            // A runtime exits on its own after reporting an init error; give it the chance,
+            // so that its exit status is its own and not our kill.
+            _ = state.wait(deadline: { _ in .now + .seconds(2) }) { state in
+                state.generation != generation || state.exitStatus != nil ? true : nil
+            }
             stopProcess()
             return report(.initError(error), duration: .zero)
         case let .exited(status)?:

@@ -167,7 +167,9 @@ public final class LoopbackHTTPServer: Sendable {
             var one: Int32 = 1
             setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
             let thread = Thread { [self] in
-                serve(Connection(fd: fd, maximumBodySize: maximumBodySize))
+                let connection = Connection(fd: fd, maximumBodySize: maximumBodySize)
+                serve(connection)
+                connection.close()
                 state.withLock { _ = $0.connections.remove(fd) }
                 close(fd)
             }
@@ -216,11 +218,17 @@ private struct Connection {
     let maximumBodySize: Int
     private var buffer: [UInt8] = []
     private var start = 0
+    /// Where `recv` writes before the bytes join `buffer`; freed by `close()`.
+    private let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 << 10, alignment: 1)
 
     init(fd: Int32, maximumBodySize: Int) {
         self.fd = fd
         self.maximumBodySize = maximumBodySize
         buffer.reserveCapacity(16 << 10)
+    }
+
+    func close() {
+        scratch.deallocate()
     }
 
     /// The next request, or `nil` when the peer closed the connection between requests.
@@ -359,14 +367,11 @@ private struct Connection {
 
     /// Reads what is available; `false` at end of stream.
     private mutating func fill() throws -> Bool {
-        let chunk = 64 << 10
-        let oldCount = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: chunk))
         while true {
-            let received = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress! + oldCount, chunk, 0) }
+            let received = recv(fd, scratch.baseAddress, scratch.count, 0)
             if received < 0, errno == EINTR { continue }
-            buffer.removeLast(chunk - max(received, 0))
             if received < 0 { throw RequestError(400, "receive failed") }
+            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<received]))
             return received > 0
         }
     }

@@ -1,0 +1,127 @@
+import Foundation
+import LambdaEmulator
+import LambdaRuntime
+import Testing
+
+/// AWS's own Python runtime interface client under the same emulator: the emulator speaks
+/// the Runtime API as Lambda does, not merely as this kit's runtime expects.
+@Suite struct AWSLambdaRICTests {
+    func ricLambda(taskRoot: String) throws -> LocalLambda {
+        try LocalLambda(configuration: LocalLambdaConfiguration(
+            command: pythonRICCommand,
+            functionName: "python-ric",
+            timeout: .seconds(10),
+            handler: "handler.handler",
+            workingDirectory: taskRoot,
+            functionOutput: LocalLambdaConfiguration.discard))
+    }
+
+    @Test func servesInvocationsAndErrors() throws {
+        let lambda = try ricLambda(taskRoot: try pythonTaskRoot())
+        defer { lambda.shutdown() }
+        let report = lambda.invoke(json(#"{"order":42}"#))
+        try #require(report.isSuccess, "awslambdaric failed: \(String(decoding: report.payload, as: UTF8.self)) — is it installed? (make test installs requirements-dev.txt)")
+        let body = try #require(json(report.payload))
+        #expect(body["event"] as? NSDictionary == ["order": 42])
+        #expect(body["requestId"] as? String == report.requestID)
+        #expect(body["functionName"] as? String == "python-ric")
+        #expect((body["remainingMs"] as? Int ?? 0) > 0)
+
+        let failed = lambda.invoke(json(#"{"fail":"no such order"}"#))
+        guard case let .functionError(error) = failed.result else {
+            Issue.record("expected a function error, got \(failed.result)")
+            return
+        }
+        #expect(error.errorType == "ValueError")
+        #expect(error.errorMessage == "no such order")
+        #expect(lambda.invoke(json(#"{"again":true}"#)).isSuccess)
+    }
+
+    @Test func emulatorRefusesAnOversizedResponseWith413() throws {
+        // awslambdaric does not check the limit itself, so the emulator's 413 is what stops it.
+        let lambda = try ricLambda(taskRoot: try pythonTaskRoot())
+        defer { lambda.shutdown() }
+        let report = lambda.invoke(json(#"{"big":7000000}"#))
+        guard case let .functionError(error) = report.result else {
+            Issue.record("expected a function error, got \(report.result)")
+            return
+        }
+        #expect(error.errorType == "Function.ResponseSizeTooLarge")
+    }
+}
+
+/// `lambda-local invoke` as a user runs it.
+@Suite struct InvokeCommandTests {
+    let lambdaLocal = Products.path("lambda-local")
+
+    func eventFile(_ body: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("event-\(UUID().uuidString).json").path
+        try body.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func printsTheResponseOnStdoutAndLambdaLinesOnStderr() throws {
+        let result = try run([lambdaLocal, "invoke", "echo", try eventFile(#"{"id":"evt-1"}"#), "--build-path", Products.directory.path])
+        #expect(result.status == 0)
+        #expect(result.stdout == "{\"id\":\"evt-1\"}\n")
+        #expect(result.stderr.contains("START RequestId: "))
+        #expect(result.stderr.contains("END RequestId: "))
+        #expect(result.stderr.contains("REPORT RequestId: "))
+        #expect(result.stderr.contains("Init Duration: "))
+        #expect(result.stderr.contains("Memory Size: 128 MB"))
+    }
+
+    @Test func readsTheEventFromStandardInputAndRepeatsOnOneWarmProcess() throws {
+        let result = try run(
+            [lambdaLocal, "invoke", "echo", "-", "--repeat", "3", "--memory", "512", "--build-path", Products.directory.path],
+            stdin: #"{"n":1}"#)
+        #expect(result.status == 0)
+        #expect(result.stdout == String(repeating: "{\"n\":1}\n", count: 3))
+        #expect(result.stderr.components(separatedBy: "REPORT RequestId").count - 1 == 3)
+        #expect(result.stderr.components(separatedBy: "Init Duration").count - 1 == 1)
+        #expect(result.stderr.contains("Memory Size: 512 MB"))
+    }
+
+    @Test func functionErrorExitsNonZeroWithTheErrorOnStdout() throws {
+        let result = try run([lambdaLocal, "invoke", "echo", try eventFile(#"{"echo":{"throw":"bad input"}}"#), "--build-path", Products.directory.path])
+        #expect(result.status == 1)
+        #expect(result.stdout == #"{"errorMessage":"bad input","errorType":"EchoFailure","stackTrace":[]}"# + "\n")
+    }
+
+    @Test func timeoutIsReportedAsLambdaWordsIt() throws {
+        let result = try run([
+            lambdaLocal, "invoke", "echo", try eventFile(#"{"echo":{"sleepMs":5000}}"#), "--timeout", "1",
+            "--build-path", Products.directory.path,
+        ])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("Task timed out after 1.00 seconds"))
+        #expect(result.stdout.contains(#""errorType":"Sandbox.Timedout""#))
+    }
+
+    @Test func envOptionReachesTheFunction() throws {
+        let result = try run([
+            lambdaLocal, "invoke", "echo", try eventFile("{}"), "--env", "ECHO_FAIL_INIT=from --env",
+            "--build-path", Products.directory.path,
+        ])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains(#""errorMessage":"from --env""#))
+    }
+
+    @Test func missingBinaryIsAClearError() throws {
+        let result = try run([lambdaLocal, "invoke", "no-such-function", "--build-path", Products.directory.path])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("no built function 'no-such-function'"))
+    }
+
+    @Test func runsAWSLambdaRICThroughBootstrapOption() throws {
+        let taskRoot = try pythonTaskRoot()
+        let result = try run(
+            [lambdaLocal, "invoke", "python-ric", "-", "--bootstrap", pythonRICCommand.joined(separator: " "), "--timeout", "10"],
+            stdin: #"{"from":"stdin"}"#,
+            directory: taskRoot)
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let body = try #require(json(json(result.stdout)))
+        #expect(body["event"] as? NSDictionary == ["from": "stdin"])
+        #expect(result.stderr.contains("REPORT RequestId: "))
+    }
+}

@@ -1,0 +1,206 @@
+import Foundation
+import LambdaEmulator
+import LambdaRuntime
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The echo bootstrap as a real process against the Runtime API emulator on loopback.
+@Suite struct RuntimeIntegrationTests {
+    @Test func successEchoesTheEventAndReportsInitOnlyOnce() throws {
+        let lambda = try echoLambda()
+        defer { lambda.shutdown() }
+        let first = lambda.invoke(json(#"{"hello":"world","n":[1,2.5,null,true]}"#))
+        #expect(json(first.payload) == json(json(#"{"hello":"world","n":[1,2.5,null,true]}"#)))
+        #expect(first.isSuccess)
+        #expect(first.initDuration != nil)
+        #expect(first.maxMemoryUsedMB ?? 0 > 0)
+        #expect(first.reportLine.hasPrefix("REPORT RequestId: \(first.requestID)\tDuration: "))
+        #expect(first.reportLine.contains("\tInit Duration: "))
+        let second = lambda.invoke(json(#"{"again":1}"#))
+        #expect(second.result == .response(json(#"{"again":1}"#)))
+        #expect(second.initDuration == nil)
+        #expect(!second.reportLine.contains("Init Duration"))
+    }
+
+    @Test func contextCarriesTheRuntimeHeadersAndTheEnvironment() throws {
+        let lambda = try echoLambda(timeout: .seconds(5), memorySize: 256)
+        defer { lambda.shutdown() }
+        let report = lambda.invoke(json(#"{"echo":{"context":true}}"#), clientContext: #"{"client":{"app":"x"}}"#, cognitoIdentity: #"{"identityId":"id-1"}"#)
+        let context = try #require(json(report.payload))
+        #expect(context["requestId"] as? String == report.requestID)
+        #expect(context["invokedFunctionArn"] as? String == "arn:aws:lambda:us-east-1:123456789012:function:echo")
+        let traceID = try #require(context["traceId"] as? String)
+        #expect(traceID.hasPrefix("Root=1-"))
+        #expect(context["traceIdEnvironment"] as? String == traceID)
+        #expect(context["clientContext"] as? String == #"{"client":{"app":"x"}}"#)
+        #expect(context["cognitoIdentity"] as? String == #"{"identityId":"id-1"}"#)
+        #expect(context["functionName"] as? String == "echo")
+        #expect(context["functionVersion"] as? String == "$LATEST")
+        #expect(context["memoryLimitInMB"] as? Int == 256)
+        #expect(context["logGroupName"] as? String == "/aws/lambda/echo")
+        #expect((context["logStreamName"] as? String)?.contains("[$LATEST]") == true)
+        let remaining = try #require(context["remainingMs"] as? Int)
+        #expect(remaining > 0 && remaining <= 5000)
+        let deadline = try #require(context["deadlineMs"] as? Int)
+        #expect(deadline > Int(Date().timeIntervalSince1970 * 1000) - 5000)
+    }
+
+    @Test func thrownErrorIsReportedWithBodyAndHeaderAndTheLoopGoesOn() throws {
+        let lambda = try echoLambda()
+        defer { lambda.shutdown() }
+        let failed = lambda.invoke(json(#"{"echo":{"throw":"the order is gone"}}"#))
+        #expect(failed.result == .functionError(InvocationError(type: "EchoFailure", message: "the order is gone")))
+        #expect(failed.errorTypeHeader == "EchoFailure")
+        #expect(json(failed.payload)?["errorMessage"] as? String == "the order is gone")
+        let next = lambda.invoke(json(#"{"ok":true}"#))
+        #expect(next.result == .response(json(#"{"ok":true}"#)))
+        #expect(next.initDuration == nil, "the same process served the next invocation")
+    }
+
+    @Test func undecodableEventIsAnUnmarshalErrorAndTheLoopGoesOn() throws {
+        let lambda = try echoLambda()
+        defer { lambda.shutdown() }
+        let failed = lambda.invoke(json("this is not JSON"))
+        guard case let .functionError(error) = failed.result else {
+            Issue.record("expected a function error, got \(failed.result)")
+            return
+        }
+        #expect(error.errorType == "Runtime.UnmarshalError")
+        #expect(error.errorMessage.contains("cannot decode the event as JSONValue"))
+        #expect(failed.errorTypeHeader == "Runtime.UnmarshalError")
+        #expect(lambda.invoke(json("[1]")).result == .response(json("[1]")))
+    }
+
+    @Test func initFailureIsReportedAndTheProcessExitsNonZero() throws {
+        let lambda = try echoLambda(environment: ["ECHO_FAIL_INIT": "TABLE_NAME is not set"])
+        defer { lambda.shutdown() }
+        let report = lambda.invoke(json("{}"))
+        #expect(report.result == .initError(InvocationError(type: "InitFailure", message: "TABLE_NAME is not set")))
+        #expect(lambda.lastExitStatus == .exited(1))
+        #expect(json(report.payload)?["errorType"] as? String == "InitFailure")
+    }
+
+    @Test func timeoutKillsTheProcessAndTheNextInvocationStartsAfresh() throws {
+        let lambda = try echoLambda(timeout: .seconds(1))
+        defer { lambda.shutdown() }
+        let timedOut = lambda.invoke(json(#"{"echo":{"sleepMs":20000}}"#))
+        #expect(timedOut.result == .timedOut(.seconds(1)))
+        #expect(json(timedOut.payload)?["errorMessage"] as? String == "RequestId: \(timedOut.requestID) Error: Task timed out after 1.00 seconds")
+        #expect(lambda.lastExitStatus == .signaled(SIGKILL))
+        let next = lambda.invoke(json(#"{"after":"timeout"}"#))
+        #expect(next.result == .response(json(#"{"after":"timeout"}"#)))
+        #expect(next.initDuration != nil, "a new process was started")
+    }
+
+    @Test(arguments: [
+        (#"{"echo":{"crash":3}}"#, RuntimeExitStatus.exited(3), "exit status 3"),
+        (#"{"echo":{"crash":"abort"}}"#, RuntimeExitStatus.signaled(SIGABRT), "signal: aborted"),
+    ])
+    func crashIsARuntimeExitError(event: String, status: RuntimeExitStatus, wording: String) throws {
+        let lambda = try echoLambda()
+        defer { lambda.shutdown() }
+        let crashed = lambda.invoke(json(event))
+        #expect(crashed.result == .runtimeExited(status))
+        let payload = try #require(json(crashed.payload))
+        #expect(payload["errorType"] as? String == "Runtime.ExitError")
+        #expect(payload["errorMessage"] as? String == "RequestId: \(crashed.requestID) Error: Runtime exited with error: \(wording)")
+        #expect(crashed.reportLine.contains("Error Type: Runtime.ExitError"))
+        #expect(lambda.invoke(json("{}")).result == .response(json("{}")))
+    }
+
+    @Test func responseOverSixMegabytesIsRefusedPrecisely() throws {
+        let lambda = try echoLambda()
+        defer { lambda.shutdown() }
+        let report = lambda.invoke(json(#"{"echo":{"responseBytes":7000000}}"#))
+        guard case let .functionError(error) = report.result else {
+            Issue.record("expected a function error, got \(report.result)")
+            return
+        }
+        #expect(error.errorType == "Function.ResponseSizeTooLarge")
+        #expect(error.errorMessage.contains("7000002 bytes"))
+        #expect(error.errorMessage.contains("6291556 bytes"))
+        // Just under the limit still goes through, on the same warm process.
+        let large = lambda.invoke(json(#"{"echo":{"responseBytes":6000000}}"#))
+        #expect(large.isSuccess)
+        #expect(large.payload.count == 6_000_002)
+        #expect(large.initDuration == nil)
+    }
+
+    @Test func aThousandWarmInvocationsOnOneProcess() throws {
+        let lambda = try echoLambda()
+        defer { lambda.shutdown() }
+        let filler = String(repeating: "a", count: 1000)
+        var failures: [String] = []
+        var coldStarts = 0
+        for index in 0..<1000 {
+            let event = json(#"{"i":\#(index),"pad":"\#(filler)"}"#)
+            let report = lambda.invoke(event)
+            if report.initDuration != nil { coldStarts += 1 }
+            if !report.isSuccess || json(report.payload) != json(event) {
+                failures.append("#\(index): \(String(decoding: report.payload.prefix(200), as: UTF8.self))")
+            }
+        }
+        #expect(failures.isEmpty, "\(failures.prefix(5))")
+        #expect(coldStarts == 1)
+        #expect(lambda.lastExitStatus == nil, "the process never exited")
+    }
+
+    @Test func aWarmProcessOlderThanItsTimeoutsIsStillWaitedOnFromEachEvent() throws {
+        // Regression: an event not yet picked up was timed from the process's start, so a
+        // process older than initTimeout + timeout timed out the moment it was invoked.
+        let lambda = try echoLambda(timeout: .milliseconds(500), initTimeout: .milliseconds(100))
+        defer { lambda.shutdown() }
+        guard case .ready = lambda.start() else {
+            Issue.record("the bootstrap did not start")
+            return
+        }
+        Thread.sleep(forTimeInterval: 0.8)
+        let results = (0..<50).map { lambda.invoke(json(#"{"i":\#($0)}"#)) }
+        #expect(results.allSatisfy(\.isSuccess), "\(results.first { !$0.isSuccess }.map { String(decoding: $0.payload, as: UTF8.self) } ?? "")")
+        #expect(lambda.lastExitStatus == nil)
+    }
+
+    @Test func jsonLogsCarryTheRequestIDAndLevelsFilter() throws {
+        let output = OutputCapture()
+        let lambda = try echoLambda(logFormat: "JSON", output: output)
+        defer { lambda.shutdown() }
+        let report = lambda.invoke(json(#"{"echo":{"log":"order accepted"}}"#))
+        #expect(report.isSuccess)
+        #expect(output.waitFor("order accepted"))
+        let line = try #require(output.lines.first { $0.contains("order accepted") })
+        let fields = try #require(json(json(line)))
+        #expect(fields["level"] as? String == "INFO")
+        #expect(fields["message"] as? String == "order accepted")
+        #expect(fields["requestId"] as? String == report.requestID)
+        #expect(fields["functionName"] as? String == "echo")
+        #expect((fields["traceId"] as? String)?.hasPrefix("Root=1-") == true)
+        #expect((fields["timestamp"] as? String)?.hasSuffix("Z") == true)
+
+        let quiet = OutputCapture()
+        let filtered = try echoLambda(logFormat: "JSON", logLevel: "ERROR", output: quiet)
+        defer { filtered.shutdown() }
+        #expect(filtered.invoke(json(#"{"echo":{"log":"not shown"}}"#)).isSuccess)
+        #expect(filtered.invoke(json(#"{"echo":{"throw":"shown"}}"#)).result != .response([]))
+        #expect(quiet.waitFor("shown"))
+        #expect(!quiet.text.contains("not shown"))
+    }
+
+    @Test func unreachableRuntimeAPIIsAClearMessageAndANonZeroExit() throws {
+        var environment = ProcessInfo.processInfo.environment
+        environment["AWS_LAMBDA_RUNTIME_API"] = "127.0.0.1:1"
+        let result = try run([Products.path("echo")], environment: environment)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("the Runtime API is unreachable: cannot connect to http://127.0.0.1:1/2018-06-01/runtime/invocation/next"))
+    }
+
+    @Test func runtimeAPIRefusesUnknownRequestIDs() throws {
+        let lambda = try echoLambda()
+        defer { lambda.shutdown() }
+        let response = try LambdaHTTPProbe.post("http://\(lambda.runtimeAPI)/2018-06-01/runtime/invocation/no-such-id/response", body: "{}")
+        #expect(response.status == 400)
+        #expect(response.body.contains("InvalidRequestID"))
+    }
+}
