@@ -159,7 +159,8 @@ import Glibc
         }
         Thread.sleep(forTimeInterval: 0.8)
         let results = (0..<50).map { lambda.invoke(json(#"{"i":\#($0)}"#)) }
-        #expect(results.allSatisfy(\.isSuccess), "\(results.first { !$0.isSuccess }.map { String(decoding: $0.payload, as: UTF8.self) } ?? "")")
+        let failures = results.filter { !$0.isSuccess }.map { String(decoding: $0.payload, as: UTF8.self) }
+        #expect(failures.isEmpty, "\(failures.prefix(3))")
         #expect(lambda.lastExitStatus == nil)
     }
 
