@@ -1,0 +1,1 @@
+print("events benchmark: not written yet")
