@@ -67,12 +67,21 @@ public enum EventGenerator {
         }
         let subject = data["orderId"]?.stringValue ?? data["sku"]?.stringValue ?? "unknown"
         let event: JSONValue = .object([
-            "specversion": .string("1.0"), "id": .string(id), "source": .string("/shop/\(type.split(separator: ".").first ?? "orders")"),
+            "specversion": .string("1.0"), "id": .string(id), "source": .string(cloudEventSource(ofType: type)),
             "type": .string(type), "subject": .string(subject),
             "time": .string(AWSTimestamp(time, format: .iso8601WithFractionalSeconds).description),
             "datacontenttype": .string("application/json"), "data": data,
         ])
         return encodedString(event)
+    }
+
+    /// The producing service of a domain event type: `order.created` comes from `/shop/orders`.
+    static func cloudEventSource(ofType type: String) -> String {
+        switch type.split(separator: ".").first {
+        case "payment": "/shop/payments"
+        case "inventory": "/shop/inventory"
+        default: "/shop/orders"
+        }
     }
 
     /// An event of `kind`, pretty-printed JSON with sorted keys.
