@@ -73,6 +73,8 @@ public enum EventKind: String, CaseIterable, Sendable, Codable {
             if object["rawPath"] != nil || object["version"]?.stringValue == "2.0" { return .apigwV2Request }
             return .apigwV1Request
         }
+        // v1 and v2 responses share most members; only `cookies` is v2's and
+        // `multiValueHeaders` v1's. Without either, the stricter v1 reading is taken.
         if object["statusCode"] != nil {
             return object["cookies"] != nil && object["multiValueHeaders"] == nil ? .apigwV2Response : .apigwV1Response
         }

@@ -121,8 +121,9 @@ public enum EventGenerator {
                 method: options.method, path: options.path, headers: defaultingContentType(options.headers), body: body,
                 routeKey: options.route, time: options.time)
         case .apigwV2Response:
+            // `cookies` (even empty) is what tells a v2 response from a v1 one in `events validate`.
             return APIGatewayV2Response(statusCode: options.statusCode, headers: defaultingContentType(options.headers),
-                                        body: options.body ?? #"{"accepted":true}"#, isBase64Encoded: false)
+                                        cookies: [], body: options.body ?? #"{"accepted":true}"#, isBase64Encoded: false)
         case .apigwWebSocketRequest:
             return APIGatewayWebSocketRequest.make(eventType: options.webSocketEventType, routeKey: options.route,
                                                    body: body, time: options.time)
