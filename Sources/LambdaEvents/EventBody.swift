@@ -42,9 +42,13 @@ public enum EventBody {
             data = Data(body.utf8)
         }
         do {
+            // An open-ended body gets the direct parser: much faster than probing decodes.
+            if Body.self == JSONValue.self { return try JSONValue(parsing: data) as! Body }
             return try decoder.decode(Body.self, from: data)
         } catch let error as DecodingError {
             throw EventBodyDecodingError(record: record, field: field, path: error.jsonPath, reason: error.reason)
+        } catch let error as JSONValueParser.SyntaxError {
+            throw EventBodyDecodingError(record: record, field: field, path: "$", reason: "not valid JSON: \(error)")
         } catch {
             throw EventBodyDecodingError(record: record, field: field, path: "$", reason: String(describing: error))
         }

@@ -82,7 +82,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
 extension JSONValue {
     /// Parses JSON text.
     public init(parsing data: Data) throws {
-        self = try JSONDecoder().decode(JSONValue.self, from: data)
+        self = try JSONValueParser.parse(data)
     }
 
     public var arrayValue: [JSONValue]? {

@@ -216,3 +216,36 @@ struct BuilderTests {
         #expect(EventKind.detect(try json(data)) == .apigwWebSocketRequest)
     }
 }
+
+@Suite("JSON parser")
+struct JSONParserTests {
+    @Test func agreesWithJSONDecoderOnEveryPeerFile() throws {
+        let files = try readManifest().map(\.path)
+        #expect(files.count == 105)
+        for file in files {
+            let data = try Data(contentsOf: peerEventsDirectory.appendingPathComponent(file))
+            let parsed = try JSONValue(parsing: data)
+            let decoded = try JSONDecoder().decode(JSONValue.self, from: data)
+            // JSONDecoder reads `60.0` as an integer, the parser keeps it a double: same value.
+            let difference = parsed.firstDifference(from: decoded)
+            #expect(difference == nil, "\(file): \(difference.map { "\($0.path) \($0.description)" } ?? "")")
+        }
+    }
+
+    @Test func handlesEscapesNumbersAndLiterals() throws {
+        let text = #"{"s":"a\"b\\c\/d\n\u00e9\ud83d\ude00","i":-42,"d":60.0,"e":1e3,"big":12345678901234567890,"t":true,"f":false,"n":null,"a":[]}"#
+        let value = try JSONValue(parsing: Data(text.utf8))
+        #expect(value["s"] == .string("a\"b\\c/d\né😀"))
+        #expect(value["i"] == .integer(-42))
+        #expect(value["d"] == .number(60))
+        #expect(value["e"] == .number(1000))
+        #expect(value["big"] == .number(12_345_678_901_234_567_890))
+        #expect(value["t"] == .bool(true) && value["f"] == .bool(false) && value["n"] == .null)
+        #expect(value["a"] == .array([]))
+    }
+
+    @Test(arguments: ["", "{", "[1,]", "{\"a\":1,}", "01", "\"\\x\"", "tru", "1 2", "\"\\ud800\"", "{\"a\" 1}"])
+    func refusesInvalidJSON(text: String) {
+        #expect(throws: (any Error).self) { try JSONValue(parsing: Data(text.utf8)) }
+    }
+}
