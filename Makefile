@@ -3,7 +3,7 @@ FUNCTION ?= echo
 EVENT    ?= events/echo.json
 BIN       = .build/debug
 
-.PHONY: deps build invoke test bench clean
+.PHONY: deps build invoke test bench bench-events clean
 
 deps:
 	@scripts/install-deps.sh
@@ -23,6 +23,11 @@ test: deps
 bench: deps
 	$(SWIFT) build -c release
 	.build/release/RuntimeBenchmark
+
+# Event decoding throughput, beside Python's json module on the same files.
+bench-events:
+	$(SWIFT) build -c release --product EventsBenchmark
+	.build/release/EventsBenchmark
 
 clean:
 	rm -rf .build

@@ -29,7 +29,7 @@ let package = Package(
             "LambdaHTTP",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "LambdaTesting", dependencies: ["LambdaRuntime"]),
+        .target(name: "LambdaTesting", dependencies: ["LambdaRuntime", "LambdaEvents"]),
 
         // Developer tool: never linked into a bootstrap.
         .target(name: "LoopbackHTTP", dependencies: ["LambdaHTTP"]),
@@ -38,6 +38,7 @@ let package = Package(
         .executableTarget(name: "LambdaLocal", dependencies: [
             "LambdaEmulator",
             "LambdaEvents",
+            "LambdaTesting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -45,9 +46,11 @@ let package = Package(
         .executableTarget(name: "echo", dependencies: ["LambdaRuntime", "LambdaEvents"], path: "functions/echo"),
 
         .executableTarget(name: "RuntimeBenchmark", dependencies: ["LambdaEmulator"], path: "Benchmarks/RuntimeBenchmark"),
+        .executableTarget(name: "EventsBenchmark", dependencies: ["LambdaEvents"], path: "Benchmarks/EventsBenchmark", exclude: ["json_bench.py"]),
 
         .testTarget(name: "LambdaHTTPTests", dependencies: ["LambdaHTTP", "LoopbackHTTP"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "LambdaTesting", "LambdaEvents"]),
+        .testTarget(name: "LambdaEventsTests", dependencies: ["LambdaEvents", "LambdaTesting"]),
         .testTarget(name: "IntegrationTests", dependencies: ["LambdaEmulator", "LambdaHTTP", "echo", "LambdaLocal"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Any JSON value, for the parts of AWS events whose shape AWS leaves open (an
 /// authorizer's context, an EventBridge `detail` a handler does not model, an echo).
 ///
@@ -13,20 +15,22 @@ public enum JSONValue: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
+        // Strings and objects first: they are most of what AWS sends, and every failed
+        // `try?` costs a thrown error.
         if container.decodeNil() {
             self = .null
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([String: JSONValue].self) {
+            self = .object(value)
         } else if let value = try? container.decode(Bool.self) {
             self = .bool(value)
         } else if let value = try? container.decode(Int64.self) {
             self = .integer(value)
         } else if let value = try? container.decode(Double.self) {
             self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
         } else if let value = try? container.decode([JSONValue].self) {
             self = .array(value)
-        } else if let value = try? container.decode([String: JSONValue].self) {
-            self = .object(value)
         } else {
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a JSON value")
         }
@@ -72,5 +76,84 @@ public enum JSONValue: Sendable, Hashable, Codable {
         case let .number(value): value
         default: nil
         }
+    }
+}
+
+extension JSONValue {
+    /// Parses JSON text.
+    public init(parsing data: Data) throws {
+        self = try JSONValueParser.parse(data)
+    }
+
+    public var arrayValue: [JSONValue]? {
+        if case let .array(value) = self { value } else { nil }
+    }
+
+    public var objectValue: [String: JSONValue]? {
+        if case let .object(value) = self { value } else { nil }
+    }
+
+    /// The JSON path and a description of the first place where two values differ, or nil if
+    /// they are the same JSON value. Key order does not matter, and `60` equals `60.0`.
+    public func firstDifference(from other: JSONValue, path: String = "$") -> (path: String, description: String)? {
+        switch (self, other) {
+        case let (.object(left), .object(right)):
+            for key in left.keys.sorted() {
+                guard let rightValue = right[key] else { return (JSONPath.appending(key, to: path), "missing on the right") }
+                if let difference = left[key]!.firstDifference(from: rightValue, path: JSONPath.appending(key, to: path)) {
+                    return difference
+                }
+            }
+            for key in right.keys.sorted() where left[key] == nil {
+                return (JSONPath.appending(key, to: path), "missing on the left")
+            }
+            return nil
+        case let (.array(left), .array(right)):
+            for (index, pair) in zip(left, right).enumerated() {
+                if let difference = pair.0.firstDifference(from: pair.1, path: "\(path)[\(index)]") { return difference }
+            }
+            return left.count == right.count ? nil : (path, "\(left.count) elements on the left, \(right.count) on the right")
+        default:
+            if self == other { return nil }
+            if let left = doubleValue, let right = other.doubleValue, left == right { return nil }
+            return (path, "\(self.compactDescription) on the left, \(other.compactDescription) on the right")
+        }
+    }
+
+    var compactDescription: String {
+        switch self {
+        case .null: "null"
+        case let .bool(value): String(value)
+        case let .integer(value): String(value)
+        case let .number(value): String(value)
+        case let .string(value): "\"\(value.count > 60 ? String(value.prefix(60)) + "…" : value)\""
+        case let .array(value): "an array of \(value.count)"
+        case let .object(value): "an object of \(value.count) keys"
+        }
+    }
+}
+
+/// JSON paths in the `$.Records[0].body` notation that `events validate` prints.
+public enum JSONPath {
+    public static func appending(_ key: String, to path: String) -> String {
+        let plain = !key.isEmpty && key.unicodeScalars.allSatisfy {
+            ($0 >= "a" && $0 <= "z") || ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9") || $0 == "_" || $0 == "$"
+        }
+        if plain { return path + "." + key }
+        let escaped = key.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
+        return path + "['" + escaped + "']"
+    }
+
+    /// The path of a coding path, as a decoding error reports it.
+    public static func from(_ codingPath: [any CodingKey]) -> String {
+        var path = "$"
+        for key in codingPath {
+            if let index = key.intValue {
+                path += "[\(index)]"
+            } else {
+                path = appending(key.stringValue, to: path)
+            }
+        }
+        return path
     }
 }

@@ -1,0 +1,327 @@
+import Foundation
+import LambdaEvents
+
+/// Defaults shared by the builders: one made-up account in one region, so that ARNs in a
+/// built event agree with each other.
+public enum SampleAWS {
+    public static let account = "123456789012"
+    public static let region = "us-east-1"
+    public static let queueARN = "arn:aws:sqs:us-east-1:123456789012:events-queue"
+    public static let fifoQueueARN = "arn:aws:sqs:us-east-1:123456789012:events-queue.fifo"
+    public static let topicARN = "arn:aws:sns:us-east-1:123456789012:events-topic"
+    public static let eventBusName = "default"
+    public static let apiId = "a1b2c3d4e5"
+    /// The IAM role id SQS reports as `SenderId` for messages SNS or a function sent.
+    public static let senderId = "AROAIWPX5BD2BHG722MW4:sender"
+
+    /// A fresh id in the lower-case UUID form SQS, SNS and EventBridge use.
+    public static func lowercaseId() -> String { UUID().uuidString.lowercased() }
+
+    /// Looks like an SQS receipt handle: long, opaque, base64.
+    static func receiptHandle() -> String {
+        let bytes = (0..<96).map { _ in UInt8.random(in: 0...255) }
+        return "AQEB" + Data(bytes).base64EncodedString()
+    }
+
+    /// Looks like API Gateway's extended request id.
+    static func extendedRequestId() -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+        return String((0..<14).map { _ in alphabet.randomElement()! }) + "="
+    }
+
+    static func region(ofARN arn: String) -> String {
+        let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
+        return parts.count > 3 && !parts[3].isEmpty ? String(parts[3]) : region
+    }
+
+    static func account(ofARN arn: String) -> String {
+        let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
+        return parts.count > 4 && !parts[4].isEmpty ? String(parts[4]) : account
+    }
+}
+
+// MARK: - SQS
+
+/// One message to put in a built `SQSEvent`.
+public struct SQSMessageSpec: Sendable {
+    public var body: String
+    /// FIFO queues: the message group. Setting it makes the message a FIFO message.
+    public var messageGroupId: String?
+    /// Above 1 for a redelivered message.
+    public var receiveCount: Int
+    public var messageAttributes: [String: SQSMessageAttribute]
+
+    public init(body: String, messageGroupId: String? = nil, receiveCount: Int = 1,
+                messageAttributes: [String: SQSMessageAttribute] = [:]) {
+        self.body = body
+        self.messageGroupId = messageGroupId
+        self.receiveCount = receiveCount
+        self.messageAttributes = messageAttributes
+    }
+}
+
+extension SQSMessage {
+    /// A message as Lambda delivers it, with a real `md5OfBody`, a fresh message id and receipt
+    /// handle, and timestamps as SQS writes them (epoch milliseconds as strings).
+    public static func make(
+        body: String, queueARN: String = SampleAWS.queueARN, messageGroupId: String? = nil, sequenceNumber: String? = nil,
+        receiveCount: Int = 1, messageAttributes: [String: SQSMessageAttribute] = [:], sentAt: Date = Date(),
+        senderId: String = SampleAWS.senderId, messageId: String = SampleAWS.lowercaseId()
+    ) -> SQSMessage {
+        let firstReceive = sentAt.addingTimeInterval(0.012)
+        let fifo = messageGroupId != nil
+        return SQSMessage(
+            messageId: messageId,
+            receiptHandle: SampleAWS.receiptHandle(),
+            body: body,
+            attributes: SQSMessageSystemAttributes(
+                approximateReceiveCount: receiveCount,
+                sentTimestamp: AWSTimestamp(sentAt, format: .epochMillisecondsString),
+                senderId: senderId,
+                approximateFirstReceiveTimestamp: AWSTimestamp(firstReceive, format: .epochMillisecondsString),
+                messageGroupId: messageGroupId,
+                messageDeduplicationId: fifo ? MD5.hex(body) : nil,
+                sequenceNumber: fifo ? sequenceNumber ?? "18849496460467696128" : nil),
+            messageAttributes: messageAttributes,
+            md5OfBody: MD5.hex(body),
+            md5OfMessageAttributes: nil,
+            eventSourceARN: queueARN,
+            awsRegion: SampleAWS.region(ofARN: queueARN))
+    }
+
+    /// A message whose body is an SNS notification, as a queue subscribed to a topic
+    /// without raw message delivery receives it.
+    public static func carrying(
+        _ notification: SNSNotification, queueARN: String = SampleAWS.queueARN, receiveCount: Int = 1
+    ) -> SQSMessage {
+        var notification = notification
+        notification.urlKeyCasing = .http
+        return make(body: encodedString(notification), queueARN: queueARN, receiveCount: receiveCount,
+                    sentAt: notification.timestamp.date.addingTimeInterval(0.05), senderId: "AIDAIT2UOQQY3AUEKVGXU")
+    }
+
+    /// A message whose body is an EventBridge event, as a queue that is a rule's target
+    /// receives it.
+    public static func carrying<Detail: Encodable>(
+        _ event: EventBridgeEvent<Detail>, queueARN: String = SampleAWS.queueARN, receiveCount: Int = 1
+    ) -> SQSMessage {
+        make(body: encodedString(event), queueARN: queueARN, receiveCount: receiveCount,
+             sentAt: event.time.date.addingTimeInterval(0.05), senderId: "AIDAJXNJGGKNS7OSV23OI")
+    }
+}
+
+extension SQSEvent {
+    /// A batch with one message per body.
+    public static func make(bodies: [String], queueARN: String = SampleAWS.queueARN, receiveCount: Int = 1) -> SQSEvent {
+        make(bodies.map { SQSMessageSpec(body: $0, receiveCount: receiveCount) }, queueARN: queueARN)
+    }
+
+    /// A batch from message specs. Messages with a group id get FIFO attributes and increasing
+    /// sequence numbers; pass a `.fifo` queue ARN for them.
+    public static func make(_ messages: [SQSMessageSpec], queueARN: String = SampleAWS.queueARN, sentAt: Date = Date()) -> SQSEvent {
+        // SQS sequence numbers are 20 digits, beyond UInt64; only the tail changes here.
+        var sequence = 60_467_696_128
+        let records = messages.enumerated().map { index, spec -> SQSMessage in
+            sequence += 1
+            return SQSMessage.make(
+                body: spec.body, queueARN: queueARN, messageGroupId: spec.messageGroupId,
+                sequenceNumber: spec.messageGroupId == nil ? nil : "188494964" + String(sequence), receiveCount: spec.receiveCount,
+                messageAttributes: spec.messageAttributes, sentAt: sentAt.addingTimeInterval(Double(index) * 0.003))
+        }
+        return SQSEvent(records: records)
+    }
+
+    /// A FIFO batch: `groups` gives each body's message group, in delivery order.
+    public static func makeFIFO(
+        _ messages: [(group: String, body: String)], queueARN: String = SampleAWS.fifoQueueARN, receiveCount: Int = 1
+    ) -> SQSEvent {
+        make(messages.map { SQSMessageSpec(body: $0.body, messageGroupId: $0.group, receiveCount: receiveCount) },
+             queueARN: queueARN)
+    }
+}
+
+// MARK: - SNS
+
+extension SNSNotification {
+    /// A notification as SNS publishes it. `urlKeyCasing` is `.lambda` for an `SNSEvent`,
+    /// `.http` for an SQS body.
+    public static func make(
+        message: String, topicARN: String = SampleAWS.topicARN, subject: String? = nil,
+        messageAttributes: [String: SNSMessageAttribute] = [:], timestamp: Date = Date(),
+        urlKeyCasing: URLKeyCasing = .lambda, messageId: String = SampleAWS.lowercaseId()
+    ) -> SNSNotification {
+        let region = SampleAWS.region(ofARN: topicARN)
+        let signature = Data((0..<256).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
+        return SNSNotification(
+            messageId: messageId, topicArn: topicARN, subject: subject, message: message,
+            timestamp: AWSTimestamp(timestamp, format: .iso8601WithFractionalSeconds), signatureVersion: "1",
+            signature: signature,
+            signingCertURL: "https://sns.\(region).amazonaws.com/SimpleNotificationService-9c6465fa7f48f5cacd23014631ec1136.pem",
+            unsubscribeURL: "https://sns.\(region).amazonaws.com/?Action=Unsubscribe&SubscriptionArn=\(topicARN):\(SampleAWS.lowercaseId())",
+            messageAttributes: messageAttributes, urlKeyCasing: urlKeyCasing)
+    }
+}
+
+extension SNSEvent {
+    public static func make(
+        message: String, topicARN: String = SampleAWS.topicARN, subject: String? = nil,
+        messageAttributes: [String: SNSMessageAttribute] = [:], timestamp: Date = Date()
+    ) -> SNSEvent {
+        let notification = SNSNotification.make(
+            message: message, topicARN: topicARN, subject: subject, messageAttributes: messageAttributes,
+            timestamp: timestamp, urlKeyCasing: .lambda)
+        return SNSEvent(records: [
+            SNSEventRecord(eventSubscriptionArn: "\(topicARN):\(SampleAWS.lowercaseId())", sns: notification),
+        ])
+    }
+}
+
+// MARK: - EventBridge
+
+extension EventBridgeEvent {
+    /// An event as EventBridge delivers it. `resources` defaults to none, as for custom events.
+    public static func make(
+        detailType: String, source: String, detail: Detail, resources: [String] = [], time: Date = Date(),
+        account: String = SampleAWS.account, region: String = SampleAWS.region, id: String = SampleAWS.lowercaseId()
+    ) -> EventBridgeEvent<Detail> {
+        // EventBridge writes whole seconds.
+        EventBridgeEvent(
+            id: id, detailType: detailType, source: source, account: account,
+            time: AWSTimestamp(time, format: .iso8601), region: region, resources: resources, detail: detail)
+    }
+}
+
+extension EventBridgeEvent where Detail == ScheduledEventDetail {
+    /// What a schedule rule sends.
+    public static func makeScheduled(ruleName: String = "every-five-minutes", time: Date = Date()) -> ScheduledEvent {
+        make(detailType: "Scheduled Event", source: "aws.events", detail: ScheduledEventDetail(),
+             resources: ["arn:aws:events:\(SampleAWS.region):\(SampleAWS.account):rule/\(ruleName)"], time: time)
+    }
+}
+
+// MARK: - API Gateway
+
+extension APIGatewayRequestIdentity {
+    public static func make(sourceIp: String = "203.0.113.7", userAgent: String = "curl/8.5.0") -> APIGatewayRequestIdentity {
+        var identity = APIGatewayRequestIdentity(sourceIp: sourceIp, userAgent: userAgent)
+        // What API Gateway sends for an unauthenticated caller: the keys, with nulls.
+        for keyPath in [\APIGatewayRequestIdentity.$accountId, \.$apiKey, \.$apiKeyId, \.$accessKey, \.$caller, \.$user,
+                        \.$userArn, \.$principalOrgId, \.$cognitoIdentityPoolId, \.$cognitoIdentityId,
+                        \.$cognitoAuthenticationType, \.$cognitoAuthenticationProvider] {
+            identity[keyPath: keyPath].nilEncoding = .null
+        }
+        return identity
+    }
+}
+
+extension APIGatewayV1Request {
+    /// A REST API proxy request. `resource` defaults to the path; pass `/{proxy+}` and
+    /// `pathParameters` for a greedy route.
+    public static func make(
+        method: String, path: String, headers: [String: String] = [:], body: String? = nil, isBase64Encoded: Bool = false,
+        queryStringParameters: [String: [String]]? = nil, resource: String? = nil, pathParameters: [String: String]? = nil,
+        stage: String = "prod", apiId: String = SampleAWS.apiId, authorizer: [String: JSONValue]? = nil,
+        sourceIp: String = "203.0.113.7", time: Date = Date()
+    ) -> APIGatewayV1Request {
+        let host = "\(apiId).execute-api.\(SampleAWS.region).amazonaws.com"
+        var allHeaders = [
+            "Host": host, "User-Agent": "curl/8.5.0", "X-Forwarded-For": sourceIp, "X-Forwarded-Port": "443",
+            "X-Forwarded-Proto": "https", "X-Amzn-Trace-Id": "Root=1-\(String(Int(time.timeIntervalSince1970), radix: 16))-\(SampleAWS.lowercaseId().replacingOccurrences(of: "-", with: "").prefix(24))",
+        ]
+        allHeaders.merge(headers) { _, given in given }
+        let resource = resource ?? path
+        var request = APIGatewayV1Request(
+            resource: resource, path: path, httpMethod: method,
+            headers: allHeaders, multiValueHeaders: allHeaders.mapValues { [$0] },
+            queryStringParameters: queryStringParameters?.compactMapValues(\.last),
+            multiValueQueryStringParameters: queryStringParameters,
+            pathParameters: pathParameters, stageVariables: nil,
+            requestContext: APIGatewayV1RequestContext(
+                accountId: SampleAWS.account, apiId: apiId, resourceId: "2gxmpl", stage: stage,
+                requestId: SampleAWS.lowercaseId(), extendedRequestId: SampleAWS.extendedRequestId(),
+                identity: .make(sourceIp: sourceIp, userAgent: allHeaders["User-Agent"] ?? "curl/8.5.0"),
+                resourcePath: resource, httpMethod: method, path: "/\(stage)\(path)",
+                requestTime: AWSTimestamp(time, format: .commonLogFormat),
+                requestTimeEpoch: AWSTimestamp(time, format: .epochMilliseconds),
+                domainName: host, domainPrefix: apiId, authorizer: authorizer),
+            body: body, isBase64Encoded: isBase64Encoded)
+        request.version = nil
+        return request
+    }
+}
+
+extension APIGatewayV2Request {
+    /// An HTTP API request. Header names are lower-cased, as HTTP API delivers them.
+    public static func make(
+        method: String, path: String, headers: [String: String] = [:], body: String? = nil, isBase64Encoded: Bool = false,
+        rawQueryString: String = "", routeKey: String? = nil, pathParameters: [String: String]? = nil,
+        cookies: [String]? = nil, authorizer: APIGatewayV2Authorizer? = nil, stage: String = "$default",
+        apiId: String = SampleAWS.apiId, sourceIp: String = "203.0.113.7", time: Date = Date()
+    ) -> APIGatewayV2Request {
+        let host = "\(apiId).execute-api.\(SampleAWS.region).amazonaws.com"
+        var allHeaders = [
+            "host": host, "user-agent": "curl/8.5.0", "x-forwarded-for": sourceIp, "x-forwarded-port": "443",
+            "x-forwarded-proto": "https",
+        ]
+        for (name, value) in headers { allHeaders[name.lowercased()] = value }
+        if let body { allHeaders["content-length"] = String(body.utf8.count) }
+        let routeKey = routeKey ?? "\(method) \(path)"
+        let query = rawQueryString.isEmpty ? nil : Self.parseQuery(rawQueryString)
+        return APIGatewayV2Request(
+            routeKey: routeKey, rawPath: path, rawQueryString: rawQueryString, cookies: cookies, headers: allHeaders,
+            queryStringParameters: query, pathParameters: pathParameters,
+            requestContext: APIGatewayV2RequestContext(
+                accountId: SampleAWS.account, apiId: apiId, authorizer: authorizer, domainName: host, domainPrefix: apiId,
+                http: .init(method: method, path: path, sourceIp: sourceIp, userAgent: allHeaders["user-agent"]!),
+                requestId: SampleAWS.extendedRequestId(), routeKey: routeKey, stage: stage,
+                time: AWSTimestamp(time, format: .commonLogFormat), timeEpoch: AWSTimestamp(time, format: .epochMilliseconds)),
+            body: body, isBase64Encoded: isBase64Encoded)
+    }
+
+    /// HTTP API joins repeated parameters with commas.
+    static func parseQuery(_ raw: String) -> [String: String] {
+        var result: [String: String] = [:]
+        for pair in raw.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
+            let value = parts.count > 1 ? parts[1] : ""
+            result[parts[0]] = result[parts[0]].map { $0 + "," + value } ?? value
+        }
+        return result
+    }
+}
+
+extension APIGatewayWebSocketRequest {
+    /// A WebSocket request: `$connect` carries headers, messages carry a body.
+    public static func make(
+        eventType: APIGatewayWebSocketRequestContext.EventType, routeKey: String? = nil, body: String? = nil,
+        connectionId: String = "L0SM9cOFvHcCIhw=", stage: String = "prod", apiId: String = SampleAWS.apiId,
+        time: Date = Date()
+    ) -> APIGatewayWebSocketRequest {
+        let host = "\(apiId).execute-api.\(SampleAWS.region).amazonaws.com"
+        let route = routeKey ?? [.connect: "$connect", .disconnect: "$disconnect", .message: "$default"][eventType]!
+        var context = APIGatewayWebSocketRequestContext(
+            routeKey: route, messageId: eventType == .message ? "L0SM9cOFvHcCIhw=" : nil, eventType: eventType,
+            extendedRequestId: SampleAWS.extendedRequestId(), requestTime: AWSTimestamp(time, format: .commonLogFormat),
+            stage: stage, connectedAt: AWSTimestamp(time.addingTimeInterval(eventType == .connect ? 0 : -30), format: .epochMilliseconds),
+            requestTimeEpoch: AWSTimestamp(time, format: .epochMilliseconds), identity: .init(sourceIp: "203.0.113.7"),
+            requestId: SampleAWS.extendedRequestId(), domainName: host, connectionId: connectionId, apiId: apiId)
+        if eventType == .disconnect {
+            context.disconnectStatusCode = 1001
+            context.disconnectReason = "Going away"
+        }
+        let headers: [String: String]? = eventType == .connect
+            ? ["Host": host, "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version": "13",
+               "X-Forwarded-For": "203.0.113.7", "X-Forwarded-Port": "443", "X-Forwarded-Proto": "https"]
+            : nil
+        return APIGatewayWebSocketRequest(
+            headers: headers, multiValueHeaders: headers?.mapValues { [$0] }, requestContext: context,
+            body: eventType == .message ? body ?? "" : nil, isBase64Encoded: eventType == .message ? false : nil)
+    }
+}
+
+func encodedString(_ value: some Encodable) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    // Encoding a model of plain values cannot fail.
+    return String(decoding: try! encoder.encode(value), as: UTF8.self)
+}
