@@ -1,6 +1,6 @@
 SWIFT    ?= swift
 FUNCTION ?= echo
-EVENT    ?= events/echo.json
+EVENT    ?= events/echo/hello.json
 BIN       = .build/debug
 
 .PHONY: deps build invoke test bench bench-events clean

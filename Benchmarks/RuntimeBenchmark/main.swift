@@ -1,1 +1,155 @@
-print("bench")
+// Measures a runtime the way a Lambda user pays for it: warm invocations per second through
+// the Runtime API emulator, cold start (process start to its first /next), and the idle
+// bootstrap's peak RSS. The same emulator drives AWS's Python runtime interface client
+// (awslambdaric) in the same run, so the two are compared on the same machine and load.
+//
+//   swift build -c release && .build/release/RuntimeBenchmark [--invocations N] [--cold-starts N]
+
+import Foundation
+import LambdaEmulator
+
+struct Options {
+    var echo = ".build/release/echo"
+    var python = "python3"
+    var invocations = 20_000
+    var coldStarts = 20
+    var skipPython = false
+
+    init(_ arguments: [String]) {
+        var iterator = arguments.dropFirst().makeIterator()
+        while let argument = iterator.next() {
+            switch argument {
+            case "--echo": echo = iterator.next() ?? echo
+            case "--python": python = iterator.next() ?? python
+            case "--invocations": invocations = iterator.next().flatMap(Int.init) ?? invocations
+            case "--cold-starts": coldStarts = iterator.next().flatMap(Int.init) ?? coldStarts
+            case "--skip-python": skipPython = true
+            default:
+                FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
+                exit(2)
+            }
+        }
+    }
+}
+
+struct Figures {
+    var name: String
+    var invocationsPerSecond: Double
+    var latencyP50: Duration
+    var latencyP99: Duration
+    var coldStartP50: Duration
+    var coldStartP90: Duration
+    var idlePeakRSSKB: Int
+    var peakRSSAfterLoadKB: Int
+    /// The bootstrap's own CPU time per warm invocation: what the runtime costs, apart
+    /// from the emulator's thread hand-offs that bound the throughput figure.
+    var cpuPerInvocation: Duration
+}
+
+func percentile(_ values: [Duration], _ p: Double) -> Duration {
+    let sorted = values.sorted()
+    return sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * p))]
+}
+
+func milliseconds(_ duration: Duration) -> String {
+    String(format: "%.2f ms", duration / .milliseconds(1))
+}
+
+func measure(name: String, configuration: LocalLambdaConfiguration, invocations: Int, coldStarts: Int) throws -> Figures {
+    let event = Array(try JSONSerialization.data(withJSONObject: ["id": "evt-1", "pad": String(repeating: "a", count: 990)]))
+    precondition((1000...1100).contains(event.count), "the event should be about 1 KB")
+
+    // Cold starts: a fresh process each time, measured to its first /next.
+    let lambda = try LocalLambda(configuration: configuration)
+    defer { lambda.shutdown() }
+    var starts: [Duration] = []
+    var idleRSS: [Int] = []
+    for _ in 0..<coldStarts {
+        switch lambda.start() {
+        case let .ready(initDuration):
+            starts.append(initDuration)
+            // Lambda freezes the process here; its peak so far is what init cost.
+            idleRSS.append(lambda.peakResidentKilobytes ?? 0)
+        case let .failed(report):
+            throw BenchmarkError(description: "\(name) failed to start: \(String(decoding: report.payload, as: UTF8.self))")
+        }
+        lambda.stopProcess()
+    }
+
+    // Warm invocations on one process, one at a time as Lambda sends them.
+    for _ in 0..<200 { _ = lambda.invoke(event) }
+    var latencies: [Duration] = []
+    latencies.reserveCapacity(invocations)
+    let clock = ContinuousClock()
+    let cpuBefore = lambda.bootstrapCPUTime ?? .zero
+    let began = clock.now
+    for _ in 0..<invocations {
+        let sent = clock.now
+        let report = lambda.invoke(event)
+        guard report.isSuccess else {
+            throw BenchmarkError(description: "\(name) failed: \(String(decoding: report.payload, as: UTF8.self))")
+        }
+        latencies.append(sent.duration(to: clock.now))
+    }
+    let elapsed = began.duration(to: clock.now)
+    let cpuUsed = (lambda.bootstrapCPUTime ?? .zero) - cpuBefore
+    return Figures(
+        name: name,
+        invocationsPerSecond: Double(invocations) / (elapsed / .seconds(1)),
+        latencyP50: percentile(latencies, 0.5),
+        latencyP99: percentile(latencies, 0.99),
+        coldStartP50: percentile(starts, 0.5),
+        coldStartP90: percentile(starts, 0.9),
+        idlePeakRSSKB: idleRSS.sorted()[idleRSS.count / 2],
+        peakRSSAfterLoadKB: lambda.peakResidentKilobytes ?? 0,
+        cpuPerInvocation: cpuUsed / invocations)
+}
+
+struct BenchmarkError: Error, CustomStringConvertible {
+    var description: String
+}
+
+let options = Options(CommandLine.arguments)
+guard FileManager.default.isExecutableFile(atPath: options.echo) else {
+    FileHandle.standardError.write(Data("no echo binary at \(options.echo): run swift build -c release first\n".utf8))
+    exit(2)
+}
+
+var results: [Figures] = []
+do {
+    results.append(try measure(
+        name: "swift-lambda-kit (echo, release)",
+        configuration: LocalLambdaConfiguration(command: [options.echo], functionName: "echo", functionOutput: LocalLambdaConfiguration.discard),
+        invocations: options.invocations, coldStarts: options.coldStarts))
+
+    if !options.skipPython {
+        let taskRoot = FileManager.default.temporaryDirectory.appendingPathComponent("ric-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: taskRoot, withIntermediateDirectories: true)
+        try "def handler(event, context):\n    return event\n".write(
+            to: taskRoot.appendingPathComponent("handler.py"), atomically: true, encoding: .utf8)
+        results.append(try measure(
+            name: "awslambdaric (Python)",
+            configuration: LocalLambdaConfiguration(
+                command: [options.python, "-m", "awslambdaric", "handler.handler"], functionName: "python-ric",
+                handler: "handler.handler", workingDirectory: taskRoot.path, functionOutput: LocalLambdaConfiguration.discard),
+            invocations: max(1000, options.invocations / 4), coldStarts: options.coldStarts))
+    }
+} catch {
+    FileHandle.standardError.write(Data("benchmark failed: \(error)\n".utf8))
+    exit(1)
+}
+
+print("| runtime | warm invocations/s | latency p50 | latency p99 | bootstrap CPU per invocation | cold start p50 | cold start p90 | idle peak RSS | peak RSS after load |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+for figures in results {
+    print("| \(figures.name) | \(String(format: "%.0f", figures.invocationsPerSecond)) | \(milliseconds(figures.latencyP50)) | \(milliseconds(figures.latencyP99)) | \(String(format: "%.1f µs", figures.cpuPerInvocation / .microseconds(1))) | \(milliseconds(figures.coldStartP50)) | \(milliseconds(figures.coldStartP90)) | \(String(format: "%.1f MB", Double(figures.idlePeakRSSKB) / 1024)) | \(String(format: "%.1f MB", Double(figures.peakRSSAfterLoadKB) / 1024)) |")
+}
+if results.count == 2 {
+    let (swift, python) = (results[0], results[1])
+    print("")
+    print(String(format: "Ratios (swift-lambda-kit vs awslambdaric): %.1f× the warm throughput, %.1f× less CPU per invocation, %.1f× faster cold start, %.2f× the idle memory.",
+        swift.invocationsPerSecond / python.invocationsPerSecond,
+        python.cpuPerInvocation / swift.cpuPerInvocation,
+        python.coldStartP50 / swift.coldStartP50,
+        Double(swift.idlePeakRSSKB) / Double(python.idlePeakRSSKB)))
+}

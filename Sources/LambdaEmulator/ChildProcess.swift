@@ -139,6 +139,18 @@ final class ChildProcess: Sendable {
         _ = Glibc.kill(-pid, SIGKILL)
     }
 
+    /// User plus system CPU time the process has used so far (`/proc/PID/stat`).
+    var cpuTime: Duration? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let afterName = stat.lastIndex(of: ")")
+        else { return nil }
+        // Fields after the command name start at field 3; utime and stime are fields 14 and 15.
+        let fields = stat[stat.index(after: afterName)...].split(separator: " ")
+        guard fields.count > 13, let user = Int64(fields[11]), let system = Int64(fields[12]) else { return nil }
+        let ticksPerSecond = Int64(sysconf(Int32(_SC_CLK_TCK)))
+        return .milliseconds((user + system) * 1000 / ticksPerSecond)
+    }
+
     /// The peak resident set (`VmHWM`), in kilobytes, while the process lives.
     var peakResidentKilobytes: Int? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }

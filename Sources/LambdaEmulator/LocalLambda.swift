@@ -216,6 +216,11 @@ public final class LocalLambda: Sendable {
     /// How the most recent bootstrap process ended, if one has.
     public var lastExitStatus: RuntimeExitStatus? { state.withLock { $0.lastExitStatus } }
 
+    /// CPU time (user + system) the running bootstrap has used so far.
+    public var bootstrapCPUTime: Duration? {
+        state.withLock { $0.process?.cpuTime }
+    }
+
     /// The peak RSS of the running bootstrap, in kilobytes.
     public var peakResidentKilobytes: Int? {
         state.withLock { $0.process?.peakResidentKilobytes }

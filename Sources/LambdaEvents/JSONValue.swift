@@ -1,4 +1,10 @@
+// FoundationEssentials has all this needs, without the ICU data full Foundation loads:
+// a bootstrap's cold start and memory are what a Lambda user pays for.
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Any JSON value, for the parts of AWS events whose shape AWS leaves open (an
 /// authorizer's context, an EventBridge `detail` a handler does not model, an echo).
@@ -140,7 +146,7 @@ public enum JSONPath {
             ($0 >= "a" && $0 <= "z") || ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9") || $0 == "_" || $0 == "$"
         }
         if plain { return path + "." + key }
-        let escaped = key.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
+        let escaped = key.replacing("\\", with: "\\\\").replacing("'", with: "\\'")
         return path + "['" + escaped + "']"
     }
 

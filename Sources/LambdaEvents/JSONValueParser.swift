@@ -1,4 +1,16 @@
+// FoundationEssentials has all this needs, without the ICU data full Foundation loads:
+// a bootstrap's cold start and memory are what a Lambda user pays for.
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A direct parser from JSON bytes to `JSONValue`.
 ///

@@ -1,4 +1,10 @@
+// FoundationEssentials has all this needs, without the ICU data full Foundation loads:
+// a bootstrap's cold start and memory are what a Lambda user pays for.
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The event Lambda's SQS event source mapping delivers: a batch of up to 10 000 messages
 /// (10 for FIFO queues).

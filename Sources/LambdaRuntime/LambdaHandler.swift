@@ -1,4 +1,10 @@
+// FoundationEssentials has all this needs, without the ICU data full Foundation loads:
+// a bootstrap's cold start and memory are what a Lambda user pays for.
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A function that takes a decoded event and returns an encodable result.
 ///
@@ -101,7 +107,7 @@ public func describeDecodingError(_ error: any Error) -> String {
     case let .keyNotFound(key, context):
         return "at \(path(context.codingPath + [key])): required key is missing"
     case let .dataCorrupted(context):
-        let underlying = context.underlyingError.map { ": \($0.localizedDescription)" } ?? ""
+        let underlying = context.underlyingError.map { ": \($0)" } ?? ""
         return "at \(path(context.codingPath)): \(context.debugDescription)\(underlying)"
     @unknown default:
         return "\(error)"

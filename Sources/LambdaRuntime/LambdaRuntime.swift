@@ -1,4 +1,10 @@
+// FoundationEssentials has all this needs, without the ICU data full Foundation loads:
+// a bootstrap's cold start and memory are what a Lambda user pays for.
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Logging
 
 #if canImport(Glibc)
@@ -33,10 +39,10 @@ public enum LambdaRuntime {
 
     /// Runs a handler of raw bytes built once by `makeHandler` in the init phase.
     ///
-    /// Runs on the main actor because its Runtime API calls block: the long-poll for the
-    /// next event then holds the main thread, never a thread of the cooperative pool that
-    /// handlers run on.
-    @MainActor
+    /// The Runtime API calls block the task's thread. That is deliberate: Lambda freezes
+    /// the whole process while the runtime waits for `/next`, so no other work could run
+    /// then anyway, and staying on one thread saves two thread hops per invocation
+    /// (measured in BENCHMARKS.md).
     public static func runRaw<Handler: RawLambdaHandler>(
         environment: [String: String] = ProcessInfo.processInfo.environment,
         logSink: LogSink = .standardError,
