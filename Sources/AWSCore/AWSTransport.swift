@@ -70,8 +70,10 @@ public final class AWSTransport: Sendable {
 
     /// An `awsJson1_0` / `awsJson1_1` call: the input as the JSON body, the output decoded
     /// from the response.
+    /// `attemptTimeout` overrides the transport's for one call (a long poll needs longer).
     public func sendJSON<Output: Decodable>(
-        operation: String, input: some Encodable, as output: Output.Type = Output.self, deadline: ContinuousClock.Instant?
+        operation: String, input: some Encodable, as output: Output.Type = Output.self, deadline: ContinuousClock.Instant?,
+        attemptTimeout: Duration? = nil
     ) async throws -> Output {
         guard case let .json(version, targetPrefix) = service.wireProtocol else {
             preconditionFailure("\(service.name) does not speak the JSON protocol")
@@ -86,7 +88,7 @@ public final class AWSTransport: Sendable {
             "Content-Type": "application/x-amz-json-\(version)",
             "X-Amz-Target": "\(targetPrefix).\(operation)",
         ]
-        let response = try await send(operation: operation, headers: headers, body: body, deadline: deadline)
+        let response = try await send(operation: operation, headers: headers, body: body, deadline: deadline, attemptTimeout: attemptTimeout)
         do {
             return try JSONDecoder().decode(Output.self, from: response.body.isEmpty ? Data("{}".utf8) : Data(response.body))
         } catch {
@@ -116,7 +118,9 @@ public final class AWSTransport: Sendable {
 
     /// POSTs `body` to the endpoint, signed, and returns the first 2xx response. A service
     /// error is thrown as ``AWSError``; no response at all as ``AWSTransportError``.
-    public func send(operation: String, headers: HTTPHeaders, body: [UInt8], deadline: ContinuousClock.Instant?) async throws -> HTTPResponse {
+    public func send(
+        operation: String, headers: HTTPHeaders, body: [UInt8], deadline: ContinuousClock.Instant?, attemptTimeout: Duration? = nil
+    ) async throws -> HTTPResponse {
         let deadline = deadline ?? options.defaultTimeBudget.map { timing.now() + $0 }
         let policy = options.retryPolicy
         var logger = self.logger
@@ -125,7 +129,7 @@ public final class AWSTransport: Sendable {
         while true {
             attempt += 1
             try Task.checkCancellation()
-            var timeout = options.attemptTimeout
+            var timeout = attemptTimeout ?? options.attemptTimeout
             if let deadline {
                 let remaining = deadline - timing.now()
                 guard remaining > .zero else {
