@@ -10,9 +10,16 @@ public struct QueryParameters: Sendable, Equatable {
         pairs.append((name, value))
     }
 
-    /// Form encoding with AWS's strict percent-encoding, which every query service accepts.
+    /// `application/x-www-form-urlencoded` exactly as botocore writes it (Python's
+    /// `urlencode`): unreserved characters literal, a space as `+`, everything else `%XX`.
+    /// Matching it byte for byte matters to endpoints that re-encode the parsed form to check
+    /// the payload hash (moto does).
     public func encoded() -> String {
-        pairs.map { "\(AWSPercentEncoding.encode($0.0))=\(AWSPercentEncoding.encode($0.1))" }.joined(separator: "&")
+        pairs.map { "\(Self.formEncode($0.0))=\(Self.formEncode($0.1))" }.joined(separator: "&")
+    }
+
+    static func formEncode(_ text: String) -> String {
+        AWSPercentEncoding.encode(text).replacing("%20", with: "+")
     }
 
     public static func == (lhs: Self, rhs: Self) -> Bool {

@@ -144,9 +144,9 @@ import Testing
 @Suite struct QueryEncodingTests {
     @Test func encodesStrictlyInOrder() {
         var parameters = QueryParameters()
-        parameters.add("Message", "a b&c=d/é~")
+        parameters.add("Message", "a b&c=d/é~")  // "+" for the space, as botocore sends it
         parameters.add("Subject", nil)
         parameters.add("MessageAttributes.entry.1.Name", "type")
-        #expect(parameters.encoded() == "Message=a%20b%26c%3Dd%2F%C3%A9~&MessageAttributes.entry.1.Name=type")
+        #expect(parameters.encoded() == "Message=a+b%26c%3Dd%2F%C3%A9~&MessageAttributes.entry.1.Name=type")
     }
 }
