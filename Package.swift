@@ -62,6 +62,8 @@ let package = Package(
         .executableTarget(name: "echo", dependencies: ["LambdaRuntime", "LambdaEvents"], path: "functions/echo"),
 
         .executableTarget(name: "RuntimeBenchmark", dependencies: ["LambdaEmulator"], path: "Benchmarks/RuntimeBenchmark"),
+        .executableTarget(
+            name: "AWSClientsProbe", dependencies: ["AWSDynamoDB", "AWSSNS", "AWSSQS", "AWSEventBridge"], path: "Benchmarks/AWSClientsProbe"),
 
         .testTarget(name: "LambdaHTTPTests", dependencies: ["LambdaHTTP", "LoopbackHTTP"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "LambdaTesting", "LambdaEvents"]),
