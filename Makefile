@@ -15,10 +15,12 @@ build: deps
 invoke: build
 	$(BIN)/lambda-local invoke $(FUNCTION) $(EVENT)
 
-# Every test: unit tests, and integration tests that run real bootstrap processes.
+# Every test: unit tests, and integration tests that run real bootstrap processes. The AWS
+# integration tests talk to moto_server on loopback, started and stopped by with-moto.sh
+# (or to the endpoint AWS_ENDPOINT_URL names, when it is set).
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	scripts/with-moto.sh $(SWIFT) test --skip-build
 
 bench: deps
 	$(SWIFT) build -c release

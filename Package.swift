@@ -9,6 +9,11 @@ let package = Package(
         .library(name: "LambdaEvents", targets: ["LambdaEvents"]),
         .library(name: "LambdaTesting", targets: ["LambdaTesting"]),
         .library(name: "LambdaEmulator", targets: ["LambdaEmulator"]),
+        .library(name: "AWSCore", targets: ["AWSCore"]),
+        .library(name: "AWSDynamoDB", targets: ["AWSDynamoDB"]),
+        .library(name: "AWSSNS", targets: ["AWSSNS"]),
+        .library(name: "AWSSQS", targets: ["AWSSQS"]),
+        .library(name: "AWSEventBridge", targets: ["AWSEventBridge"]),
         .executable(name: "lambda-local", targets: ["LambdaLocal"]),
         .executable(name: "echo", targets: ["echo"]),
     ],
@@ -31,6 +36,19 @@ let package = Package(
         ]),
         .target(name: "LambdaTesting", dependencies: ["LambdaRuntime", "LambdaEvents"]),
 
+        // AWS clients: SigV4 over libcrypto (already loaded by libcurl), retries, a circuit
+        // breaker, and the few operations of each service the functions need.
+        .target(name: "CLibcrypto", linkerSettings: [.linkedLibrary("crypto", .when(platforms: [.linux]))]),
+        .target(name: "AWSCore", dependencies: [
+            "LambdaHTTP",
+            "CLibcrypto",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "AWSDynamoDB", dependencies: ["AWSCore"]),
+        .target(name: "AWSSNS", dependencies: ["AWSCore"]),
+        .target(name: "AWSSQS", dependencies: ["AWSCore"]),
+        .target(name: "AWSEventBridge", dependencies: ["AWSCore"]),
+
         // Developer tool: never linked into a bootstrap.
         .target(name: "LoopbackHTTP", dependencies: ["LambdaHTTP"]),
         .target(name: "CSpawn"),
@@ -47,10 +65,18 @@ let package = Package(
 
         .executableTarget(name: "RuntimeBenchmark", dependencies: ["LambdaEmulator"], path: "Benchmarks/RuntimeBenchmark"),
         .executableTarget(name: "EventsBenchmark", dependencies: ["LambdaEvents"], path: "Benchmarks/EventsBenchmark", exclude: ["json_bench.py"]),
+        .executableTarget(
+            name: "AWSClientsProbe", dependencies: ["AWSDynamoDB", "AWSSNS", "AWSSQS", "AWSEventBridge"], path: "Benchmarks/AWSClientsProbe"),
 
         .testTarget(name: "LambdaHTTPTests", dependencies: ["LambdaHTTP", "LoopbackHTTP"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "LambdaTesting", "LambdaEvents"]),
         .testTarget(name: "LambdaEventsTests", dependencies: ["LambdaEvents", "LambdaTesting"]),
+        .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "LoopbackHTTP"]),
+        .testTarget(name: "AWSDynamoDBTests", dependencies: ["AWSDynamoDB", "LoopbackHTTP"]),
+        .testTarget(name: "AWSSNSTests", dependencies: ["AWSSNS", "LoopbackHTTP"]),
+        .testTarget(name: "AWSSQSTests", dependencies: ["AWSSQS", "LoopbackHTTP"]),
+        .testTarget(name: "AWSEventBridgeTests", dependencies: ["AWSEventBridge", "LoopbackHTTP"]),
+        .testTarget(name: "AWSIntegrationTests", dependencies: ["AWSDynamoDB", "AWSSNS", "AWSSQS", "AWSEventBridge"]),
         .testTarget(name: "IntegrationTests", dependencies: ["LambdaEmulator", "LambdaHTTP", "echo", "LambdaLocal"]),
     ],
     swiftLanguageModes: [.v6]

@@ -3,7 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(libcurl4-openssl-dev zip unzip)
+# libssl-dev: the libcrypto headers AWSCore signs with (the library itself comes with libcurl).
+apt_packages=(libcurl4-openssl-dev libssl-dev zip unzip)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

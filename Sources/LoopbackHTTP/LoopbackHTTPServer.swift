@@ -141,17 +141,21 @@ public final class LoopbackHTTPServer: Sendable {
             return state.connections
         }
         guard let connections else { return }
+        // shutdown, not close: it wakes the accept thread, which closes the listener itself.
+        // Closing here would free the descriptor number while that thread may still call
+        // accept() on it, and a socket opened meanwhile (another server's listener) would
+        // have its connections accepted and dropped by this stopped server.
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
         for fd in connections { shutdown(fd, Int32(SHUT_RDWR)) }
     }
 
     private func acceptLoop() {
+        defer { close(listener) }
         while true {
             let fd = accept(listener, nil, nil)
             if fd < 0 {
                 if errno == EINTR || errno == ECONNABORTED { continue }
-                return  // the listener was closed by stop()
+                return  // the listener was shut down by stop()
             }
             _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
             let admitted = state.withLock { state in

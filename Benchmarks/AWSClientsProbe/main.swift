@@ -1,0 +1,26 @@
+// Links every AWS client into one binary, to measure what they add to a bootstrap's size:
+//   swift build -c release --product AWSClientsProbe && ls -l .build/release/AWSClientsProbe
+// With AWS credentials in the environment it also makes one real call per service.
+import AWSCore
+import AWSDynamoDB
+import AWSEventBridge
+import AWSSNS
+import AWSSQS
+import FoundationEssentials
+
+let environment = ProcessInfo.processInfo.environment
+do {
+    let configuration = try AWSConfiguration(environment: environment)
+    let dynamo = DynamoDBClient(configuration: configuration)
+    let sqs = SQSClient(configuration: configuration)
+    let sns = SNSClient(configuration: configuration)
+    let events = EventBridgeClient(configuration: configuration)
+    let item = try DynamoDBItemEncoder().encode(["pk": "probe"])
+    _ = try? await dynamo.getItem(GetItemInput(tableName: environment["PROBE_TABLE"] ?? "probe", key: item))
+    _ = try? await sqs.getQueueUrl(GetQueueUrlInput(queueName: "probe"))
+    _ = try? await sns.publish(PublishInput(topicArn: "arn:aws:sns:\(configuration.region):000000000000:probe", message: "probe"))
+    _ = try? await events.putEvents(PutEventsInput(entries: [.init(source: "probe", detailType: "probe", detail: "{}")]))
+    print("probe: done")
+} catch {
+    print("probe: \(error)")
+}

@@ -1,0 +1,71 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// A DynamoDB attribute value, encoded as its one-key JSON object (`{"S": "text"}`).
+public indirect enum AttributeValue: Sendable, Hashable, Codable {
+    case s(String)
+    /// A number, kept as DynamoDB sends it: a decimal string of up to 38 digits that no Swift
+    /// numeric type holds exactly.
+    case n(String)
+    case b(Data)
+    case bool(Bool)
+    case null
+    case m([String: AttributeValue])
+    case l([AttributeValue])
+    case ss([String])
+    case ns([String])
+    case bs([Data])
+
+    private enum CodingKeys: String, CodingKey {
+        case s = "S", n = "N", b = "B", bool = "BOOL", null = "NULL", m = "M", l = "L", ss = "SS", ns = "NS", bs = "BS"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        guard let key = container.allKeys.first, container.allKeys.count == 1 else {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: decoder.codingPath,
+                debugDescription: "an AttributeValue has exactly one of S, N, B, BOOL, NULL, M, L, SS, NS, BS; got \(container.allKeys.map(\.stringValue))"))
+        }
+        switch key {
+        case .s: self = .s(try container.decode(String.self, forKey: key))
+        case .n: self = .n(try container.decode(String.self, forKey: key))
+        case .b: self = .b(try container.decode(Data.self, forKey: key))
+        case .bool: self = .bool(try container.decode(Bool.self, forKey: key))
+        case .null: self = .null
+        case .m: self = .m(try container.decode([String: AttributeValue].self, forKey: key))
+        case .l: self = .l(try container.decode([AttributeValue].self, forKey: key))
+        case .ss: self = .ss(try container.decode([String].self, forKey: key))
+        case .ns: self = .ns(try container.decode([String].self, forKey: key))
+        case .bs: self = .bs(try container.decode([Data].self, forKey: key))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case let .s(value): try container.encode(value, forKey: .s)
+        case let .n(value): try container.encode(value, forKey: .n)
+        case let .b(value): try container.encode(value, forKey: .b)  // base64, as the JSON protocol wants blobs
+        case let .bool(value): try container.encode(value, forKey: .bool)
+        case .null: try container.encode(true, forKey: .null)
+        case let .m(value): try container.encode(value, forKey: .m)
+        case let .l(value): try container.encode(value, forKey: .l)
+        case let .ss(value): try container.encode(value, forKey: .ss)
+        case let .ns(value): try container.encode(value, forKey: .ns)
+        case let .bs(value): try container.encode(value, forKey: .bs)
+        }
+    }
+}
+
+extension AttributeValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral {
+    public init(stringLiteral value: String) { self = .s(value) }
+    public init(integerLiteral value: Int) { self = .n(String(value)) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+}
+
+/// An item or key: attribute names to values.
+public typealias DynamoDBItem = [String: AttributeValue]

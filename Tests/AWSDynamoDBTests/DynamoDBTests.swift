@@ -1,0 +1,182 @@
+import AWSCore
+@testable import AWSDynamoDB
+import Foundation
+import LambdaHTTP
+import LoopbackHTTP
+import Synchronization
+import Testing
+
+@Suite struct AttributeValueTests {
+    @Test func everyTypeRoundTripsThroughItsJSONForm() throws {
+        let value: AttributeValue = .m([
+            "s": .s("text"), "n": .n("-12.50"), "b": .b(Data([0, 255])), "bool": .bool(true), "null": .null,
+            "l": .l([.s("a"), .n("1")]), "ss": .ss(["x", "y"]), "ns": .ns(["1", "2.5"]), "bs": .bs([Data([1]), Data([2])]),
+        ])
+        let json = try JSONEncoder().encode(value)
+        let object = try JSONSerialization.jsonObject(with: json) as! [String: [String: Any]]
+        let map = object["M"]!
+        #expect((map["s"] as? [String: String]) == ["S": "text"])
+        #expect((map["n"] as? [String: String]) == ["N": "-12.50"])
+        #expect((map["b"] as? [String: String]) == ["B": "AP8="])
+        #expect((map["null"] as? [String: Bool]) == ["NULL": true])
+        #expect((map["bool"] as? [String: Bool]) == ["BOOL": true])
+        #expect(try JSONDecoder().decode(AttributeValue.self, from: json) == value)
+    }
+
+    @Test func rejectsAnObjectWithoutExactlyOneType() {
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(AttributeValue.self, from: Data(#"{"S":"a","N":"1"}"#.utf8)) }
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(AttributeValue.self, from: Data("{}".utf8)) }
+    }
+}
+
+@Suite struct ItemCodingTests {
+    struct Record: Codable, Equatable {
+        enum State: String, Codable { case pending, done }
+        var id: String
+        var count: Int
+        var ratio: Double
+        var flag: Bool
+        var state: State
+        var optional: String?
+        var nested: [String: [Int]]
+        var payload: Data
+        var tags: Set<String>
+        var at: Date
+        var list: [Nested?]
+        struct Nested: Codable, Equatable { var name: String }
+    }
+
+    let record = Record(
+        id: "r-1", count: 42, ratio: 0.25, flag: false, state: .done, optional: "here", nested: ["a": [1, 2]],
+        payload: Data([7, 7]), tags: ["b", "a"], at: Date(timeIntervalSince1970: 1_700_000_000.5), list: [.init(name: "n"), nil])
+
+    @Test func encodesToTheNaturalAttributeTypes() throws {
+        let item = try DynamoDBItemEncoder().encode(record)
+        #expect(item["id"] == .s("r-1"))
+        #expect(item["count"] == .n("42"))
+        #expect(item["ratio"] == .n("0.25"))
+        #expect(item["flag"] == .bool(false))
+        #expect(item["state"] == .s("done"))
+        #expect(item["nested"] == .m(["a": .l([.n("1"), .n("2")])]))
+        #expect(item["payload"] == .b(Data([7, 7])))
+        #expect(item["tags"] == .ss(["a", "b"]))
+        #expect(item["at"] == .n("1700000000.5"))
+        #expect(item["list"] == .l([.m(["name": .s("n")]), .null]))
+    }
+
+    @Test func decodesBackToTheSameValue() throws {
+        let item = try DynamoDBItemEncoder().encode(record)
+        #expect(try DynamoDBItemDecoder().decode(Record.self, from: item) == record)
+        var withoutOptional = item
+        withoutOptional["optional"] = nil
+        #expect(try DynamoDBItemDecoder().decode(Record.self, from: withoutOptional).optional == nil)
+        withoutOptional["optional"] = .null
+        #expect(try DynamoDBItemDecoder().decode(Record.self, from: withoutOptional).optional == nil)
+    }
+
+    @Test func mismatchesAreDecodingErrorsWithAPath() throws {
+        var item = try DynamoDBItemEncoder().encode(record)
+        item["count"] = .s("forty-two")
+        #expect(throws: DecodingError.self) { try DynamoDBItemDecoder().decode(Record.self, from: item) }
+        item["count"] = .n("1e400")
+        #expect(throws: DecodingError.self) { try DynamoDBItemDecoder().decode(Record.self, from: item) }
+        #expect(throws: EncodingError.self) { try DynamoDBItemEncoder().encode(["x": Double.nan]) }
+        #expect(throws: EncodingError.self) { try DynamoDBItemEncoder().encode([1, 2]) }
+    }
+}
+
+/// A loopback endpoint that records requests and answers with a fixed response.
+final class RecordingEndpoint: Sendable {
+    private final class Box: Sendable { let requests = Mutex<[HTTPServerRequest]>([]) }
+    private let box = Box()
+    let server: LoopbackHTTPServer
+
+    init(status: Int = 200, body: String) throws {
+        let box = self.box
+        server = try LoopbackHTTPServer { request in
+            box.requests.withLock { $0.append(request) }
+            return .response(HTTPResponse(status: status, headers: ["x-amzn-RequestId": "rid"], body: Array(body.utf8)))
+        }
+    }
+    deinit { server.stop() }
+
+    var requests: [HTTPServerRequest] { box.requests.withLock { $0 } }
+    var configuration: AWSConfiguration {
+        AWSConfiguration(region: "eu-west-1", credentials: AWSCredentials(accessKeyID: "AKID", secretAccessKey: "secret-key-123"), endpointURL: "http://\(server.authority)")
+    }
+    func body(_ index: Int = 0) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(requests[index].body)) as! [String: Any]
+    }
+}
+
+@Suite struct DynamoDBWireTests {
+    @Test func putItemSendsTheModelShapeSigned() async throws {
+        let endpoint = try RecordingEndpoint(body: #"{"Attributes":{"pk":{"S":"a"}},"ConsumedCapacity":{"TableName":"t","CapacityUnits":1.0}}"#)
+        let client = DynamoDBClient(configuration: endpoint.configuration)
+        let output = try await client.putItem(PutItemInput(
+            tableName: "t", item: ["pk": "a"], conditionExpression: "attribute_not_exists(pk)",
+            expressionAttributeNames: ["#p": "pk"], returnValues: .allOld, returnConsumedCapacity: .total))
+        #expect(output.attributes == ["pk": "a"])
+        #expect(output.consumedCapacity?.capacityUnits == 1)
+        let request = try #require(endpoint.requests.first)
+        #expect(request.headers["X-Amz-Target"] == "DynamoDB_20120810.PutItem")
+        #expect(request.headers["Content-Type"] == "application/x-amz-json-1.0")
+        #expect(request.headers["Authorization"]?.contains("/eu-west-1/dynamodb/aws4_request") == true)
+        let body = try endpoint.body()
+        #expect(Set(body.keys) == ["TableName", "Item", "ConditionExpression", "ExpressionAttributeNames", "ReturnValues", "ReturnConsumedCapacity"])
+        #expect(body["ReturnValues"] as? String == "ALL_OLD")
+    }
+
+    @Test func transactItemsAreTaggedByActionAndCancellationReasonsAreRead() async throws {
+        let reply = #"{"__type":"com.amazonaws.dynamodb.v20120810#TransactionCanceledException","Message":"Transaction cancelled","CancellationReasons":[{"Code":"None"},{"Code":"ConditionalCheckFailed","Message":"The conditional request failed","Item":{"pk":{"S":"b"}}}]}"#
+        let endpoint = try RecordingEndpoint(status: 400, body: reply)
+        let client = DynamoDBClient(configuration: endpoint.configuration)
+        let error = await #expect(throws: AWSError.self) {
+            try await client.transactWriteItems(TransactWriteItemsInput(transactItems: [
+                .put(.init(tableName: "t", item: ["pk": "a"])),
+                .conditionCheck(.init(tableName: "t", key: ["pk": "b"], conditionExpression: "attribute_not_exists(pk)", returnValuesOnConditionCheckFailure: .allOld)),
+            ], clientRequestToken: "token-1"))
+        }
+        #expect(error?.isTransactionCanceled == true)
+        #expect(error?.isConditionalCheckFailed == false)
+        #expect(error?.cancellationReasons == [
+            CancellationReason(code: "None"),
+            CancellationReason(code: "ConditionalCheckFailed", message: "The conditional request failed", item: ["pk": "b"]),
+        ])
+        #expect(endpoint.requests.count == 1)  // a cancelled transaction is not retried
+        let items = try endpoint.body()["TransactItems"] as! [[String: Any]]
+        #expect(items.map { Array($0.keys) } == [["Put"], ["ConditionCheck"]])
+    }
+
+    @Test func conditionalCheckFailedCarriesTheOldItem() async throws {
+        let endpoint = try RecordingEndpoint(status: 400, body: #"{"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException","message":"The conditional request failed","Item":{"pk":{"S":"a"},"v":{"N":"3"}}}"#)
+        let client = DynamoDBClient(configuration: endpoint.configuration)
+        let error = await #expect(throws: AWSError.self) {
+            try await client.updateItem(UpdateItemInput(tableName: "t", key: ["pk": "a"], updateExpression: "SET v = :n", conditionExpression: "v < :n", expressionAttributeValues: [":n": 3], returnValuesOnConditionCheckFailure: .allOld))
+        }
+        #expect(error?.isConditionalCheckFailed == true)
+        #expect(error?.conditionCheckFailureItem == ["pk": "a", "v": .n("3")])
+        #expect(error?.cancellationReasons == nil)
+    }
+
+    @Test func anInMemoryFakeStandsBehindTheProtocol() async throws {
+        struct Fake: DynamoDBClientProtocol {
+            let items = Items()
+            final class Items: Sendable { let store = Mutex<[String: DynamoDBItem]>([:]) }
+            func putItem(_ input: PutItemInput, deadline: ContinuousClock.Instant?) async throws -> PutItemOutput {
+                items.store.withLock { $0[input.item["pk"].map { "\($0)" } ?? ""] = input.item }
+                return PutItemOutput()
+            }
+            func getItem(_ input: GetItemInput, deadline: ContinuousClock.Instant?) async throws -> GetItemOutput {
+                GetItemOutput(item: items.store.withLock { $0[input.key["pk"].map { "\($0)" } ?? ""] })
+            }
+            func updateItem(_ input: UpdateItemInput, deadline: ContinuousClock.Instant?) async throws -> UpdateItemOutput { .init() }
+            func deleteItem(_ input: DeleteItemInput, deadline: ContinuousClock.Instant?) async throws -> DeleteItemOutput { .init() }
+            func query(_ input: QueryInput, deadline: ContinuousClock.Instant?) async throws -> QueryOutput { .init() }
+            func transactWriteItems(_ input: TransactWriteItemsInput, deadline: ContinuousClock.Instant?) async throws -> TransactWriteItemsOutput { .init() }
+        }
+        let client: any DynamoDBClientProtocol = Fake()
+        _ = try await client.putItem(PutItemInput(tableName: "t", item: ["pk": "k", "v": 1]))
+        #expect(try await client.getItem(GetItemInput(tableName: "t", key: ["pk": "k"])).item?["v"] == .n("1"))
+    }
+}

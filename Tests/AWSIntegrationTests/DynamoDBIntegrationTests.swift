@@ -1,0 +1,126 @@
+import AWSCore
+import AWSDynamoDB
+import Foundation
+import Testing
+
+@Suite struct DynamoDBIntegrationTests {
+    struct Order: Codable, Equatable {
+        var pk: String
+        var sk: String
+        var status: String
+        var total: Double
+        var lines: [Line]
+        var tags: Set<String>
+        var note: String?
+        var payload: Data
+
+        struct Line: Codable, Equatable {
+            var sku: String
+            var quantity: Int
+        }
+    }
+
+    /// A table with a string partition key `pk` and sort key `sk`.
+    func makeTable(_ client: DynamoDBClient) async throws -> String {
+        let name = Endpoint.uniqueName("orders")
+        _ = try await Endpoint.json(client.transport, "CreateTable", [
+            "TableName": name,
+            "AttributeDefinitions": [["AttributeName": "pk", "AttributeType": "S"], ["AttributeName": "sk", "AttributeType": "S"]],
+            "KeySchema": [["AttributeName": "pk", "KeyType": "HASH"], ["AttributeName": "sk", "KeyType": "RANGE"]],
+            "BillingMode": "PAY_PER_REQUEST",
+        ])
+        return name
+    }
+
+    @Test func itemOperationsRoundTrip() async throws {
+        let client = DynamoDBClient(configuration: try Endpoint.configuration())
+        let table = try await makeTable(client)
+        let order = Order(
+            pk: "customer#1", sk: "order#1", status: "NEW", total: 12.5, lines: [.init(sku: "A-1", quantity: 2)],
+            tags: ["gift", "express"], note: nil, payload: Data([0, 1, 2, 255]))
+        let item = try DynamoDBItemEncoder().encode(order)
+        _ = try await client.putItem(PutItemInput(tableName: table, item: item, conditionExpression: "attribute_not_exists(pk)"))
+
+        let key: DynamoDBItem = ["pk": "customer#1", "sk": "order#1"]
+        let read = try await client.getItem(GetItemInput(tableName: table, key: key, consistentRead: true))
+        let stored = try #require(read.item)
+        #expect(try DynamoDBItemDecoder().decode(Order.self, from: stored) == order)
+        #expect(stored["tags"] == .ss(["express", "gift"]))
+        #expect(stored["payload"] == .b(Data([0, 1, 2, 255])))
+        #expect(stored["note"] == nil)  // nil optionals are left out, as the synthesized Encodable does
+
+        // A projection with an attribute name that is a reserved word.
+        let projected = try await client.getItem(GetItemInput(
+            tableName: table, key: key, projectionExpression: "#s, #t", expressionAttributeNames: ["#s": "status", "#t": "total"]))
+        #expect(projected.item == ["status": "NEW", "total": .n("12.5")])
+
+        let updated = try await client.updateItem(UpdateItemInput(
+            tableName: table, key: key,
+            updateExpression: "SET #s = :paid, #t = #t + :fee",
+            conditionExpression: "#s = :new",
+            expressionAttributeNames: ["#s": "status", "#t": "total"],
+            expressionAttributeValues: [":paid": "PAID", ":new": "NEW", ":fee": .n("1.5")],
+            returnValues: .updatedNew))
+        #expect(updated.attributes?["status"] == "PAID")
+        // DynamoDB writes "14", moto "14.0": compare the number, not its spelling.
+        #expect(try DynamoDBItemDecoder().decode(Double.self, fromAttribute: try #require(updated.attributes?["total"])) == 14)
+
+        _ = try await client.putItem(PutItemInput(tableName: table, item: ["pk": "customer#1", "sk": "order#2", "status": "NEW"]))
+        _ = try await client.putItem(PutItemInput(tableName: table, item: ["pk": "customer#2", "sk": "order#1", "status": "NEW"]))
+        let page = try await client.query(QueryInput(
+            tableName: table, keyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+            filterExpression: "#s = :new", expressionAttributeNames: ["#s": "status"],
+            expressionAttributeValues: [":pk": "customer#1", ":prefix": "order#", ":new": "NEW"]))
+        #expect(page.items.map { $0["sk"] } == [.s("order#2")])
+        #expect(page.scannedCount == 2)
+        #expect(page.count == 1)
+
+        let deleted = try await client.deleteItem(DeleteItemInput(
+            tableName: table, key: key, conditionExpression: "attribute_exists(pk)", returnValues: .allOld))
+        #expect(deleted.attributes?["status"] == "PAID")
+        #expect(try await client.getItem(GetItemInput(tableName: table, key: key)).item == nil)
+    }
+
+    @Test func conditionalPutOnAnExistingKeyIsConditionalCheckFailed() async throws {
+        let client = DynamoDBClient(configuration: try Endpoint.configuration())
+        let table = try await makeTable(client)
+        let item: DynamoDBItem = ["pk": "idempotency#abc", "sk": "-", "status": "IN_PROGRESS"]
+        let put = PutItemInput(tableName: table, item: item, conditionExpression: "attribute_not_exists(pk)")
+        _ = try await client.putItem(put)
+        let error = await #expect(throws: AWSError.self) { try await client.putItem(put) }
+        #expect(error?.isConditionalCheckFailed == true)
+        #expect(error?.code == .conditionalCheckFailed)
+        #expect(error?.service == "DynamoDB")
+        #expect(error?.operation == "PutItem")
+        #expect(error?.statusCode == 400)
+    }
+
+    @Test func transactionsCommitOrCancelWithReasons() async throws {
+        let client = DynamoDBClient(configuration: try Endpoint.configuration())
+        let table = try await makeTable(client)
+        _ = try await client.transactWriteItems(TransactWriteItemsInput(transactItems: [
+            .put(.init(tableName: table, item: ["pk": "account#1", "sk": "-", "balance": 100], conditionExpression: "attribute_not_exists(pk)")),
+            .put(.init(tableName: table, item: ["pk": "account#2", "sk": "-", "balance": 0])),
+            .put(.init(tableName: table, item: ["pk": "ledger#open", "sk": "-"])),
+        ]))
+
+        let transfer = TransactWriteItemsInput(transactItems: [
+            .update(.init(
+                tableName: table, key: ["pk": "account#1", "sk": "-"], updateExpression: "SET balance = balance - :amount",
+                conditionExpression: "balance >= :amount", expressionAttributeValues: [":amount": 500])),
+            .update(.init(
+                tableName: table, key: ["pk": "account#2", "sk": "-"], updateExpression: "SET balance = balance + :amount",
+                expressionAttributeValues: [":amount": 500])),
+            .conditionCheck(.init(tableName: table, key: ["pk": "ledger#open", "sk": "-"], conditionExpression: "attribute_exists(pk)")),
+        ])
+        let error = await #expect(throws: AWSError.self) { try await client.transactWriteItems(transfer) }
+        #expect(error?.isTransactionCanceled == true)
+        let reasons = try #require(error?.cancellationReasons)
+        #expect(reasons.map(\.code) == ["ConditionalCheckFailed", "None", "None"])
+        #expect(reasons[0].isConditionalCheckFailed)
+
+        // Nothing of the cancelled transaction was applied.
+        let account = try await client.getItem(GetItemInput(tableName: table, key: ["pk": "account#2", "sk": "-"]))
+        #expect(account.item?["balance"] == .n("0"))
+    }
+}
