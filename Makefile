@@ -2,8 +2,13 @@ SWIFT    ?= swift
 FUNCTION ?= echo
 EVENT    ?= events/echo/hello.json
 BIN       = .build/debug
+# Every folder of functions/ holding a main.swift; echo, publish, process, store and notify
+# once they are all there.
+FUNCTIONS ?= $(patsubst functions/%/main.swift,%,$(wildcard functions/*/main.swift))
+DIST      ?= dist
+RELEASE_SCRATCH ?= .build-release
 
-.PHONY: deps build invoke test bench bench-events clean
+.PHONY: deps build invoke test bench bench-events package test-package lint-template bench-package clean
 
 deps:
 	@scripts/install-deps.sh
@@ -31,5 +36,29 @@ bench-events:
 	$(SWIFT) build -c release --product EventsBenchmark
 	.build/release/EventsBenchmark
 
+# Deployment zips: $(DIST)/<function>.zip for every function, each a release build with the
+# Swift standard library static, its C libraries and dynamic loader bundled in lib/, so the
+# same zip runs on provided.al2023 and provided.al2. Needs ldd, strip, patchelf and zip
+# (scripts/install-deps.sh installs them; the Dockerfile does this on Amazon Linux 2).
+package:
+	$(SWIFT) build --product lambda-local
+	$(BIN)/lambda-local package --swift "$(SWIFT)" --scratch-path $(RELEASE_SCRATCH) --output $(DIST) $(FUNCTIONS)
+
+# Each zip unzipped into /var/task of an empty root and run there under chroot against the
+# Runtime API emulator (needs root), HTTPS against the CA bundle at Amazon Linux's path,
+# and the SAM template through the pinned cfn-lint.
+test-package: deps lint-template
+	$(MAKE) package
+	$(SWIFT) build --build-tests
+	LAMBDA_PACKAGE_DIST=$(DIST) $(SWIFT) test --skip-build --filter LambdaPackagingTests
+
+lint-template: deps
+	cfn-lint functions/template.yaml
+
+# Cold starts of each zip in an empty root beside its unpackaged binary (BENCHMARKS.md).
+bench-package: package
+	$(SWIFT) build --product PackageBenchmark
+	$(BIN)/PackageBenchmark $(DIST) $$($(SWIFT) build -c release --static-swift-stdlib --scratch-path $(RELEASE_SCRATCH) --show-bin-path)
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-release $(DIST)

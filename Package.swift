@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "LambdaEvents", targets: ["LambdaEvents"]),
         .library(name: "LambdaTesting", targets: ["LambdaTesting"]),
         .library(name: "LambdaEmulator", targets: ["LambdaEmulator"]),
+        .library(name: "LambdaPackaging", targets: ["LambdaPackaging"]),
         .library(name: "AWSCore", targets: ["AWSCore"]),
         .library(name: "AWSDynamoDB", targets: ["AWSDynamoDB"]),
         .library(name: "AWSSNS", targets: ["AWSSNS"]),
@@ -53,18 +54,21 @@ let package = Package(
         .target(name: "LoopbackHTTP", dependencies: ["LambdaHTTP"]),
         .target(name: "CSpawn"),
         .target(name: "LambdaEmulator", dependencies: ["CSpawn", "LoopbackHTTP", "LambdaRuntime"]),
+        .target(name: "LambdaPackaging"),
         .executableTarget(name: "LambdaLocal", dependencies: [
             "LambdaEmulator",
             "LambdaEvents",
             "LambdaTesting",
+            "LambdaPackaging",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Functions: one folder each, a bootstrap binary each.
-        .executableTarget(name: "echo", dependencies: ["LambdaRuntime", "LambdaEvents"], path: "functions/echo"),
+        .executableTarget(name: "echo", dependencies: ["LambdaRuntime", "LambdaEvents", "LambdaHTTP"], path: "functions/echo"),
 
         .executableTarget(name: "RuntimeBenchmark", dependencies: ["LambdaEmulator"], path: "Benchmarks/RuntimeBenchmark"),
         .executableTarget(name: "EventsBenchmark", dependencies: ["LambdaEvents"], path: "Benchmarks/EventsBenchmark", exclude: ["json_bench.py"]),
+        .executableTarget(name: "PackageBenchmark", dependencies: ["LambdaEmulator", "LambdaPackaging"], path: "Benchmarks/PackageBenchmark"),
         .executableTarget(
             name: "AWSClientsProbe", dependencies: ["AWSDynamoDB", "AWSSNS", "AWSSQS", "AWSEventBridge"], path: "Benchmarks/AWSClientsProbe"),
 
@@ -77,6 +81,7 @@ let package = Package(
         .testTarget(name: "AWSSQSTests", dependencies: ["AWSSQS", "LoopbackHTTP"]),
         .testTarget(name: "AWSEventBridgeTests", dependencies: ["AWSEventBridge", "LoopbackHTTP"]),
         .testTarget(name: "AWSIntegrationTests", dependencies: ["AWSDynamoDB", "AWSSNS", "AWSSQS", "AWSEventBridge"]),
+        .testTarget(name: "LambdaPackagingTests", dependencies: ["LambdaPackaging", "LambdaEmulator"]),
         .testTarget(name: "IntegrationTests", dependencies: ["LambdaEmulator", "LambdaHTTP", "echo", "LambdaLocal"]),
     ],
     swiftLanguageModes: [.v6]

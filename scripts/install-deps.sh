@@ -4,7 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # libssl-dev: the libcrypto headers AWSCore signs with (the library itself comes with libcurl).
-apt_packages=(libcurl4-openssl-dev libssl-dev zip unzip)
+# patchelf: make package points each bootstrap at its bundled dynamic loader.
+apt_packages=(libcurl4-openssl-dev libssl-dev zip unzip patchelf)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

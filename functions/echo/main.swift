@@ -7,10 +7,13 @@
 //   {"echo": {"crash": 3}}                exits with status 3 mid-invocation ("abort" for a signal)
 //   {"echo": {"log": "message"}}          logs the message at INFO before answering
 //   {"echo": {"context": true}}           answers with what the runtime put in its context
+//   {"echo": {"fetch": "https://..."}}    GETs the URL and answers {"status": N}; proves a packaged
+//                                         bootstrap's TLS finds the CA bundle of the OS it runs on
 //
 // ECHO_FAIL_INIT=message in the environment makes the init phase fail.
 
 import LambdaEvents
+import LambdaHTTP
 import LambdaRuntime
 
 #if canImport(Glibc)
@@ -54,6 +57,10 @@ struct Echo: LambdaHandler {
                 "logGroupName": .string(context.function.logGroupName),
                 "logStreamName": .string(context.function.logStreamName),
             ])
+        }
+        if let url = instructions["fetch"]?.stringValue {
+            let response = try HTTPClient().execute(HTTPRequest(method: "GET", url: url, timeout: .seconds(5)))
+            return .object(["status": .integer(Int64(response.status))])
         }
         if let message = instructions["throw"]?.stringValue {
             throw EchoFailure(description: message)

@@ -1,0 +1,234 @@
+import Foundation
+import LambdaEmulator
+import LambdaPackaging
+import Synchronization
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The zips `make package` wrote (LAMBDA_PACKAGE_DIST names their folder; `make
+/// test-package` sets it), each unzipped into the `/var/task` of an empty root and run
+/// there as Lambda runs it, against the Runtime API emulator on loopback (the chroot
+/// shares the network namespace). Data-driven: every zip found is tested.
+enum PackagedZips {
+    static let directory = ProcessInfo.processInfo.environment["LAMBDA_PACKAGE_DIST"]
+
+    static let functions: [String] = {
+        guard let directory, let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
+        return entries.filter { $0.hasSuffix(".zip") }.map { String($0.dropLast(4)) }.sorted()
+    }()
+
+    static func zip(_ function: String) -> String { "\(directory!)/\(function).zip" }
+
+    /// What each function is configured with (names from the contract), pointing its AWS
+    /// calls at a closed loopback port: an invocation then ends in a precise connection
+    /// error, which still proves the bootstrap started, reached /next and answered.
+    static func environment(_ function: String) -> [String: String] {
+        let base = [
+            "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
+            "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            "AWS_ENDPOINT_URL": "http://127.0.0.1:9",
+            "LAMBDA_TASK_ROOT": "/var/task",
+            "LAMBDA_RUNTIME_DIR": "/var/runtime",
+            // Lambda's own value: it lists Amazon Linux's /lib64, which the bundle must win over.
+            "LD_LIBRARY_PATH": "/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib",
+            "PATH": "/usr/local/bin:/usr/bin/:/bin:/opt/bin",
+        ]
+        let topic = "arn:aws:sns:us-east-1:123456789012:swift-lambda-kit-events"
+        let specific: [String: String] = switch function {
+        case "publish": ["TOPIC_ARN": topic, "EVENT_BUS_NAME": "swift-lambda-kit", "IDEMPOTENCY_TABLE": "idempotency"]
+        case "process": ["EVENTS_TABLE": "events"]
+        case "store": ["AUDIT_TABLE": "audit"]
+        case "notify": ["NOTIFICATIONS_TOPIC_ARN": topic + "-notifications", "IDEMPOTENCY_TABLE": "idempotency"]
+        default: [:]
+        }
+        return base.merging(specific) { _, specific in specific }
+    }
+
+    static func event(_ function: String) throws -> [UInt8] {
+        let file = switch function {
+        case "echo": "events/echo/hello.json"
+        case "publish": "events/apigw-v2-post-events.json"
+        default: "events/sqs-sns-notification.json"
+        }
+        return Array(try Data(contentsOf: URL(fileURLWithPath: file)))
+    }
+}
+
+final class OutputCapture: Sendable {
+    private let bytes = Mutex<[UInt8]>([])
+    var sink: @Sendable ([UInt8]) -> Void { { [self] chunk in bytes.withLock { $0 += chunk } } }
+    var text: String { bytes.withLock { String(decoding: $0, as: UTF8.self) } }
+}
+
+func emptyRootLambda(_ function: String, root: EmptyRoot, environment: [String: String] = [:], output: OutputCapture) throws -> LocalLambda {
+    try LocalLambda(configuration: LocalLambdaConfiguration(
+        command: try root.command(),
+        functionName: function,
+        timeout: .seconds(20),
+        environment: PackagedZips.environment(function).merging(environment) { _, override in override },
+        inheritsEnvironment: false,
+        functionOutput: output.sink))
+}
+
+@Suite(
+    .enabled(if: PackagedZips.directory != nil, "LAMBDA_PACKAGE_DIST is not set: run make test-package"),
+    .enabled(if: runningAsRoot, "chroot, mknod and mount need root"))
+struct PackagedFunctionTests {
+    @Test func everyFunctionOfTheContractWasPackaged() {
+        for function in ["echo", "publish", "process", "store", "notify"]
+        where FileManager.default.fileExists(atPath: "functions/\(function)/main.swift") {
+            #expect(PackagedZips.functions.contains(function), "functions/\(function) has no zip in \(PackagedZips.directory!)")
+        }
+    }
+
+    @Test(arguments: PackagedZips.functions)
+    func zipHoldsABootstrapStartedByTheBundledLoader(_ function: String) throws {
+        let listing = try run(["/usr/bin/unzip", "-Z1", PackagedZips.zip(function)])
+        let entries = Set(listing.output.split(separator: "\n").map(String.init))
+        #expect(entries.contains("bootstrap"))
+        #expect(entries.contains("lib/libc.so.6"))
+        let loader = try #require(entries.first { $0.hasPrefix("lib/ld-linux") })
+        let root = try EmptyRoot(zip: PackagedZips.zip(function))
+        defer { #expect(throws: Never.self) { try root.remove() } }
+        #expect(try programInterpreter("\(root.path)/var/task/bootstrap") == "/var/task/\(loader)")
+    }
+
+    @Test(arguments: PackagedZips.functions)
+    func bootstrapServesAnInvocationInAnEmptyRoot(_ function: String) throws {
+        let root = try EmptyRoot(zip: PackagedZips.zip(function))
+        defer { #expect(throws: Never.self) { try root.remove() } }
+        #expect(!root.contents().contains { ["bin", "lib", "lib64", "usr", "etc"].contains($0) })
+        let output = OutputCapture()
+        let lambda = try emptyRootLambda(function, root: root, output: output)
+        defer { lambda.shutdown() }
+
+        guard case .ready = lambda.start() else {
+            Issue.record("\(function) did not reach /next in the empty root:\n\(output.text)")
+            return
+        }
+        let event = try PackagedZips.event(function)
+        let report = lambda.invoke(event)
+        switch report.result {
+        case let .response(body):
+            if function == "echo" {
+                #expect(try JSONSerialization.jsonObject(with: Data(body)) as? NSDictionary
+                    == JSONSerialization.jsonObject(with: Data(event)) as? NSDictionary)
+            }
+        case .functionError:
+            // The domain functions' AWS calls go to a closed port; an error they report is an
+            // invocation served. echo has no excuse.
+            #expect(function != "echo", "\(String(decoding: report.payload, as: UTF8.self))")
+        default:
+            Issue.record("\(function) did not answer: \(String(decoding: report.payload, as: UTF8.self))\n\(output.text)")
+        }
+        // The process is still the one that started: it went back to /next.
+        #expect(lambda.invoke(event).initDuration == nil)
+    }
+}
+
+/// HTTPS from the packaged bootstrap, in an empty root whose only CA bundle is at Amazon
+/// Linux's path: TLS works with it and fails without it, so the bundle is found there
+/// (and nothing from the build machine is).
+@Suite(
+    .enabled(if: PackagedZips.functions.contains("echo"), "no dist/echo.zip: run make test-package"),
+    .enabled(if: runningAsRoot, "chroot, mknod and mount need root"))
+struct PackagedTLSTests {
+    static let amazonLinuxCABundle = "/etc/pki/tls/certs/ca-bundle.crt"
+
+    @Test func httpsVerifiesAgainstTheCABundleAtAmazonLinuxsPath() throws {
+        let server = try HTTPSServer()
+        defer { server.stop() }
+        let root = try EmptyRoot(zip: PackagedZips.zip("echo"))
+        defer { #expect(throws: Never.self) { try root.remove() } }
+        try root.add(server.certificate, at: Self.amazonLinuxCABundle)
+
+        let output = OutputCapture()
+        let lambda = try emptyRootLambda("echo", root: root, output: output)
+        defer { lambda.shutdown() }
+        let report = lambda.invoke(Array(#"{"echo":{"fetch":"\#(server.url)"}}"#.utf8))
+        #expect(report.result == .response(Array(#"{"status":200}"#.utf8)), "\(String(decoding: report.payload, as: UTF8.self))\n\(output.text)")
+    }
+
+    @Test func httpsFailsWithoutACABundle() throws {
+        let server = try HTTPSServer()
+        defer { server.stop() }
+        let root = try EmptyRoot(zip: PackagedZips.zip("echo"))
+        defer { #expect(throws: Never.self) { try root.remove() } }
+
+        let output = OutputCapture()
+        let lambda = try emptyRootLambda("echo", root: root, output: output)
+        defer { lambda.shutdown() }
+        let report = lambda.invoke(Array(#"{"echo":{"fetch":"\#(server.url)"}}"#.utf8))
+        guard case let .functionError(error) = report.result else {
+            Issue.record("expected a TLS failure, got \(report.result)")
+            return
+        }
+        #expect(error.errorMessage.contains("TLS failed"), "\(error.errorMessage)")
+        #expect(error.errorMessage.contains("CA bundle: none found"), "\(error.errorMessage)")
+    }
+}
+
+/// An HTTPS server on loopback with a fresh self-signed certificate for 127.0.0.1
+/// (openssl and Python's ssl module, both already needed by the test tooling).
+final class HTTPSServer: Sendable {
+    let url: String
+    let certificate: Data
+    private let process: Process
+    private let directory: String
+
+    init() throws {
+        directory = try temporaryDirectory("https")
+        let generated = try run([
+            "/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+            "-keyout", "\(directory)/key.pem", "-out", "\(directory)/cert.pem",
+            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+        ])
+        guard generated.status == 0 else { throw HTTPSServerError(description: "openssl: \(generated.output)") }
+        certificate = try Data(contentsOf: URL(fileURLWithPath: "\(directory)/cert.pem"))
+
+        let script = """
+            import http.server, ssl, sys
+            class Ok(http.server.BaseHTTPRequestHandler):
+                def do_GET(self):
+                    self.send_response(200); self.send_header("Content-Length", "2"); self.end_headers(); self.wfile.write(b"ok")
+                def log_message(self, *args): pass
+            server = http.server.HTTPServer(("127.0.0.1", 0), Ok)
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(sys.argv[1], sys.argv[2])
+            server.socket = context.wrap_socket(server.socket, server_side=True)
+            print(server.server_address[1], flush=True)
+            server.serve_forever()
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, "\(directory)/cert.pem", "\(directory)/key.pem"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        self.process = process
+        var line = Data()
+        while let byte = try pipe.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) {
+            line += byte
+        }
+        guard let port = Int(String(decoding: line, as: UTF8.self)) else {
+            kill(process.processIdentifier, SIGKILL)
+            throw HTTPSServerError(description: "the HTTPS server did not report its port")
+        }
+        url = "https://127.0.0.1:\(port)/"
+    }
+
+    func stop() {
+        // SIGKILL, not terminate(): the child inherits the test runner's blocked signals,
+        // SIGTERM among them, and would outlive a SIGTERM.
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
+
+struct HTTPSServerError: Error, CustomStringConvertible {
+    var description: String
+}
