@@ -78,10 +78,14 @@ let package = Package(
         ]),
         .target(name: "PublishFunction", dependencies: [
             "CloudEvents", "EventProcessing", "Idempotency", "AWSSNS", "AWSEventBridge", "LambdaRuntime", "LambdaEvents",
+            .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "ProcessFunction", dependencies: ["CloudEvents", "EventProcessing", "Idempotency", "AWSDynamoDB", "LambdaRuntime"]),
-        .target(name: "StoreFunction", dependencies: ["CloudEvents", "EventProcessing", "AWSDynamoDB", "LambdaRuntime"]),
-        .target(name: "NotifyFunction", dependencies: ["CloudEvents", "EventProcessing", "Idempotency", "AWSSNS", "LambdaRuntime"]),
+        .target(name: "ProcessFunction", dependencies: ["CloudEvents", "EventProcessing", "Idempotency", "AWSDynamoDB", "LambdaRuntime",
+            .product(name: "Logging", package: "swift-log")]),
+        .target(name: "StoreFunction", dependencies: [
+            "CloudEvents", "EventProcessing", "AWSDynamoDB", "LambdaRuntime", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "NotifyFunction", dependencies: [
+            "CloudEvents", "EventProcessing", "Idempotency", "AWSSNS", "LambdaRuntime", .product(name: "Logging", package: "swift-log")]),
 
         // Functions: one folder each, a bootstrap binary each.
         .executableTarget(name: "echo", dependencies: ["LambdaRuntime", "LambdaEvents"], path: "functions/echo"),

@@ -14,6 +14,15 @@ public struct ReceivedCloudEvent: Sendable, Hashable {
         case sns(messageId: String, topicArn: String)
         /// An EventBridge event whose `detail` was the event.
         case eventBridge(id: String, detailType: String)
+
+        /// `raw`, `sns` or `eventbridge`, for records and logs.
+        public var name: String {
+            switch self {
+            case .raw: "raw"
+            case .sns: "sns"
+            case .eventBridge: "eventbridge"
+            }
+        }
     }
 
     public var event: CloudEvent

@@ -55,6 +55,11 @@ public struct EnvironmentReader: Sendable {
         return value
     }
 
+    /// A comma-separated list, items trimmed, empty items dropped.
+    public func list(_ name: String, default defaultValue: String) -> [String] {
+        (optional(name) ?? defaultValue).split(separator: ",").map { String($0).trimmingWhitespace }.filter { !$0.isEmpty }
+    }
+
     public func positiveInteger(_ name: String, default defaultValue: Int) throws(ConfigurationError) -> Int {
         guard let value = optional(name) else { return defaultValue }
         guard let number = Int(value), number > 0 else {
