@@ -134,9 +134,9 @@ final class ChildProcess: Sendable {
         waiter.start()
     }
 
-    /// Kills the whole process group.
-    func kill() {
-        _ = Glibc.kill(-pid, SIGKILL)
+    /// Signals the whole process group.
+    func kill(_ signal: Int32 = SIGKILL) {
+        _ = Glibc.kill(-pid, signal)
     }
 
     /// User plus system CPU time the process has used so far (`/proc/PID/stat`).

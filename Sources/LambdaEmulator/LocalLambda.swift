@@ -351,18 +351,24 @@ public final class LocalLambda: Sendable {
         }
     }
 
-    /// Kills the bootstrap, if one runs, and waits for it to be gone.
-    public func stopProcess() {
+    /// Ends the bootstrap, if one runs, and waits for it to be gone. With a grace period
+    /// it gets SIGTERM first, as Lambda's shutdown phase sends, and SIGKILL only if it is
+    /// still there afterwards; without one (a timeout), SIGKILL at once.
+    public func stopProcess(gracePeriod: Duration = .zero) {
         guard let (process, generation) = state.withLock({ state in state.process.map { ($0, state.generation) } }) else { return }
-        process.kill()
-        _ = state.wait(deadline: { _ in .now + .seconds(5) }) { state in
-            state.generation != generation || state.process == nil ? true : nil
+        let gone: (inout State) -> Bool? = { state in state.generation != generation || state.process == nil ? true : nil }
+        if gracePeriod > .zero {
+            process.kill(SIGTERM)
+            let deadline = ContinuousClock.now + gracePeriod
+            if state.wait(deadline: { _ in deadline }, until: gone) != nil { return }
         }
+        process.kill(SIGKILL)
+        _ = state.wait(deadline: { _ in .now + .seconds(5) }, until: gone)
     }
 
-    /// Stops the bootstrap and the Runtime API server.
-    public func shutdown() {
-        stopProcess()
+    /// Stops the bootstrap (SIGTERM, then SIGKILL after `gracePeriod`) and the Runtime API server.
+    public func shutdown(gracePeriod: Duration = .milliseconds(500)) {
+        stopProcess(gracePeriod: gracePeriod)
         state.update { $0.shutDown = true }
         server.stop()
     }

@@ -84,7 +84,8 @@ struct InvokeCommand: ParsableCommand {
             logLevel: logLevel,
             environment: variables,
             workingDirectory: taskRoot))
-        defer { lambda.shutdown() }
+        // Generous grace: a profiler or debugger wrapping the bootstrap needs time to write its output.
+        defer { lambda.shutdown(gracePeriod: .seconds(3)) }
 
         var failures = 0
         for _ in 0..<`repeat` {
