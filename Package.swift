@@ -112,7 +112,7 @@ let package = Package(
         .testTarget(name: "AWSSQSTests", dependencies: ["AWSSQS", "LoopbackHTTP"]),
         .testTarget(name: "AWSEventBridgeTests", dependencies: ["AWSEventBridge", "LoopbackHTTP"]),
         .testTarget(name: "AWSIntegrationTests", dependencies: ["AWSDynamoDB", "AWSSNS", "AWSSQS", "AWSEventBridge"]),
-        .testTarget(name: "LambdaPackagingTests", dependencies: ["LambdaPackaging", "LambdaEmulator"]),
+        .testTarget(name: "LambdaPackagingTests", dependencies: ["LambdaPackaging", "LambdaEmulator", "LambdaEvents"]),
         .testTarget(name: "IntegrationTests", dependencies: ["LambdaEmulator", "LambdaHTTP", "echo", "LambdaLocal"]),
         .testTarget(name: "DomainTests", dependencies: [
             "CloudEvents", "Idempotency", "IdempotencyTesting", "EventProcessing",

@@ -33,7 +33,7 @@ public struct FunctionBuilder: Sendable {
     public func build(_ products: [String], log: (String) -> Void = { _ in }) throws(PackagingError) -> String {
         for product in products {
             log("building \(product): \(swift.name) \((arguments + ["--product", product]).joined(separator: " "))")
-            try tools.run(swift, arguments + ["--product", product])
+            try tools.runShowingOutput(swift, arguments + ["--product", product])
         }
         return try binaryDirectory()
     }

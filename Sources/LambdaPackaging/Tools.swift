@@ -97,6 +97,29 @@ public struct ToolRunner: Sendable {
     }
 }
 
+extension ToolRunner {
+    /// Runs `tool` with its output going to this process's standard error as it comes: for
+    /// a long build, whose progress and compiler errors the user should see as they happen.
+    public func runShowingOutput(_ tool: Tool, _ arguments: [String]) throws(PackagingError) {
+        let executable = try locate(tool)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.standardError
+        process.standardError = FileHandle.standardError
+        process.standardInput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            throw .toolFailed(command: [executable] + arguments, status: -1, output: "\(error)")
+        }
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw .toolFailed(command: [executable] + arguments, status: process.terminationStatus, output: "(its output is above)")
+        }
+    }
+}
+
 public struct ToolOutput: Sendable {
     public var standardOutput: String
     public var standardError: String
