@@ -11,7 +11,7 @@ import Testing
 
     /// The value of each path or intrinsic the definition uses. An expression not listed
     /// here fails the test, so a new one gets a rendering (and a decode) before it ships.
-    static let expressions: [String: Any] = [
+    static let expressions: [String: String] = [
         "States.JsonToString($.event)": event,
         "States.Hash(States.JsonToString($.event), 'MD5')": "0123456789abcdef0123456789abcdef",
         "States.ArrayGetItem(States.StringSplit($$.StateMachine.Id, ':'), 3)": "us-east-1",
@@ -40,16 +40,19 @@ import Testing
 
     static func states() throws -> [String: Any] {
         let definition = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: definitionPath))) as? [String: Any]
-        return try #require(definition?["States"] as? [String: Any])
+        let states = definition?["States"] as? [String: Any]
+        return try #require(states)
     }
 
     static func payload(_ state: [String: Any]) throws -> Data {
         let parameters = try #require(state["Parameters"] as? [String: Any])
-        return try JSONSerialization.data(withJSONObject: try render(try #require(parameters["Payload"])))
+        let template = try #require(parameters["Payload"])
+        return try JSONSerialization.data(withJSONObject: try render(template))
     }
 
     @Test func publishGetsAnHTTPAPIRequestCarryingTheEvent() throws {
-        let request = try JSONDecoder().decode(APIGatewayV2Request.self, from: try Self.payload(try #require(Self.states()["Publish"] as? [String: Any])))
+        let publish = try #require(try Self.states()["Publish"] as? [String: Any])
+        let request = try JSONDecoder().decode(APIGatewayV2Request.self, from: try Self.payload(publish))
         #expect(request.requestContext.http.method == "POST")
         #expect(request.rawPath == "/events")
         #expect(request.body == Self.event)
@@ -62,7 +65,8 @@ import Testing
         var invoked: [String] = []
         for branch in branches {
             let states = try #require(branch["States"] as? [String: Any])
-            let task = try #require(states[try #require(branch["StartAt"] as? String)] as? [String: Any])
+            let start = try #require(branch["StartAt"] as? String)
+            let task = try #require(states[start] as? [String: Any])
             let parameters = try #require(task["Parameters"] as? [String: Any])
             invoked.append(try #require(parameters["FunctionName"] as? String))
             let batch = try JSONDecoder().decode(SQSEvent.self, from: try Self.payload(task))
