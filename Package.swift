@@ -20,6 +20,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        // YAML for reading SAM templates in the developer tool; never linked into a bootstrap.
+        .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
     ],
     targets: [
         // HTTP: libcurl and one small blocking client over it.
@@ -53,8 +55,16 @@ let package = Package(
         .target(name: "LoopbackHTTP", dependencies: ["LambdaHTTP"]),
         .target(name: "CSpawn"),
         .target(name: "LambdaEmulator", dependencies: ["CSpawn", "LoopbackHTTP", "LambdaRuntime"]),
+        // The whole system locally: API, event source mappings, DLQ replay, fault proxy, provisioning.
+        .target(name: "LocalPipeline", dependencies: [
+            "LambdaEmulator", "LoopbackHTTP", "LambdaHTTP", "LambdaEvents", "LambdaTesting",
+            "AWSCore", "AWSSQS", "AWSSNS", "AWSDynamoDB", "AWSEventBridge",
+            .product(name: "Yams", package: "Yams"),
+        ]),
         .executableTarget(name: "LambdaLocal", dependencies: [
             "LambdaEmulator",
+            "LocalPipeline",
+            "AWSCore",
             "LambdaEvents",
             "LambdaTesting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -77,6 +87,7 @@ let package = Package(
         .testTarget(name: "AWSSQSTests", dependencies: ["AWSSQS", "LoopbackHTTP"]),
         .testTarget(name: "AWSEventBridgeTests", dependencies: ["AWSEventBridge", "LoopbackHTTP"]),
         .testTarget(name: "AWSIntegrationTests", dependencies: ["AWSDynamoDB", "AWSSNS", "AWSSQS", "AWSEventBridge"]),
+        .testTarget(name: "LocalPipelineTests", dependencies: ["LocalPipeline", "LambdaEmulator", "LoopbackHTTP", "echo"]),
         .testTarget(name: "IntegrationTests", dependencies: ["LambdaEmulator", "LambdaHTTP", "echo", "LambdaLocal"]),
     ],
     swiftLanguageModes: [.v6]
