@@ -54,7 +54,7 @@ public final class LocalAPIGateway: Sendable {
         server = try LoopbackHTTPServer(host: host, port: port, maximumBodySize: 10 << 20) { request in
             let event = LocalAPIGateway.event(for: request, format: format)
             let report = pool.invoke(event)
-            let response = LocalAPIGateway.response(for: report, format: format)
+            let response = LocalAPIGateway.response(for: report.result, format: format)
             onInvocation(InvocationRecord(method: request.method, target: request.target, status: response.status, report: report))
             return .response(response)
         }
@@ -138,8 +138,8 @@ public final class LocalAPIGateway: Sendable {
 
     // MARK: Invocation → response
 
-    public static func response(for report: InvocationReport, format: APIGatewayPayloadFormat) -> HTTPResponse {
-        guard case let .response(payload) = report.result else {
+    public static func response(for result: InvocationReport.Result, format: APIGatewayPayloadFormat) -> HTTPResponse {
+        guard case let .response(payload) = result else {
             // API Gateway answers a function error, a timeout or a crash alike.
             return internalServerError()
         }
