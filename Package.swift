@@ -16,6 +16,14 @@ let package = Package(
         .library(name: "AWSEventBridge", targets: ["AWSEventBridge"]),
         .executable(name: "lambda-local", targets: ["LambdaLocal"]),
         .executable(name: "echo", targets: ["echo"]),
+        .library(name: "CloudEvents", targets: ["CloudEvents"]),
+        .library(name: "Idempotency", targets: ["Idempotency"]),
+        .library(name: "IdempotencyTesting", targets: ["IdempotencyTesting"]),
+        .library(name: "EventProcessing", targets: ["EventProcessing"]),
+        .executable(name: "publish", targets: ["publish"]),
+        .executable(name: "process", targets: ["process"]),
+        .executable(name: "store", targets: ["store"]),
+        .executable(name: "notify", targets: ["notify"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -70,8 +78,31 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Domain: the CloudEvents envelope, the idempotent store, SQS batches of events, and
+        // the pure logic of each function over client protocols.
+        .target(name: "CloudEvents", dependencies: ["LambdaEvents", "AWSCore"]),
+        .target(name: "Idempotency", dependencies: ["AWSDynamoDB"]),
+        .target(name: "IdempotencyTesting", dependencies: ["Idempotency"]),
+        .target(name: "EventProcessing", dependencies: [
+            "CloudEvents", "LambdaEvents", .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "PublishFunction", dependencies: [
+            "CloudEvents", "EventProcessing", "Idempotency", "AWSSNS", "AWSEventBridge", "LambdaRuntime", "LambdaEvents",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "ProcessFunction", dependencies: ["CloudEvents", "EventProcessing", "Idempotency", "AWSDynamoDB", "LambdaRuntime",
+            .product(name: "Logging", package: "swift-log")]),
+        .target(name: "StoreFunction", dependencies: [
+            "CloudEvents", "EventProcessing", "AWSDynamoDB", "LambdaRuntime", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "NotifyFunction", dependencies: [
+            "CloudEvents", "EventProcessing", "Idempotency", "AWSSNS", "LambdaRuntime", .product(name: "Logging", package: "swift-log")]),
+
         // Functions: one folder each, a bootstrap binary each.
         .executableTarget(name: "echo", dependencies: ["LambdaRuntime", "LambdaEvents"], path: "functions/echo"),
+        .executableTarget(name: "publish", dependencies: ["PublishFunction"], path: "functions/publish"),
+        .executableTarget(name: "process", dependencies: ["ProcessFunction"], path: "functions/process"),
+        .executableTarget(name: "store", dependencies: ["StoreFunction"], path: "functions/store"),
+        .executableTarget(name: "notify", dependencies: ["NotifyFunction"], path: "functions/notify"),
 
         .executableTarget(name: "RuntimeBenchmark", dependencies: ["LambdaEmulator"], path: "Benchmarks/RuntimeBenchmark"),
         .executableTarget(name: "EventsBenchmark", dependencies: ["LambdaEvents"], path: "Benchmarks/EventsBenchmark", exclude: ["json_bench.py"]),
@@ -89,6 +120,14 @@ let package = Package(
         .testTarget(name: "AWSIntegrationTests", dependencies: ["AWSDynamoDB", "AWSSNS", "AWSSQS", "AWSEventBridge"]),
         .testTarget(name: "LocalPipelineTests", dependencies: ["LocalPipeline", "LambdaEmulator", "LoopbackHTTP", "echo"]),
         .testTarget(name: "IntegrationTests", dependencies: ["LambdaEmulator", "LambdaHTTP", "echo", "LambdaLocal"]),
+        .testTarget(name: "DomainTests", dependencies: [
+            "CloudEvents", "Idempotency", "IdempotencyTesting", "EventProcessing",
+            "PublishFunction", "ProcessFunction", "StoreFunction", "NotifyFunction", "LambdaTesting",
+        ]),
+        .testTarget(name: "DomainIntegrationTests", dependencies: [
+            "LambdaEmulator", "LoopbackHTTP", "CloudEvents", "AWSDynamoDB", "AWSSNS", "AWSSQS", "AWSEventBridge", "LambdaTesting",
+            "publish", "process", "store", "notify", "LambdaLocal",
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -36,22 +36,12 @@ extension DynamoDBClientProtocol {
 }
 
 /// DynamoDB over the JSON 1.0 protocol.
-public struct DynamoDBClient: DynamoDBClientProtocol {
+public struct DynamoDBClient: DynamoDBClientProtocol, AWSServiceClient {
+    public static let service = AWSService.dynamoDB
     public let transport: AWSTransport
 
-    public init(transport: AWSTransport) {
-        precondition(transport.service == .dynamoDB, "a DynamoDBClient needs a transport for DynamoDB, not \(transport.service.name)")
+    public init(boundTransport transport: AWSTransport) {
         self.transport = transport
-    }
-
-    public init(
-        configuration: AWSConfiguration, options: AWSTransport.Options = .init(), httpClient: HTTPClient = HTTPClient(),
-        circuitBreakers: CircuitBreakerRegistry = CircuitBreakerRegistry(),
-        logger: Logger = Logger(label: "aws", factory: { _ in SwiftLogNoOpLogHandler() })
-    ) {
-        self.init(transport: AWSTransport(
-            service: .dynamoDB, configuration: configuration, options: options, httpClient: httpClient,
-            circuitBreakers: circuitBreakers, logger: logger))
     }
 
     public func putItem(_ input: PutItemInput, deadline: ContinuousClock.Instant?) async throws -> PutItemOutput {

@@ -111,22 +111,12 @@ extension EventBridgeClientProtocol {
 }
 
 /// EventBridge over the JSON 1.1 protocol.
-public struct EventBridgeClient: EventBridgeClientProtocol {
+public struct EventBridgeClient: EventBridgeClientProtocol, AWSServiceClient {
+    public static let service = AWSService.eventBridge
     public let transport: AWSTransport
 
-    public init(transport: AWSTransport) {
-        precondition(transport.service == .eventBridge, "an EventBridgeClient needs a transport for EventBridge, not \(transport.service.name)")
+    public init(boundTransport transport: AWSTransport) {
         self.transport = transport
-    }
-
-    public init(
-        configuration: AWSConfiguration, options: AWSTransport.Options = .init(), httpClient: HTTPClient = HTTPClient(),
-        circuitBreakers: CircuitBreakerRegistry = CircuitBreakerRegistry(),
-        logger: Logger = Logger(label: "aws", factory: { _ in SwiftLogNoOpLogHandler() })
-    ) {
-        self.init(transport: AWSTransport(
-            service: .eventBridge, configuration: configuration, options: options, httpClient: httpClient,
-            circuitBreakers: circuitBreakers, logger: logger))
     }
 
     public func putEvents(_ input: PutEventsInput, deadline: ContinuousClock.Instant?) async throws -> PutEventsOutput {

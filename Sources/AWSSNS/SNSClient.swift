@@ -151,22 +151,12 @@ extension SNSClientProtocol {
 }
 
 /// SNS over the query protocol: form-encoded requests, XML responses.
-public struct SNSClient: SNSClientProtocol {
+public struct SNSClient: SNSClientProtocol, AWSServiceClient {
+    public static let service = AWSService.sns
     public let transport: AWSTransport
 
-    public init(transport: AWSTransport) {
-        precondition(transport.service == .sns, "an SNSClient needs a transport for SNS, not \(transport.service.name)")
+    public init(boundTransport transport: AWSTransport) {
         self.transport = transport
-    }
-
-    public init(
-        configuration: AWSConfiguration, options: AWSTransport.Options = .init(), httpClient: HTTPClient = HTTPClient(),
-        circuitBreakers: CircuitBreakerRegistry = CircuitBreakerRegistry(),
-        logger: Logger = Logger(label: "aws", factory: { _ in SwiftLogNoOpLogHandler() })
-    ) {
-        self.init(transport: AWSTransport(
-            service: .sns, configuration: configuration, options: options, httpClient: httpClient,
-            circuitBreakers: circuitBreakers, logger: logger))
     }
 
     public func publish(_ input: PublishInput, deadline: ContinuousClock.Instant?) async throws -> PublishOutput {

@@ -36,22 +36,12 @@ extension SQSClientProtocol {
 
 /// SQS over the JSON 1.0 protocol (requests go to the service endpoint; the queue is named
 /// by `QueueUrl` in the body).
-public struct SQSClient: SQSClientProtocol {
+public struct SQSClient: SQSClientProtocol, AWSServiceClient {
+    public static let service = AWSService.sqs
     public let transport: AWSTransport
 
-    public init(transport: AWSTransport) {
-        precondition(transport.service == .sqs, "an SQSClient needs a transport for SQS, not \(transport.service.name)")
+    public init(boundTransport transport: AWSTransport) {
         self.transport = transport
-    }
-
-    public init(
-        configuration: AWSConfiguration, options: AWSTransport.Options = .init(), httpClient: HTTPClient = HTTPClient(),
-        circuitBreakers: CircuitBreakerRegistry = CircuitBreakerRegistry(),
-        logger: Logger = Logger(label: "aws", factory: { _ in SwiftLogNoOpLogHandler() })
-    ) {
-        self.init(transport: AWSTransport(
-            service: .sqs, configuration: configuration, options: options, httpClient: httpClient,
-            circuitBreakers: circuitBreakers, logger: logger))
     }
 
     public func sendMessage(_ input: SendMessageInput, deadline: ContinuousClock.Instant?) async throws -> SendMessageOutput {

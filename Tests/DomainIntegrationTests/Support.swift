@@ -1,0 +1,156 @@
+@testable import AWSCore
+import AWSDynamoDB
+import AWSSNS
+import AWSSQS
+import Foundation
+import LambdaEmulator
+import LoopbackHTTP
+import Synchronization
+import Testing
+
+/// The AWS endpoint (moto_server under `make test`), and the setup calls the kit's clients
+/// do not carry (CreateTable, CreateTopic, Subscribe, CreateQueue), sent signed through the
+/// same transports.
+struct AWS {
+    let configuration: AWSConfiguration
+    let dynamoDB: DynamoDBClient
+    let sns: SNSClient
+    let sqs: SQSClient
+
+    init() throws {
+        guard ProcessInfo.processInfo.environment["AWS_ENDPOINT_URL"]?.isEmpty == false else {
+            Issue.record("the domain integration tests need an AWS endpoint: run them with `make test` (scripts/with-moto.sh)")
+            throw CancellationError()
+        }
+        configuration = try AWSConfiguration(environment: ProcessInfo.processInfo.environment)
+        dynamoDB = DynamoDBClient(configuration: configuration)
+        sns = SNSClient(configuration: configuration)
+        sqs = SQSClient(configuration: configuration)
+    }
+
+    static func uniqueName(_ prefix: String) -> String { "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())" }
+
+    @discardableResult
+    func json(_ transport: AWSTransport, _ operation: String, _ body: [String: Any]) async throws -> [String: Any] {
+        guard case let .json(version, prefix) = transport.service.wireProtocol else { fatalError("not a JSON service") }
+        let response = try await transport.send(
+            operation: operation,
+            headers: ["Content-Type": "application/x-amz-json-\(version)", "X-Amz-Target": "\(prefix).\(operation)"],
+            body: Array(try JSONSerialization.data(withJSONObject: body)), deadline: .now + .seconds(30))
+        return (try JSONSerialization.jsonObject(with: Data(response.body.isEmpty ? Array("{}".utf8) : response.body)) as? [String: Any]) ?? [:]
+    }
+
+    /// A table with the contract's key schema: `id`, or `pk` + `sk`.
+    func createTable(_ prefix: String, sortKey: Bool) async throws -> String {
+        let name = Self.uniqueName(prefix)
+        let keys = sortKey ? [("pk", "HASH"), ("sk", "RANGE")] : [("id", "HASH")]
+        try await json(dynamoDB.transport, "CreateTable", [
+            "TableName": name, "BillingMode": "PAY_PER_REQUEST",
+            "AttributeDefinitions": keys.map { ["AttributeName": $0.0, "AttributeType": "S"] },
+            "KeySchema": keys.map { ["AttributeName": $0.0, "KeyType": $0.1] },
+        ])
+        return name
+    }
+
+    func createQueue(_ prefix: String) async throws -> (url: String, arn: String) {
+        let name = Self.uniqueName(prefix)
+        let url = try #require(try await json(sqs.transport, "CreateQueue", ["QueueName": name])["QueueUrl"] as? String)
+        let arn = try #require(try await sqs.getQueueAttributes(GetQueueAttributesInput(queueUrl: url, attributeNames: ["QueueArn"])).attributes["QueueArn"])
+        return (url, arn)
+    }
+
+    /// A topic with a queue subscribed (raw delivery off: the body is the SNS notification).
+    func createTopicWithQueue(_ prefix: String) async throws -> (topicArn: String, queueURL: String) {
+        var create = QueryParameters()
+        create.add("Name", Self.uniqueName(prefix))
+        let topicArn = try #require(try await sns.transport.sendQuery(operation: "CreateTopic", parameters: create, deadline: nil).descendant("TopicArn")?.text)
+        let queue = try await createQueue(prefix + "-subscriber")
+        var subscribe = QueryParameters()
+        subscribe.add("TopicArn", topicArn)
+        subscribe.add("Protocol", "sqs")
+        subscribe.add("Endpoint", queue.arn)
+        _ = try await sns.transport.sendQuery(operation: "Subscribe", parameters: subscribe, deadline: nil)
+        return (topicArn, queue.url)
+    }
+
+    /// Every message on the queue now (moto delivers at once), with a short wait for stragglers.
+    func drain(_ queueURL: String) async throws -> [AWSSQS.SQSMessage] {
+        var messages: [AWSSQS.SQSMessage] = []
+        while true {
+            let batch = try await sqs.receiveMessage(ReceiveMessageInput(queueUrl: queueURL, maxNumberOfMessages: 10, visibilityTimeout: 300, waitTimeSeconds: 1)).messages
+            if batch.isEmpty { return messages }
+            messages += batch
+        }
+    }
+
+    func item(_ table: String, _ key: DynamoDBItem) async throws -> DynamoDBItem? {
+        try await dynamoDB.getItem(GetItemInput(tableName: table, key: key, consistentRead: true)).item
+    }
+
+    func allItems(_ table: String) async throws -> [DynamoDBItem] {
+        let response = try await json(dynamoDB.transport, "Scan", ["TableName": table, "ConsistentRead": true])
+        let data = try JSONSerialization.data(withJSONObject: response["Items"] ?? [])
+        return try JSONDecoder().decode([DynamoDBItem].self, from: data)
+    }
+}
+
+enum Products {
+    static let directory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+    static func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+}
+
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+func sampleEvent(_ name: String) throws -> [UInt8] {
+    Array(try Data(contentsOf: repositoryRoot.appendingPathComponent("events/\(name)")))
+}
+
+/// Collects a bootstrap's output, for the failure message of a test.
+final class Output: Sendable {
+    private let bytes = Mutex<[UInt8]>([])
+    var sink: @Sendable ([UInt8]) -> Void { { [self] chunk in bytes.withLock { $0 += chunk } } }
+    var text: String { bytes.withLock { String(decoding: $0, as: UTF8.self) } }
+}
+
+/// A function as a real bootstrap process under the Runtime API emulator.
+func localLambda(_ function: String, environment: [String: String], timeout: Duration = .seconds(10), output: Output = Output()) throws -> LocalLambda {
+    try LocalLambda(configuration: LocalLambdaConfiguration(
+        command: [Products.path(function)], functionName: function, timeout: timeout, environment: environment,
+        functionOutput: output.sink))
+}
+
+struct CommandResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// `lambda-local invoke FUNCTION EVENT --env K=V ...`, as a user runs it.
+func lambdaLocalInvoke(_ function: String, event: String, environment: [String: String], timeout: Int = 10) throws -> CommandResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: Products.path("lambda-local"))
+    process.arguments = ["invoke", function, event, "--timeout", String(timeout), "--build-path", Products.directory.path]
+        + environment.sorted { $0.key < $1.key }.flatMap { ["--env", "\($0.key)=\($0.value)"] }
+    process.currentDirectoryURL = repositoryRoot
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let errorData = Mutex(Data())
+    let done = DispatchSemaphore(value: 0)
+    Thread {
+        errorData.withLock { $0 = err.fileHandleForReading.readDataToEndOfFile() }
+        done.signal()
+    }.start()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    done.wait()
+    return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                         stderr: errorData.withLock { String(decoding: $0, as: UTF8.self) })
+}
+
+func batchFailures(_ payload: [UInt8]) -> [String]? {
+    guard let object = try? JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any],
+          let failures = object["batchItemFailures"] as? [[String: Any]] else { return nil }
+    return failures.compactMap { $0["itemIdentifier"] as? String }
+}

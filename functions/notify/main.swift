@@ -1,0 +1,20 @@
+// notify: publishes a notification for each event of a notifiable type, exactly once.
+// Configuration: NOTIFICATIONS_TOPIC_ARN and IDEMPOTENCY_TABLE (required), NOTIFY_TYPES
+// (default "*.alert,*.failed"), the standard AWS_* variables.
+
+import AWSCore
+import AWSDynamoDB
+import AWSSNS
+import Idempotency
+import LambdaRuntime
+import NotifyFunction
+
+await LambdaRuntime.run { context in
+    let configuration = try NotifyConfiguration(environment: context.environment)
+    let aws = try AWSConfiguration(environment: context.environment)
+    let sns = SNSClient(configuration: aws)
+    let store = DynamoDBIdempotencyStore(client: DynamoDBClient(configuration: aws), tableName: configuration.idempotencyTable)
+    return NotifyHandler(
+        store: store, sns: sns, notificationsTopicArn: configuration.notificationsTopicArn, notifyTypes: configuration.notifyTypes,
+        circuitBreaker: sns.transport.circuitBreaker)
+}

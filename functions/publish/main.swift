@@ -1,0 +1,21 @@
+// publish: POST /events from API Gateway (REST or HTTP API) → SNS topic and/or EventBridge bus.
+// Configuration: TOPIC_ARN and/or EVENT_BUS_NAME, IDEMPOTENCY_TABLE (required), EVENT_SOURCE
+// (default "urn:swift-lambda-kit:publish"), the standard AWS_* variables.
+
+import AWSCore
+import AWSDynamoDB
+import AWSEventBridge
+import AWSSNS
+import Idempotency
+import LambdaRuntime
+import PublishFunction
+
+await LambdaRuntime.run { context in
+    let configuration = try PublishConfiguration(environment: context.environment)
+    let aws = try AWSConfiguration(environment: context.environment)
+    let targets = PublishTargets(
+        sns: configuration.topicArn.map { (client: SNSClient(configuration: aws), topicArn: $0) },
+        eventBridge: configuration.eventBusName.map { (client: EventBridgeClient(configuration: aws), eventBusName: $0) })
+    let store = DynamoDBIdempotencyStore(client: DynamoDBClient(configuration: aws), tableName: configuration.idempotencyTable)
+    return PublishHandler(store: store, targets: targets, defaultSource: configuration.eventSource)
+}

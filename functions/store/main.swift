@@ -1,0 +1,13 @@
+// store: the audit store. Keeps every event once, verbatim, in AUDIT_TABLE for RETENTION_DAYS.
+// Configuration: AUDIT_TABLE (required), RETENTION_DAYS (default 365), the standard AWS_* variables.
+
+import AWSCore
+import AWSDynamoDB
+import LambdaRuntime
+import StoreFunction
+
+await LambdaRuntime.run { context in
+    let configuration = try StoreConfiguration(environment: context.environment)
+    let dynamoDB = DynamoDBClient(configuration: try AWSConfiguration(environment: context.environment))
+    return StoreHandler(store: DynamoDBAuditStore(client: dynamoDB, tableName: configuration.auditTable), retentionDays: configuration.retentionDays)
+}
