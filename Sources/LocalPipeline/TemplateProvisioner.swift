@@ -283,6 +283,15 @@ public struct TemplateProvisioner: Sendable {
         }
     }
 
+    /// A whole number given literally or through a parameter.
+    private func int(_ value: TemplateValue?, names: ResolvedNames, at path: String) throws -> Int? {
+        guard let value else { return nil }
+        if let literal = value.int { return literal }
+        let text = try names.string(value, at: path)
+        guard let number = Int(text) else { throw TemplateError("\(path): expected a whole number, found \(text)") }
+        return number
+    }
+
     /// A policy or pattern written as YAML in the template, or as a JSON string: its JSON text.
     private func jsonText(_ value: TemplateValue, names: ResolvedNames, at path: String) throws -> String {
         if case .string = value { return try names.string(value, at: path) }
@@ -317,8 +326,8 @@ public struct TemplateProvisioner: Sendable {
                     let queue = try names.string(eventProperties["Queue"] ?? .null, at: "\(at).Queue")
                     let types = eventProperties["FunctionResponseTypes"]?.list?.compactMap(\.string) ?? []
                     sqsEvents.append(SQSEventSource(
-                        queueARN: queue, batchSize: eventProperties["BatchSize"]?.int ?? 10,
-                        maximumBatchingWindow: .seconds(eventProperties["MaximumBatchingWindowInSeconds"]?.int ?? 0),
+                        queueARN: queue, batchSize: try int(eventProperties["BatchSize"], names: names, at: "\(at).BatchSize") ?? 10,
+                        maximumBatchingWindow: .seconds(try int(eventProperties["MaximumBatchingWindowInSeconds"], names: names, at: "\(at).MaximumBatchingWindowInSeconds") ?? 0),
                         reportBatchItemFailures: types.contains("ReportBatchItemFailures"),
                         enabled: eventProperties["Enabled"] != .bool(false)))
                 case "HttpApi":
@@ -347,9 +356,15 @@ public struct TemplateProvisioner: Sendable {
         if base.hasSuffix("Function") { base.removeLast("Function".count) }
         candidates.append(base.lowercased())
 
+        // SAM's LoggingConfig becomes the variables Lambda sets from it.
+        let logging = properties["LoggingConfig"] ?? globals["LoggingConfig"]
+        if let format = logging?["LogFormat"] { environment["AWS_LAMBDA_LOG_FORMAT"] = try names.string(format, at: "\(path).LoggingConfig.LogFormat") }
+        if let level = logging?["ApplicationLogLevel"] { environment["AWS_LAMBDA_LOG_LEVEL"] = try names.string(level, at: "\(path).LoggingConfig.ApplicationLogLevel") }
+
         return FunctionDefinition(
             logicalID: resource.logicalID, name: names.refs[resource.logicalID] ?? resource.logicalID,
-            executableCandidates: candidates, timeout: .seconds(property("Timeout")?.int ?? 3),
-            memorySize: property("MemorySize")?.int ?? 128, environment: environment, sqsEvents: sqsEvents, apiEvents: apiEvents)
+            executableCandidates: candidates, timeout: .seconds(try int(property("Timeout"), names: names, at: "\(path).Timeout") ?? 3),
+            memorySize: try int(property("MemorySize"), names: names, at: "\(path).MemorySize") ?? 128,
+            environment: environment, sqsEvents: sqsEvents, apiEvents: apiEvents)
     }
 }
