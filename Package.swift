@@ -119,6 +119,10 @@ let package = Package(
         .testTarget(name: "AWSEventBridgeTests", dependencies: ["AWSEventBridge", "LoopbackHTTP"]),
         .testTarget(name: "AWSIntegrationTests", dependencies: ["AWSDynamoDB", "AWSSNS", "AWSSQS", "AWSEventBridge"]),
         .testTarget(name: "LocalPipelineTests", dependencies: ["LocalPipeline", "LambdaEmulator", "LoopbackHTTP", "echo"]),
+        // The whole system under faults: needs the four function binaries built beside it.
+        .testTarget(
+            name: "PipelineTests", dependencies: ["LocalPipeline", "LambdaHTTP", "publish", "process", "store", "notify"],
+            exclude: ["Fixtures"]),
         .testTarget(name: "IntegrationTests", dependencies: ["LambdaEmulator", "LambdaHTTP", "echo", "LambdaLocal"]),
         .testTarget(name: "DomainTests", dependencies: [
             "CloudEvents", "Idempotency", "IdempotencyTesting", "EventProcessing",

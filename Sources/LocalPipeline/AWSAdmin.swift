@@ -160,6 +160,20 @@ public struct AWSAdmin: Sendable {
         return arn ?? "arn:aws:dynamodb:\(configuration.region):123456789012:table/\(name)"
     }
 
+    /// Every item of a table (consistent reads, all pages), for checks and tools.
+    public func scan(table: String) async throws -> [JSONValue] {
+        var items: [JSONValue] = []
+        var startKey: JSONValue?
+        repeat {
+            var body: [String: JSONValue] = ["TableName": .string(table), "ConsistentRead": .bool(true)]
+            if let startKey { body["ExclusiveStartKey"] = startKey }
+            let output = try await json(dynamoDBTransport, "Scan", .object(body))
+            if case let .array(page)? = output["Items"] { items += page }
+            startKey = output["LastEvaluatedKey"]
+        } while startKey != nil && startKey != .null
+        return items
+    }
+
     // MARK: Wire
 
     /// One JSON-protocol call with a free-form body.
