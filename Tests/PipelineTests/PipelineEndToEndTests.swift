@@ -101,31 +101,64 @@ import Testing
         let poison = events.filter(\.poison)
         let started = Date()
 
-        // Publish, as a careful client would: retry the first request until it is accepted;
-        // send a fifth again (a client retrying after a lost answer).
+        // Publish, as a careful client would: retry the first request until it is accepted,
+        // honouring Retry-After on a 409 (a claim left by an attempt whose answer was lost)
+        // by moving on and coming back; send a fifth again (a client retrying after a lost answer).
         let sentAt = Mutex<[String: Date]>([:])
         let refusals = Mutex<[String]>([])
         await blocking {
             DispatchQueue.concurrentPerform(iterations: 4) { worker in
                 let client = HTTPClient()
-                for event in events.enumerated().filter({ $0.offset % 4 == worker }).map(\.element) {
-                    let request = HTTPRequest(
+                func post(_ event: Event) -> HTTPResponse? {
+                    try? client.execute(HTTPRequest(
                         method: "POST", url: gateway.url + "/events", headers: ["Content-Type": "application/cloudevents+json"],
-                        body: Array(event.body.utf8), timeout: .seconds(60))
-                    var accepted = false
-                    for attempt in 0..<40 where !accepted {
-                        if attempt == 0 { sentAt.withLock { $0[event.id] = Date() } }
-                        let status = (try? client.execute(request))?.status ?? 0
-                        if status == 202 { accepted = true } else { Thread.sleep(forTimeInterval: 0.1) }
-                    }
-                    if !accepted { refusals.withLock { $0.append("\(event.id): never accepted") } }
-                    guard event.duplicate else { continue }
+                        body: Array(event.body.utf8), timeout: .seconds(60)))
+                }
+                func sendDuplicate(_ event: Event) {
+                    guard event.duplicate else { return }
                     for _ in 0..<40 {
-                        let status = (try? client.execute(request))?.status ?? 0
-                        // 409: the first request's record is still completing; it was published already.
-                        if status == 202 || status == 409 { break }
+                        let status = post(event)?.status ?? 0
+                        // 409: the first request's claim is still held; the event was published already.
+                        if status == 202 || status == 409 { return }
                         Thread.sleep(forTimeInterval: 0.1)
                     }
+                    refusals.withLock { $0.append("\(event.id): the duplicate was never answered") }
+                }
+                var deferred: [(event: Event, due: Date)] = []
+                /// true when accepted; false when deferred or refused.
+                func attempt(_ event: Event) -> Bool {
+                    for _ in 0..<40 {
+                        let response = post(event)
+                        switch response?.status ?? 0 {
+                        case 202:
+                            sendDuplicate(event)
+                            return true
+                        case 409:
+                            let wait = Double(response?.headers["Retry-After"] ?? "1") ?? 1
+                            deferred.append((event, Date().addingTimeInterval(wait + 0.2)))
+                            return false
+                        default:
+                            Thread.sleep(forTimeInterval: 0.1)
+                        }
+                    }
+                    refusals.withLock { $0.append("\(event.id): never accepted") }
+                    return false
+                }
+                for event in events.enumerated().filter({ $0.offset % 4 == worker }).map(\.element) {
+                    sentAt.withLock { $0[event.id] = Date() }
+                    _ = attempt(event)
+                }
+                let giveUp = Date().addingTimeInterval(180)
+                while !deferred.isEmpty {
+                    deferred.sort { $0.due < $1.due }
+                    let next = deferred.removeFirst()
+                    guard Date() < giveUp else {
+                        refusals.withLock { $0.append("\(next.event.id): still in progress after 3 minutes of retries") }
+                        continue
+                    }
+                    let wait = next.due.timeIntervalSinceNow
+                    if wait > 0 { Thread.sleep(forTimeInterval: wait) }
+                    _ = attempt(next.event)
                 }
             }
         }
