@@ -44,6 +44,9 @@ struct PipelineUpCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Override every queue's visibility timeout, in seconds (failed messages come back sooner).", valueName: "seconds"))
     var visibilityTimeout: Int?
 
+    @Option(help: ArgumentHelp("Override every function's timeout, in seconds (keep it below the visibility timeout).", valueName: "seconds"))
+    var functionTimeout: Int?
+
     @Option(help: ArgumentHelp("The executable of a function, by logical id or name (repeatable).", valueName: "Function=PATH"))
     var executable: [String] = []
 
@@ -70,6 +73,7 @@ struct PipelineUpCommand: ParsableCommand {
             buildDirectories: buildPath.isEmpty ? [".build/debug", ".build/release"] : buildPath,
             executables: keyValues(executable), faults: plan, apiPort: apiPort,
             concurrency: concurrency, visibilityTimeoutOverride: visibilityTimeout,
+            functionTimeoutOverride: functionTimeout.map { .seconds($0) },
             log: { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) },
             functionOutput: quietFunctions ? discard : forward)
         let runner = LockedBox<PipelineRunner?>(nil)

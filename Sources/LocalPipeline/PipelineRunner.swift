@@ -25,6 +25,10 @@ public struct PipelineOptions: Sendable {
     /// Sets every queue's visibility timeout, overriding the template: failed messages come
     /// back sooner, so that a test reaches the DLQ in seconds rather than minutes.
     public var visibilityTimeoutOverride: Int?
+    /// Sets every function's timeout, overriding the template. Shorten it with the visibility
+    /// timeout: a claim an invocation leaves behind (an idempotency record in progress) lasts
+    /// until its deadline, and a redelivery that comes back before then finds it still held.
+    public var functionTimeoutOverride: Duration?
     /// Receives each one-line record of an invocation.
     public var log: @Sendable (String) -> Void
     /// Receives the functions' own stdout and stderr.
@@ -33,7 +37,7 @@ public struct PipelineOptions: Sendable {
     public init(
         templatePath: String, stackName: String = "local", buildDirectories: [String] = [".build/debug", ".build/release"],
         executables: [String: String] = [:], faults: FaultPlan? = nil, apiPort: Int = 3000, concurrency: Int = 1,
-        waitTimeSeconds: Int = 20, visibilityTimeoutOverride: Int? = nil,
+        waitTimeSeconds: Int = 20, visibilityTimeoutOverride: Int? = nil, functionTimeoutOverride: Duration? = nil,
         log: @escaping @Sendable (String) -> Void = { print($0) },
         functionOutput: @escaping @Sendable ([UInt8]) -> Void = LocalLambdaConfiguration.standardError
     ) {
@@ -46,6 +50,7 @@ public struct PipelineOptions: Sendable {
         self.concurrency = concurrency
         self.waitTimeSeconds = waitTimeSeconds
         self.visibilityTimeoutOverride = visibilityTimeoutOverride
+        self.functionTimeoutOverride = functionTimeoutOverride
         self.log = log
         self.functionOutput = functionOutput
     }
@@ -121,7 +126,7 @@ public final class PipelineRunner: Sendable {
                 func makeLambdas() throws -> [LocalLambda] {
                     try (0..<max(1, options.concurrency)).map { _ in
                         try LocalLambda(configuration: LocalLambdaConfiguration(
-                            command: [executable], functionName: function.name, memorySize: function.memorySize, timeout: function.timeout,
+                            command: [executable], functionName: function.name, memorySize: function.memorySize, timeout: options.functionTimeoutOverride ?? function.timeout,
                             region: configuration.region, environment: environment,
                             // Only what the template gives, as in Lambda: nothing of this shell leaks in.
                             inheritsEnvironment: false, functionOutput: options.functionOutput))
