@@ -29,6 +29,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        // YAML for reading SAM templates in the developer tool; never linked into a bootstrap.
+        .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
     ],
     targets: [
         // HTTP: libcurl and one small blocking client over it.
@@ -63,8 +65,16 @@ let package = Package(
         .target(name: "CSpawn"),
         .target(name: "LambdaEmulator", dependencies: ["CSpawn", "LoopbackHTTP", "LambdaRuntime"]),
         .target(name: "LambdaPackaging"),
+        // The whole system locally: API, event source mappings, DLQ replay, fault proxy, provisioning.
+        .target(name: "LocalPipeline", dependencies: [
+            "LambdaEmulator", "LoopbackHTTP", "LambdaHTTP", "LambdaEvents", "LambdaTesting",
+            "AWSCore", "AWSSQS", "AWSSNS", "AWSDynamoDB", "AWSEventBridge",
+            .product(name: "Yams", package: "Yams"),
+        ]),
         .executableTarget(name: "LambdaLocal", dependencies: [
             "LambdaEmulator",
+            "LocalPipeline",
+            "AWSCore",
             "LambdaEvents",
             "LambdaTesting",
             "LambdaPackaging",
@@ -113,6 +123,11 @@ let package = Package(
         .testTarget(name: "AWSEventBridgeTests", dependencies: ["AWSEventBridge", "LoopbackHTTP"]),
         .testTarget(name: "AWSIntegrationTests", dependencies: ["AWSDynamoDB", "AWSSNS", "AWSSQS", "AWSEventBridge"]),
         .testTarget(name: "LambdaPackagingTests", dependencies: ["LambdaPackaging", "LambdaEmulator", "LambdaEvents"]),
+        .testTarget(name: "LocalPipelineTests", dependencies: ["LocalPipeline", "LambdaEmulator", "LoopbackHTTP", "echo"]),
+        // The whole system under faults: needs the four function binaries built beside it.
+        .testTarget(
+            name: "PipelineTests", dependencies: ["LocalPipeline", "LambdaHTTP", "publish", "process", "store", "notify"],
+            exclude: ["Fixtures"]),
         .testTarget(name: "IntegrationTests", dependencies: ["LambdaEmulator", "LambdaHTTP", "echo", "LambdaLocal"]),
         .testTarget(name: "DomainTests", dependencies: [
             "CloudEvents", "Idempotency", "IdempotencyTesting", "EventProcessing",

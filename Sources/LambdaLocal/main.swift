@@ -4,7 +4,10 @@ struct LambdaLocal: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lambda-local",
         abstract: "Run Lambda functions on this machine, through a real Runtime API emulator.",
-        subcommands: [InvokeCommand.self, EventsCommand.self, PackageCommand.self])
+        subcommands: [
+            InvokeCommand.self, EventsCommand.self, PackageCommand.self,
+            StartAPICommand.self, PipelineCommand.self, DLQCommand.self,
+        ])
 }
 
 LambdaLocal.main()

@@ -1,0 +1,93 @@
+import AWSCore
+import ArgumentParser
+import Foundation
+import LocalPipeline
+
+struct PipelineCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pipeline",
+        abstract: "Run the whole system of a SAM template locally, against moto_server or another AWS-compatible endpoint.",
+        subcommands: [PipelineUpCommand.self])
+}
+
+struct PipelineUpCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "up",
+        abstract: "Provision the template's resources, start its functions warm, serve its APIs and run its SQS event source mappings.",
+        discussion: """
+            Needs AWS_ENDPOINT_URL (e.g. scripts/with-moto.sh lambda-local pipeline up), AWS_REGION \
+            and credentials. Queues (with redrive policies), topics and filtered subscriptions, event \
+            buses and rules, and tables are created in the endpoint; each function runs as a warm \
+            bootstrap process with its template environment, names resolved. The SQS event source \
+            mappings poll as Lambda does: long poll, batch size and batching window, delete only what \
+            is not in batchItemFailures; the rest reappears and reaches the DLQ after maxReceiveCount. \
+            One line per invocation on stdout; Ctrl-C stops cleanly.
+            """)
+
+    @Option(help: "The SAM template.")
+    var template: String = "functions/template.yaml"
+
+    @Option(help: "Prefix of generated resource names (AWS::StackName).")
+    var stackName: String = "local"
+
+    @Option(help: "The port of the first API (the next API gets the next port).")
+    var apiPort: Int = 3000
+
+    @Option(help: "Processes per function behind each API and each event source mapping.")
+    var concurrency: Int = 1
+
+    @Option(help: ArgumentHelp(
+        "Spoil a share of the functions' AWS calls, e.g. all=0.1,seed=7 or throttle=0.05,error=0.02,drop=0.02,lost=0.01.",
+        valueName: "plan"))
+    var faults: String?
+
+    @Option(help: ArgumentHelp("Override every queue's visibility timeout, in seconds (failed messages come back sooner).", valueName: "seconds"))
+    var visibilityTimeout: Int?
+
+    @Option(help: ArgumentHelp("Override every function's timeout, in seconds (keep it below the visibility timeout).", valueName: "seconds"))
+    var functionTimeout: Int?
+
+    @Option(help: ArgumentHelp("The executable of a function, by logical id or name (repeatable).", valueName: "Function=PATH"))
+    var executable: [String] = []
+
+    @Option(help: ArgumentHelp("Where to look for built functions (default: .build/debug, then .build/release).", valueName: "dir"))
+    var buildPath: [String] = []
+
+    @Flag(help: "Hide the functions' own log output.")
+    var quietFunctions = false
+
+    func validate() throws {
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        if let faults { _ = try FaultPlan(parsing: faults) }
+        for pair in executable where !pair.contains("=") { throw ValidationError("--executable takes Function=PATH, got '\(pair)'") }
+    }
+
+    func run() throws {
+        let configuration = try AWSConfiguration(environment: ProcessInfo.processInfo.environment)
+        var plan: FaultPlan?
+        if let faults { plan = try FaultPlan(parsing: faults) }
+        let discard: @Sendable ([UInt8]) -> Void = { _ in }
+        let forward: @Sendable ([UInt8]) -> Void = { bytes in FileHandle.standardError.write(Data(bytes)) }
+        let options = PipelineOptions(
+            templatePath: template, stackName: stackName,
+            buildDirectories: buildPath.isEmpty ? [".build/debug", ".build/release"] : buildPath,
+            executables: keyValues(executable), faults: plan, apiPort: apiPort,
+            concurrency: concurrency, visibilityTimeoutOverride: visibilityTimeout,
+            functionTimeoutOverride: functionTimeout.map { .seconds($0) },
+            log: { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) },
+            functionOutput: quietFunctions ? discard : forward)
+        let runner = LockedBox<PipelineRunner?>(nil)
+        try runAsync { runner.set(try await PipelineRunner.up(options, configuration: configuration)) }
+        printError("pipeline up (Ctrl-C stops)")
+        waitForInterrupt()
+        try runAsync {
+            guard let pipeline = runner.get() else { return }
+            await pipeline.stop()
+            if let proxy = pipeline.faultProxy { printError("fault proxy: \(proxy.counts)") }
+            for mapping in pipeline.mappings {
+                let counts = mapping.counts
+                printError("\(mapping.configuration.functionName) <- \(mapping.configuration.queueName): \(counts.invocations) invocations, \(counts.messagesDelivered) messages delivered, \(counts.messagesDeleted) deleted, \(counts.messagesFailed) failed")
+            }
+        }
+    }
+}

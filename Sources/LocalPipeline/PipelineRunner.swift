@@ -1,0 +1,213 @@
+import AWSCore
+import AWSSQS
+import Foundation
+import LambdaEmulator
+import LambdaHTTP
+
+/// How to run a template's system locally.
+public struct PipelineOptions: Sendable {
+    public var templatePath: String
+    public var stackName: String
+    /// Where the functions' executables are (`.build/debug`, `.build/release`), searched in order.
+    public var buildDirectories: [String]
+    /// Executables given explicitly, by logical id or function name.
+    public var executables: [String: String]
+    /// When set, the functions reach AWS through a fault proxy with this plan; the event
+    /// source mappings (Lambda's own pollers) still talk to the endpoint directly.
+    public var faults: FaultPlan?
+    /// The first API's port (the next API gets the next port); 0 picks free ports.
+    public var apiPort: Int
+    /// Processes per function behind each API and each event source mapping: how many
+    /// invocations of one function run at once.
+    public var concurrency: Int
+    /// The event source mappings' long poll; Lambda's is 20 s.
+    public var waitTimeSeconds: Int
+    /// Sets every queue's visibility timeout, overriding the template: failed messages come
+    /// back sooner, so that a test reaches the DLQ in seconds rather than minutes.
+    public var visibilityTimeoutOverride: Int?
+    /// Sets every function's timeout, overriding the template. Shorten it with the visibility
+    /// timeout: a claim an invocation leaves behind (an idempotency record in progress) lasts
+    /// until its deadline, and a redelivery that comes back before then finds it still held.
+    public var functionTimeoutOverride: Duration?
+    /// Receives each one-line record of an invocation.
+    public var log: @Sendable (String) -> Void
+    /// Receives the functions' own stdout and stderr.
+    public var functionOutput: @Sendable ([UInt8]) -> Void
+
+    public init(
+        templatePath: String, stackName: String = "local", buildDirectories: [String] = [".build/debug", ".build/release"],
+        executables: [String: String] = [:], faults: FaultPlan? = nil, apiPort: Int = 3000, concurrency: Int = 1,
+        waitTimeSeconds: Int = 20, visibilityTimeoutOverride: Int? = nil, functionTimeoutOverride: Duration? = nil,
+        log: @escaping @Sendable (String) -> Void = { print($0) },
+        functionOutput: @escaping @Sendable ([UInt8]) -> Void = LocalLambdaConfiguration.standardError
+    ) {
+        self.templatePath = templatePath
+        self.stackName = stackName
+        self.buildDirectories = buildDirectories
+        self.executables = executables
+        self.faults = faults
+        self.apiPort = apiPort
+        self.concurrency = concurrency
+        self.waitTimeSeconds = waitTimeSeconds
+        self.visibilityTimeoutOverride = visibilityTimeoutOverride
+        self.functionTimeoutOverride = functionTimeoutOverride
+        self.log = log
+        self.functionOutput = functionOutput
+    }
+}
+
+public enum PipelineError: Error, CustomStringConvertible {
+    case noEndpoint
+    case executableNotFound(function: String, candidates: [String], directories: [String])
+    case initFailed(function: String, report: String)
+    case unknownQueue(function: String, arn: String)
+
+    public var description: String {
+        switch self {
+        case .noEndpoint:
+            "the local pipeline needs an AWS-compatible endpoint: set AWS_ENDPOINT_URL (e.g. moto_server, see scripts/with-moto.sh)"
+        case let .executableNotFound(function, candidates, directories):
+            "no executable for \(function): looked for \(candidates.joined(separator: ", ")) in \(directories.joined(separator: ", ")); build it (swift build --product \(candidates.first ?? function)) or pass --executable \(function)=PATH"
+        case let .initFailed(function, report):
+            "\(function) failed its init phase: \(report)"
+        case let .unknownQueue(function, arn):
+            "\(function) has an SQS event on \(arn), which the template does not create"
+        }
+    }
+}
+
+/// The whole system on this machine: the template's resources provisioned in the endpoint,
+/// each function running as warm bootstrap processes, its API served on loopback and its
+/// SQS event source mappings polling.
+public final class PipelineRunner: Sendable {
+    public let stack: ProvisionedStack
+    public let faultProxy: FaultProxy?
+    /// By function logical id.
+    public let gateways: [String: LocalAPIGateway]
+    public let mappings: [EventSourceMapping]
+    private let lambdas: [LocalLambda]
+
+    private init(stack: ProvisionedStack, faultProxy: FaultProxy?, gateways: [String: LocalAPIGateway], mappings: [EventSourceMapping], lambdas: [LocalLambda]) {
+        self.stack = stack
+        self.faultProxy = faultProxy
+        self.gateways = gateways
+        self.mappings = mappings
+        self.lambdas = lambdas
+    }
+
+    /// Provisions, starts every function (waiting out their init phases) and starts the mappings.
+    public static func up(_ options: PipelineOptions, configuration: AWSConfiguration) async throws -> PipelineRunner {
+        guard let endpoint = configuration.endpointURL else { throw PipelineError.noEndpoint }
+        let template = try CloudFormationTemplate(contentsOf: options.templatePath)
+        let admin = AWSAdmin(configuration: configuration)
+        let stack = try await TemplateProvisioner(admin: admin, stackName: options.stackName).provision(template)
+        if let timeout = options.visibilityTimeoutOverride {
+            for queue in stack.queues { try await admin.setQueueAttributes(url: queue.url, attributes: ["VisibilityTimeout": String(timeout)]) }
+        }
+        let log = options.log
+        for skipped in stack.skipped { log("not provisioned: \(skipped)") }
+
+        let proxy = try options.faults.map { try FaultProxy(upstream: endpoint, plan: $0) }
+        let functionEndpoint = proxy?.endpoint ?? endpoint
+
+        var lambdas: [LocalLambda] = []
+        var gateways: [String: LocalAPIGateway] = [:]
+        var mappings: [EventSourceMapping] = []
+        do {
+            var nextPort = options.apiPort
+            for function in stack.functions {
+                let executable = try Self.executable(for: function, options: options)
+                var environment = function.environment
+                environment["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+                environment["AWS_ENDPOINT_URL"] = functionEndpoint
+                environment["AWS_ACCESS_KEY_ID"] = configuration.credentials.accessKeyID
+                environment["AWS_SECRET_ACCESS_KEY"] = configuration.credentials.secretAccessKey
+                if let token = configuration.credentials.sessionToken { environment["AWS_SESSION_TOKEN"] = token }
+                func makeLambdas() throws -> [LocalLambda] {
+                    try (0..<max(1, options.concurrency)).map { _ in
+                        try LocalLambda(configuration: LocalLambdaConfiguration(
+                            command: [executable], functionName: function.name, memorySize: function.memorySize, timeout: options.functionTimeoutOverride ?? function.timeout,
+                            region: configuration.region, environment: environment,
+                            // Only what the template gives, as in Lambda: nothing of this shell leaks in.
+                            inheritsEnvironment: false, functionOutput: options.functionOutput))
+                    }
+                }
+                for api in function.apiEvents.prefix(1) {
+                    let pool = try makeLambdas()
+                    lambdas += pool
+                    try start(pool, function: function.name)
+                    let name = function.name
+                    let gateway = try LocalAPIGateway(pool: LambdaPool(pool), format: api.format, port: nextPort) { record in
+                        log("\(timestamp()) \(name) <- \(record.method) \(record.target): \(record.status), \(InvocationReport.milliseconds(record.report.duration)) ms\(record.report.isSuccess ? "" : " (\(record.report.errorType ?? "error"))")")
+                    }
+                    if nextPort != 0 { nextPort += 1 }
+                    gateways[function.logicalID] = gateway
+                    log("\(function.name): \(api.format == .httpAPIv2 ? "HTTP API" : "REST API") on \(gateway.url)")
+                }
+                for source in function.sqsEvents where source.enabled {
+                    guard let queue = stack.queue(arn: source.queueARN) else { throw PipelineError.unknownQueue(function: function.name, arn: source.queueARN) }
+                    let pool = try makeLambdas()
+                    lambdas += pool
+                    try start(pool, function: function.name)
+                    let mapping = EventSourceMapping(
+                        configuration: EventSourceMappingConfiguration(
+                            functionName: function.name, queueURL: queue.url, queueARN: queue.arn, batchSize: source.batchSize,
+                            maximumBatchingWindow: source.maximumBatchingWindow, reportBatchItemFailures: source.reportBatchItemFailures,
+                            waitTimeSeconds: options.waitTimeSeconds, region: configuration.region),
+                        lambdas: pool, sqs: admin.sqs,
+                        onBatch: { log("\(timestamp()) \($0.line)") },
+                        onError: { log("\(timestamp()) \($0)") })
+                    mappings.append(mapping)
+                    log("\(function.name): polling \(queue.name) (batch \(source.batchSize), window \(source.maximumBatchingWindow), \(queue.deadLetterTargetARN.map { "DLQ \($0.split(separator: ":").last ?? "") after \(queue.maxReceiveCount ?? 0) receives" } ?? "no DLQ"))")
+                }
+            }
+        } catch {
+            for lambda in lambdas { lambda.shutdown() }
+            for gateway in gateways.values { gateway.stop() }
+            proxy?.stop()
+            throw error
+        }
+        for mapping in mappings { mapping.start() }
+        return PipelineRunner(stack: stack, faultProxy: proxy, gateways: gateways, mappings: mappings, lambdas: lambdas)
+    }
+
+    /// Stops the APIs and the mappings (letting batches in flight finish and be deleted),
+    /// then ends every function process and the fault proxy.
+    public func stop() async {
+        for gateway in gateways.values { gateway.stop() }
+        for mapping in mappings { await mapping.stop() }
+        await blocking { [lambdas] in for lambda in lambdas { lambda.shutdown() } }
+        faultProxy?.stop()
+    }
+
+    /// The API of a function, by logical id or name.
+    public func gateway(_ function: String) -> LocalAPIGateway? {
+        gateways[function] ?? stack.functions.first { $0.name == function }.flatMap { gateways[$0.logicalID] }
+    }
+
+    /// Whether any mapping is invoking or deleting a batch right now.
+    public var isBusy: Bool { mappings.contains { $0.isBusy } }
+
+    private static func start(_ lambdas: [LocalLambda], function: String) throws {
+        for lambda in lambdas {
+            if case let .failed(report) = lambda.start() {
+                throw PipelineError.initFailed(function: function, report: String(decoding: report.payload, as: UTF8.self))
+            }
+        }
+    }
+
+    static func executable(for function: FunctionDefinition, options: PipelineOptions) throws -> String {
+        if let given = options.executables[function.logicalID] ?? options.executables[function.name] { return given }
+        for candidate in function.executableCandidates {
+            for directory in options.buildDirectories {
+                let path = URL(fileURLWithPath: directory).appendingPathComponent(candidate).path
+                if FileManager.default.isExecutableFile(atPath: path) { return path }
+            }
+        }
+        throw PipelineError.executableNotFound(function: function.logicalID, candidates: function.executableCandidates, directories: options.buildDirectories)
+    }
+}
+
+func timestamp() -> String {
+    Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))
+}

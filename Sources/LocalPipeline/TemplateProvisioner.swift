@@ -1,0 +1,370 @@
+import AWSCore
+import Foundation
+import LambdaEvents
+
+/// A queue as provisioned.
+public struct ProvisionedQueue: Sendable, Equatable {
+    public var logicalID: String
+    public var name: String
+    public var url: String
+    public var arn: String
+    /// From the redrive policy: where messages go after `maxReceiveCount` receives.
+    public var deadLetterTargetARN: String?
+    public var maxReceiveCount: Int?
+}
+
+/// An SQS event source of a function.
+public struct SQSEventSource: Sendable, Equatable {
+    public var queueARN: String
+    public var batchSize: Int
+    public var maximumBatchingWindow: Duration
+    public var reportBatchItemFailures: Bool
+    public var enabled: Bool
+}
+
+/// An API event of a function: `HttpApi` (payload 2.0) or `Api` (REST, payload 1.0).
+public struct APIEventSource: Sendable, Equatable {
+    public var format: APIGatewayPayloadFormat
+    public var path: String
+    public var method: String
+}
+
+/// A function of the template, with its configuration resolved against what was provisioned.
+public struct FunctionDefinition: Sendable, Equatable {
+    public var logicalID: String
+    /// The deployed name (`FunctionName`, or `<stack>-<LogicalID>`).
+    public var name: String
+    /// The candidates for the executable product's name, most specific first.
+    public var executableCandidates: [String]
+    public var timeout: Duration
+    public var memorySize: Int
+    /// Its `Environment.Variables`, Globals included, intrinsic functions resolved.
+    public var environment: [String: String]
+    public var sqsEvents: [SQSEventSource]
+    public var apiEvents: [APIEventSource]
+}
+
+/// What `pipeline up` created.
+public struct ProvisionedStack: Sendable {
+    public var stackName: String
+    public var names: ResolvedNames
+    public var queues: [ProvisionedQueue]
+    public var topics: [String: String]
+    public var tables: [String: String]
+    public var eventBuses: [String: String]
+    public var functions: [FunctionDefinition]
+    /// Resource types the template declares that have no local meaning (IAM, policies) or no
+    /// support here; listed so a user sees what was not created.
+    public var skipped: [String]
+
+    public func queue(arn: String) -> ProvisionedQueue? { queues.first { $0.arn == arn } }
+    public func queue(logicalID: String) -> ProvisionedQueue? { queues.first { $0.logicalID == logicalID } }
+}
+
+/// Creates a template's queues (with their redrive policies), topics and filtered
+/// subscriptions, event buses and rules, and tables in an AWS-compatible endpoint, and
+/// resolves every `!Ref`, `!GetAtt` and `!Sub` the functions' configuration uses.
+public struct TemplateProvisioner: Sendable {
+    public let admin: AWSAdmin
+    public let stackName: String
+    public let accountID: String
+
+    public init(admin: AWSAdmin, stackName: String = "local", accountID: String = "123456789012") {
+        self.admin = admin
+        self.stackName = stackName
+        self.accountID = accountID
+    }
+
+    public func provision(_ template: CloudFormationTemplate) async throws -> ProvisionedStack {
+        let region = admin.configuration.region
+        var names = ResolvedNames()
+        names.refs["AWS::Region"] = region
+        names.refs["AWS::AccountId"] = accountID
+        names.refs["AWS::StackName"] = stackName
+        names.refs["AWS::Partition"] = "aws"
+        names.refs["AWS::URLSuffix"] = "amazonaws.com"
+        for (name, fallback) in template.parameters {
+            names.refs[name] = try names.string(fallback, at: "Parameters.\(name).Default")
+        }
+        var stack = ProvisionedStack(stackName: stackName, names: names, queues: [], topics: [:], tables: [:], eventBuses: [:], functions: [], skipped: [])
+        // Function names first: environment variables and targets may name functions.
+        for function in template.resources(ofType: "AWS::Serverless::Function") {
+            let name = try function.properties["FunctionName"].map { try stack.names.string($0, at: "\(function.logicalID).FunctionName") }
+                ?? "\(stackName)-\(function.logicalID)"
+            stack.names.refs[function.logicalID] = name
+            stack.names.attributes["\(function.logicalID).Arn"] = "arn:aws:lambda:\(region):\(accountID):function:\(name)"
+        }
+
+        try await provisionTables(template, into: &stack)
+        try await provisionQueues(template, into: &stack)
+        try await provisionTopics(template, into: &stack)
+        try await provisionEventBuses(template, into: &stack)
+        stack.functions = try template.resources(ofType: "AWS::Serverless::Function").map { try function($0, template: template, names: stack.names) }
+
+        let handled: Set<String> = [
+            "AWS::Serverless::Function", "AWS::DynamoDB::Table", "AWS::Serverless::SimpleTable", "AWS::SQS::Queue", "AWS::SNS::Topic",
+            "AWS::SNS::Subscription", "AWS::Events::EventBus", "AWS::Events::Rule",
+        ]
+        stack.skipped = template.resources.filter { !handled.contains($0.type) }.map { "\($0.logicalID) (\($0.type))" } + stack.skipped
+        return stack
+    }
+
+    // MARK: Tables
+
+    private func provisionTables(_ template: CloudFormationTemplate, into stack: inout ProvisionedStack) async throws {
+        for table in template.resources(ofType: "AWS::DynamoDB::Table") {
+            let path = table.logicalID
+            let properties = table.properties
+            let name = try properties["TableName"].map { try stack.names.string($0, at: "\(path).TableName") } ?? "\(stackName)-\(table.logicalID)"
+            var definition: [String: JSONValue] = [:]
+            for key in ["AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "LocalSecondaryIndexes", "StreamSpecification", "ProvisionedThroughput"] {
+                if let value = properties[key] { definition[key] = try stack.names.resolve(value, at: "\(path).\(key)") }
+            }
+            definition["BillingMode"] = .string(properties["BillingMode"]?.string ?? (definition["ProvisionedThroughput"] == nil ? "PAY_PER_REQUEST" : "PROVISIONED"))
+            var ttl: String?
+            if let specification = properties["TimeToLiveSpecification"], specification["Enabled"] != .bool(false) {
+                ttl = specification["AttributeName"]?.string
+            }
+            let arn = try await admin.createTable(name: name, definition: .object(definition), ttlAttribute: ttl)
+            stack.tables[table.logicalID] = name
+            stack.names.refs[table.logicalID] = name
+            stack.names.attributes["\(table.logicalID).Arn"] = arn
+        }
+        for table in template.resources(ofType: "AWS::Serverless::SimpleTable") {
+            let properties = table.properties
+            let name = try properties["TableName"].map { try stack.names.string($0, at: "\(table.logicalID).TableName") } ?? "\(stackName)-\(table.logicalID)"
+            let key = properties["PrimaryKey"]?["Name"]?.string ?? "id"
+            let type = (properties["PrimaryKey"]?["Type"]?.string ?? "String") == "Number" ? "N" : (properties["PrimaryKey"]?["Type"]?.string == "Binary" ? "B" : "S")
+            let definition: JSONValue = .object([
+                "AttributeDefinitions": .array([.object(["AttributeName": .string(key), "AttributeType": .string(type)])]),
+                "KeySchema": .array([.object(["AttributeName": .string(key), "KeyType": .string("HASH")])]),
+                "BillingMode": .string("PAY_PER_REQUEST"),
+            ])
+            let arn = try await admin.createTable(name: name, definition: definition, ttlAttribute: nil)
+            stack.tables[table.logicalID] = name
+            stack.names.refs[table.logicalID] = name
+            stack.names.attributes["\(table.logicalID).Arn"] = arn
+        }
+    }
+
+    // MARK: Queues
+
+    static let queueAttributeNames = [
+        "DelaySeconds", "MaximumMessageSize", "MessageRetentionPeriod", "ReceiveMessageWaitTimeSeconds", "VisibilityTimeout",
+        "FifoQueue", "ContentBasedDeduplication", "DeduplicationScope", "FifoThroughputLimit", "KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds",
+    ]
+
+    private func provisionQueues(_ template: CloudFormationTemplate, into stack: inout ProvisionedStack) async throws {
+        // Dead-letter queues must exist before the queues whose redrive policy names them.
+        var pending = template.resources(ofType: "AWS::SQS::Queue")
+        while !pending.isEmpty {
+            var progressed = false
+            for queue in pending {
+                let redrive = queue.properties["RedrivePolicy"]
+                if let redrive, case let .getAtt(target, _)? = redrive["deadLetterTargetArn"], stack.queue(logicalID: target) == nil {
+                    continue
+                }
+                try await provisionQueue(queue, redrive: redrive, into: &stack)
+                pending.removeAll { $0.logicalID == queue.logicalID }
+                progressed = true
+            }
+            guard progressed else {
+                throw TemplateError("the redrive policies of \(pending.map(\.logicalID).joined(separator: ", ")) name queues that are not in the template, or form a cycle")
+            }
+        }
+    }
+
+    private func provisionQueue(_ queue: TemplateResource, redrive: TemplateValue?, into stack: inout ProvisionedStack) async throws {
+        let path = queue.logicalID
+        let properties = queue.properties
+        let fifo = properties["FifoQueue"] == .bool(true) || properties["FifoQueue"]?.string == "true"
+        let name = try properties["QueueName"].map { try stack.names.string($0, at: "\(path).QueueName") }
+            ?? "\(stackName)-\(queue.logicalID)\(fifo ? ".fifo" : "")"
+        var attributes: [String: String] = [:]
+        for key in Self.queueAttributeNames {
+            if let value = properties[key] { attributes[key] = try stack.names.string(value, at: "\(path).\(key)") }
+        }
+        var deadLetterTarget: String?
+        var maxReceiveCount: Int?
+        if let redrive {
+            let resolved = try stack.names.resolve(redrive, at: "\(path).RedrivePolicy")
+            if case let .string(target)? = resolved["deadLetterTargetArn"] { deadLetterTarget = target }
+            switch resolved["maxReceiveCount"] {
+            case let .integer(count)?: maxReceiveCount = Int(count)
+            case let .string(text)?: maxReceiveCount = Int(text)
+            default: break
+            }
+            guard let deadLetterTarget, let maxReceiveCount else {
+                throw TemplateError("\(path).RedrivePolicy needs deadLetterTargetArn and maxReceiveCount")
+            }
+            attributes["RedrivePolicy"] = #"{"deadLetterTargetArn":"\#(deadLetterTarget)","maxReceiveCount":\#(maxReceiveCount)}"#
+        }
+        let url = try await admin.createQueue(name: name, attributes: attributes)
+        let arn = try await admin.queueAttributes(url: url, names: ["QueueArn"])["QueueArn"] ?? "arn:aws:sqs:\(admin.configuration.region):\(accountID):\(name)"
+        stack.queues.append(ProvisionedQueue(logicalID: queue.logicalID, name: name, url: url, arn: arn, deadLetterTargetARN: deadLetterTarget, maxReceiveCount: maxReceiveCount))
+        stack.names.refs[queue.logicalID] = url
+        stack.names.attributes["\(queue.logicalID).Arn"] = arn
+        stack.names.attributes["\(queue.logicalID).QueueName"] = name
+        stack.names.attributes["\(queue.logicalID).QueueUrl"] = url
+    }
+
+    // MARK: Topics and subscriptions
+
+    private func provisionTopics(_ template: CloudFormationTemplate, into stack: inout ProvisionedStack) async throws {
+        for topic in template.resources(ofType: "AWS::SNS::Topic") {
+            let path = topic.logicalID
+            let properties = topic.properties
+            let fifo = properties["FifoTopic"] == .bool(true) || properties["FifoTopic"]?.string == "true"
+            let name = try properties["TopicName"].map { try stack.names.string($0, at: "\(path).TopicName") }
+                ?? "\(stackName)-\(topic.logicalID)\(fifo ? ".fifo" : "")"
+            var attributes: [String: String] = [:]
+            if fifo { attributes["FifoTopic"] = "true" }
+            if let content = properties["ContentBasedDeduplication"] { attributes["ContentBasedDeduplication"] = try stack.names.string(content, at: "\(path).ContentBasedDeduplication") }
+            let arn = try await admin.createTopic(name: name, attributes: attributes)
+            stack.topics[topic.logicalID] = arn
+            stack.names.refs[topic.logicalID] = arn
+            stack.names.attributes["\(topic.logicalID).TopicArn"] = arn
+            stack.names.attributes["\(topic.logicalID).TopicName"] = name
+            // Inline subscriptions: [{Endpoint, Protocol}].
+            for (index, subscription) in (properties["Subscription"]?.list ?? []).enumerated() {
+                let at = "\(path).Subscription[\(index)]"
+                _ = try await admin.subscribe(
+                    topicARN: arn, protocol: try stack.names.string(subscription["Protocol"] ?? .null, at: "\(at).Protocol"),
+                    endpoint: try stack.names.string(subscription["Endpoint"] ?? .null, at: "\(at).Endpoint"), attributes: [:])
+            }
+        }
+        for subscription in template.resources(ofType: "AWS::SNS::Subscription") {
+            let path = subscription.logicalID
+            let properties = subscription.properties
+            let topicARN = try stack.names.string(properties["TopicArn"] ?? .null, at: "\(path).TopicArn")
+            let scheme = try stack.names.string(properties["Protocol"] ?? .null, at: "\(path).Protocol")
+            let endpoint = try stack.names.string(properties["Endpoint"] ?? .null, at: "\(path).Endpoint")
+            var attributes: [String: String] = [:]
+            if let filter = properties["FilterPolicy"] { attributes["FilterPolicy"] = try jsonText(filter, names: stack.names, at: "\(path).FilterPolicy") }
+            if let scope = properties["FilterPolicyScope"] { attributes["FilterPolicyScope"] = try stack.names.string(scope, at: "\(path).FilterPolicyScope") }
+            if let raw = properties["RawMessageDelivery"] { attributes["RawMessageDelivery"] = try stack.names.string(raw, at: "\(path).RawMessageDelivery") }
+            if let redrive = properties["RedrivePolicy"] { attributes["RedrivePolicy"] = try jsonText(redrive, names: stack.names, at: "\(path).RedrivePolicy") }
+            let arn = try await admin.subscribe(topicARN: topicARN, protocol: scheme, endpoint: endpoint, attributes: attributes)
+            stack.names.refs[subscription.logicalID] = arn
+        }
+    }
+
+    // MARK: Event buses and rules
+
+    private func provisionEventBuses(_ template: CloudFormationTemplate, into stack: inout ProvisionedStack) async throws {
+        for bus in template.resources(ofType: "AWS::Events::EventBus") {
+            let name = try stack.names.string(bus.properties["Name"] ?? .string("\(stackName)-\(bus.logicalID)"), at: "\(bus.logicalID).Name")
+            let arn = try await admin.createEventBus(name: name)
+            stack.eventBuses[bus.logicalID] = name
+            stack.names.refs[bus.logicalID] = name
+            stack.names.attributes["\(bus.logicalID).Arn"] = arn
+            stack.names.attributes["\(bus.logicalID).Name"] = name
+        }
+        for rule in template.resources(ofType: "AWS::Events::Rule") {
+            let path = rule.logicalID
+            let properties = rule.properties
+            guard properties["State"]?.string ?? "ENABLED" == "ENABLED" else { continue }
+            guard let pattern = properties["EventPattern"] else {
+                stack.skipped.append("\(path) (a scheduled rule: schedules are not run locally)")
+                continue
+            }
+            let name = try properties["Name"].map { try stack.names.string($0, at: "\(path).Name") } ?? "\(stackName)-\(rule.logicalID)"
+            // A bus given by ARN is addressed by its name.
+            var bus = try properties["EventBusName"].map { try stack.names.string($0, at: "\(path).EventBusName") } ?? "default"
+            if bus.hasPrefix("arn:"), let last = bus.split(separator: "/").last { bus = String(last) }
+            let arn = try await admin.putRule(name: name, eventBusName: bus, eventPattern: try jsonText(pattern, names: stack.names, at: "\(path).EventPattern"))
+            let targets = try (properties["Targets"]?.list ?? []).enumerated().map { index, target in
+                (id: try stack.names.string(target["Id"] ?? .string("Target\(index)"), at: "\(path).Targets[\(index)].Id"),
+                 arn: try stack.names.string(target["Arn"] ?? .null, at: "\(path).Targets[\(index)].Arn"))
+            }
+            if !targets.isEmpty { try await admin.putTargets(rule: name, eventBusName: bus, targets: targets) }
+            stack.names.refs[rule.logicalID] = name
+            stack.names.attributes["\(rule.logicalID).Arn"] = arn
+        }
+    }
+
+    /// A whole number given literally or through a parameter.
+    private func int(_ value: TemplateValue?, names: ResolvedNames, at path: String) throws -> Int? {
+        guard let value else { return nil }
+        if let literal = value.int { return literal }
+        let text = try names.string(value, at: path)
+        guard let number = Int(text) else { throw TemplateError("\(path): expected a whole number, found \(text)") }
+        return number
+    }
+
+    /// A policy or pattern written as YAML in the template, or as a JSON string: its JSON text.
+    private func jsonText(_ value: TemplateValue, names: ResolvedNames, at path: String) throws -> String {
+        if case .string = value { return try names.string(value, at: path) }
+        let resolved = try names.resolve(value, at: path)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(resolved), as: UTF8.self)
+    }
+
+    // MARK: Functions
+
+    private func function(_ resource: TemplateResource, template: CloudFormationTemplate, names: ResolvedNames) throws -> FunctionDefinition {
+        let path = resource.logicalID
+        let properties = resource.properties
+        let globals = template.functionGlobals
+        func property(_ key: String) -> TemplateValue? { properties[key] ?? globals[key] }
+
+        var environment: [String: String] = [:]
+        for source in [globals["Environment"]?["Variables"], properties["Environment"]?["Variables"]] {
+            guard case let .map(variables)? = source else { continue }
+            for (name, value) in variables { environment[name] = try names.string(value, at: "\(path).Environment.Variables.\(name)") }
+        }
+
+        var sqsEvents: [SQSEventSource] = []
+        var apiEvents: [APIEventSource] = []
+        if case let .map(events)? = properties["Events"] {
+            for (eventName, event) in events.sorted(by: { $0.key < $1.key }) {
+                let at = "\(path).Events.\(eventName)"
+                let eventProperties = event["Properties"] ?? .map([:])
+                switch event["Type"]?.string {
+                case "SQS":
+                    let queue = try names.string(eventProperties["Queue"] ?? .null, at: "\(at).Queue")
+                    let types = eventProperties["FunctionResponseTypes"]?.list?.compactMap(\.string) ?? []
+                    sqsEvents.append(SQSEventSource(
+                        queueARN: queue, batchSize: try int(eventProperties["BatchSize"], names: names, at: "\(at).BatchSize") ?? 10,
+                        maximumBatchingWindow: .seconds(try int(eventProperties["MaximumBatchingWindowInSeconds"], names: names, at: "\(at).MaximumBatchingWindowInSeconds") ?? 0),
+                        reportBatchItemFailures: types.contains("ReportBatchItemFailures"),
+                        enabled: eventProperties["Enabled"] != .bool(false)))
+                case "HttpApi":
+                    apiEvents.append(APIEventSource(
+                        format: .httpAPIv2, path: eventProperties["Path"]?.string ?? "/{proxy+}", method: eventProperties["Method"]?.string ?? "ANY"))
+                case "Api":
+                    apiEvents.append(APIEventSource(
+                        format: .restV1, path: eventProperties["Path"]?.string ?? "/{proxy+}", method: eventProperties["Method"]?.string ?? "ANY"))
+                default:
+                    continue
+                }
+            }
+        }
+
+        // The executable's product name: where the template says the code is, else the
+        // logical id without its "Function" suffix (PublishFunction → publish).
+        var candidates: [String] = []
+        if let executable = resource.properties["Metadata"]?["Executable"]?.string { candidates.append(executable) }
+        if let codeURI = property("CodeUri")?.string {
+            var component = URL(fileURLWithPath: codeURI).lastPathComponent
+            for suffix in [".zip"] where component.hasSuffix(suffix) { component.removeLast(suffix.count) }
+            candidates.append(component)
+        }
+        if let handler = property("Handler")?.string, handler != "bootstrap" { candidates.append(handler) }
+        var base = resource.logicalID
+        if base.hasSuffix("Function") { base.removeLast("Function".count) }
+        candidates.append(base.lowercased())
+
+        // SAM's LoggingConfig becomes the variables Lambda sets from it.
+        let logging = properties["LoggingConfig"] ?? globals["LoggingConfig"]
+        if let format = logging?["LogFormat"] { environment["AWS_LAMBDA_LOG_FORMAT"] = try names.string(format, at: "\(path).LoggingConfig.LogFormat") }
+        if let level = logging?["ApplicationLogLevel"] { environment["AWS_LAMBDA_LOG_LEVEL"] = try names.string(level, at: "\(path).LoggingConfig.ApplicationLogLevel") }
+
+        return FunctionDefinition(
+            logicalID: resource.logicalID, name: names.refs[resource.logicalID] ?? resource.logicalID,
+            executableCandidates: candidates, timeout: .seconds(try int(property("Timeout"), names: names, at: "\(path).Timeout") ?? 3),
+            memorySize: try int(property("MemorySize"), names: names, at: "\(path).MemorySize") ?? 128,
+            environment: environment, sqsEvents: sqsEvents, apiEvents: apiEvents)
+    }
+}

@@ -1,0 +1,293 @@
+import AWSCore
+import Foundation
+import LambdaEvents
+import LambdaHTTP
+@testable import LocalPipeline
+import Synchronization
+import Testing
+
+/// The whole system on one machine, under faults: 2,000 events published through the local
+/// API (a fifth of them twice, 1% poison), the functions' AWS calls going through a fault
+/// proxy that spoils 10% of them, the SQS event source mappings running as Lambda's do.
+///
+/// Poison: an event whose `type` is longer than DynamoDB's 2,048-byte partition-key limit.
+/// publish, SNS and EventBridge accept it and store keeps it (its audit key is the event id),
+/// but `process` keys its per-type counter by type, so its transaction is refused every time
+/// (ValidationException, not retryable): the message goes to the process queue's DLQ after
+/// maxReceiveCount receives. So "stored" means a record in the events table, and
+/// "dead-lettered" means in the process queue's DLQ: published = stored + dead-lettered.
+@Suite struct PipelineEndToEndTests {
+    static let eventCount = 2_000
+    static let poisonType = "com.example.poison." + String(repeating: "x", count: 2_100)
+
+    struct Event {
+        var id: String
+        var type: String
+        var body: String
+        var poison: Bool
+        var duplicate: Bool
+        var alert: Bool { type.hasSuffix(".alert") || type.hasSuffix(".failed") }
+    }
+
+    static func events() -> [Event] {
+        let base = Date(timeIntervalSince1970: 1_790_000_000)
+        let types = ["com.example.order.created", "com.example.order.created", "com.example.order.created", "com.example.order.created",
+                     "com.example.order.created", "com.example.order.created", "com.example.order.shipped", "com.example.order.shipped",
+                     "com.example.payment.alert", "com.example.job.failed"]
+        return (0..<eventCount).map { index in
+            let poison = index % 100 == 37
+            let type = poison ? poisonType : types[index % 10]
+            let time = AWSTimestamp(base.addingTimeInterval(Double(index)), format: .iso8601).description
+            let body = #"{"specversion":"1.0","id":"e2e-\#(index)","source":"urn:test:e2e","type":"\#(type)","time":"\#(time)","datacontenttype":"application/json","data":{"n":\#(index)}}"#
+            return Event(id: "e2e-\(index)", type: type, body: body, poison: poison, duplicate: index % 5 == 0)
+        }
+    }
+
+    static var templatePath: String {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let real = root.appendingPathComponent("functions/template.yaml").path
+        if FileManager.default.fileExists(atPath: real) { return real }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/pipeline.yaml").path
+    }
+
+    @Test(.timeLimit(.minutes(20)))
+    func everyGoodEventStoredExactlyOnceAndEveryPoisonDeadLettered() async throws {
+        let configuration = try Endpoint.configuration()
+        let admin = AWSAdmin(configuration: configuration)
+        let stackName = Endpoint.uniqueName("e2e")
+        let logFile = FileManager.default.temporaryDirectory.appendingPathComponent("\(stackName).log").path
+        _ = FileManager.default.createFile(atPath: logFile, contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logFile))
+        defer { try? log.close() }
+        print("pipeline e2e: template \(Self.templatePath), invocation log \(logFile)")
+
+        let runner = try await PipelineRunner.up(
+            PipelineOptions(
+                templatePath: Self.templatePath, stackName: stackName, buildDirectories: [Products.directory.path],
+                faults: .evenly(0.1, seed: 20_261_123), apiPort: 0, concurrency: 2, waitTimeSeconds: 1,
+                // Failed messages come back after 6 s instead of the template's 180 s, so poison
+                // reaches the DLQ (5 receives) in about 30 s. The functions' timeout shrinks with
+                // it (30 s → 5 s), keeping the template's proportion: an idempotency claim left by
+                // an attempt whose answer was lost expires before the message comes back.
+                visibilityTimeoutOverride: 6, functionTimeoutOverride: .seconds(5),
+                log: { line in log.write(Data((line + "\n").utf8)) }, functionOutput: { _ in }),
+            configuration: configuration)
+        do {
+            try await run(runner, admin: admin)
+        } catch {
+            await runner.stop()
+            throw error
+        }
+        await runner.stop()
+    }
+
+    func run(_ runner: PipelineRunner, admin: AWSAdmin) async throws {
+        let stack = runner.stack
+        let gateway = try #require(runner.gateway("PublishFunction"), "the template has no PublishFunction with an API")
+        let eventsTable = try #require(stack.tables["EventsTable"])
+        let auditTable = try #require(stack.tables["AuditTable"])
+        let processQueue = try #require(stack.queue(logicalID: "ProcessQueue"))
+        let processDLQ = try #require(stack.queue(logicalID: "ProcessDeadLetterQueue"))
+        let consumerQueues = ["ProcessQueue", "NotifyQueue", "AuditQueue"].compactMap { stack.queue(logicalID: $0) }
+        let otherDLQs = ["NotifyDeadLetterQueue", "AuditDeadLetterQueue"].compactMap { stack.queue(logicalID: $0) }
+
+        // Notifications land in a queue of our own, raw, one message per notification.
+        let sinkURL = try await admin.createQueue(name: "\(stack.stackName)-notifications", attributes: [:])
+        let sinkARN = try #require(try await admin.queueAttributes(url: sinkURL, names: ["QueueArn"])["QueueArn"])
+        _ = try await admin.subscribe(
+            topicARN: try #require(stack.topics["NotificationsTopic"]), protocol: "sqs", endpoint: sinkARN,
+            attributes: ["RawMessageDelivery": "true"])
+
+        let events = Self.events()
+        let good = events.filter { !$0.poison }
+        let poison = events.filter(\.poison)
+        let started = Date()
+
+        // Publish, as a careful client would: retry the first request until it is accepted,
+        // honouring Retry-After on a 409 (a claim left by an attempt whose answer was lost)
+        // by moving on and coming back; send a fifth again (a client retrying after a lost answer).
+        let sentAt = Mutex<[String: Date]>([:])
+        let refusals = Mutex<[String]>([])
+        await blocking {
+            DispatchQueue.concurrentPerform(iterations: 4) { worker in
+                let client = HTTPClient()
+                func post(_ event: Event) -> HTTPResponse? {
+                    try? client.execute(HTTPRequest(
+                        method: "POST", url: gateway.url + "/events", headers: ["Content-Type": "application/cloudevents+json"],
+                        body: Array(event.body.utf8), timeout: .seconds(60)))
+                }
+                func sendDuplicate(_ event: Event) {
+                    guard event.duplicate else { return }
+                    for _ in 0..<40 {
+                        let status = post(event)?.status ?? 0
+                        // 409: the first request's claim is still held; the event was published already.
+                        if status == 202 || status == 409 { return }
+                        Thread.sleep(forTimeInterval: 0.1)
+                    }
+                    refusals.withLock { $0.append("\(event.id): the duplicate was never answered") }
+                }
+                var deferred: [(event: Event, due: Date)] = []
+                /// true when accepted; false when deferred or refused.
+                func attempt(_ event: Event) -> Bool {
+                    for _ in 0..<40 {
+                        let response = post(event)
+                        switch response?.status ?? 0 {
+                        case 202:
+                            sendDuplicate(event)
+                            return true
+                        case 409:
+                            let wait = Double(response?.headers["Retry-After"] ?? "1") ?? 1
+                            deferred.append((event, Date().addingTimeInterval(wait + 0.2)))
+                            return false
+                        default:
+                            Thread.sleep(forTimeInterval: 0.1)
+                        }
+                    }
+                    refusals.withLock { $0.append("\(event.id): never accepted") }
+                    return false
+                }
+                for event in events.enumerated().filter({ $0.offset % 4 == worker }).map(\.element) {
+                    sentAt.withLock { $0[event.id] = Date() }
+                    _ = attempt(event)
+                }
+                let giveUp = Date().addingTimeInterval(180)
+                while !deferred.isEmpty {
+                    deferred.sort { $0.due < $1.due }
+                    let next = deferred.removeFirst()
+                    guard Date() < giveUp else {
+                        refusals.withLock { $0.append("\(next.event.id): still in progress after 3 minutes of retries") }
+                        continue
+                    }
+                    let wait = next.due.timeIntervalSinceNow
+                    if wait > 0 { Thread.sleep(forTimeInterval: wait) }
+                    _ = attempt(next.event)
+                }
+            }
+        }
+        let publishedIn = Date().timeIntervalSince(started)
+        #expect(refusals.withLock { $0 }.isEmpty, "\(refusals.withLock { $0 }.prefix(10))")
+
+        // Drain: every good event recorded, every poison in the DLQ, nothing left in flight.
+        func snapshot() async throws -> (stored: Set<String>, dead: Int, inFlight: Int) {
+            let items = try await admin.scan(table: eventsTable)
+            let stored = Set(items.compactMap { item -> String? in
+                guard case let .string(pk)? = item["pk"]?["S"], pk.hasPrefix("EVENT#") else { return nil }
+                return String(pk.dropFirst("EVENT#".count))
+            })
+            let dead = try await Self.depth(admin, processDLQ.url)
+            var inFlight = 0
+            for queue in consumerQueues { inFlight += try await Self.depth(admin, queue.url) }
+            return (stored, dead, inFlight)
+        }
+        let goodIDs = Set(good.map(\.id))
+        var last: (stored: Set<String>, dead: Int, inFlight: Int) = ([], 0, 0)
+        let drainDeadline = ContinuousClock.now + .seconds(600)
+        while ContinuousClock.now < drainDeadline {
+            last = try await snapshot()
+            if last.stored.isSuperset(of: goodIDs), last.dead >= poison.count, last.inFlight == 0, !runner.isBusy { break }
+            try await Task.sleep(for: .seconds(2))
+        }
+        let drainedIn = Date().timeIntervalSince(started)
+        let missing = goodIDs.subtracting(last.stored).sorted()
+        try #require(
+            missing.isEmpty && last.dead == poison.count && last.inFlight == 0,
+            "not drained within 10 minutes: \(missing.count) good events not stored (\(missing.prefix(20))), \(last.dead) of \(poison.count) poison in the DLQ, \(last.inFlight) messages still in the consumer queues; see the invocation log")
+
+        // Exactly once: stored = the good events, no more; counters = unique good events per type.
+        #expect(last.stored == goodIDs, "stored but not good: \(last.stored.subtracting(goodIDs).sorted().prefix(10))")
+        let eventItems = try await admin.scan(table: eventsTable)
+        var counters: [String: Int] = [:]
+        for item in eventItems {
+            guard case let .string(pk)? = item["pk"]?["S"], pk.hasPrefix("COUNTER#"), case let .string(count)? = item["count"]?["N"] else { continue }
+            counters[String(pk.dropFirst("COUNTER#".count)), default: 0] += Int(count) ?? -1_000_000
+        }
+        let expectedCounters = Dictionary(grouping: good, by: \.type).mapValues(\.count)
+        #expect(counters == expectedCounters)
+
+        // store keeps every published event once, poison included, and saw no conflicting payload.
+        let auditItems = try await admin.scan(table: auditTable)
+        let originals = auditItems.compactMap { item -> String? in
+            guard case let .string(sk)? = item["sk"]?["S"], sk == "ORIGINAL", case let .string(pk)? = item["pk"]?["S"] else { return nil }
+            return pk
+        }
+        #expect(originals.count == events.count && Set(originals) == Set(events.map(\.id)))
+        #expect(!auditItems.contains { if case let .string(sk)? = $0["sk"]?["S"] { sk.hasPrefix("CONFLICT#") } else { false } })
+
+        // Each alert produced exactly one notification, though it reached notify twice (SNS and EventBridge).
+        var notified: [String: Int] = [:]
+        while true {
+            let messages = try await admin.sqs.receiveMessage(.init(queueUrl: sinkURL, maxNumberOfMessages: 10, waitTimeSeconds: 1)).messages
+            if messages.isEmpty { break }
+            for message in messages {
+                let id = (message.body ?? "").split(separator: "\n").first { $0.hasPrefix("event id: ") }.map { String($0.dropFirst("event id: ".count)) } ?? "?"
+                notified[id, default: 0] += 1
+            }
+            _ = try await admin.sqs.deleteMessageBatch(.init(queueUrl: sinkURL, entries: messages.enumerated().map { .init(id: "m\($0.offset)", receiptHandle: $0.element.receiptHandle ?? "") }))
+        }
+        let alerts = Set(good.filter(\.alert).map(\.id))
+        #expect(Set(notified.keys) == alerts, "notified for non-alerts: \(Set(notified.keys).subtracting(alerts).sorted().prefix(10)); alerts not notified: \(alerts.subtracting(notified.keys).sorted().prefix(10))")
+        withKnownIssue(
+            "notify publishes a notification again when the answer to its SNS Publish is lost and the client retries it (Publish to a standard topic is not idempotent): reported to the domain functions",
+            isIntermittent: true
+        ) {
+            #expect(notified.values.allSatisfy { $0 == 1 }, "duplicate notifications: \(notified.filter { $0.value > 1 }.keys.sorted().prefix(10))")
+        }
+
+        // Every poison event in the process DLQ, and nothing in the others.
+        let queues = DeadLetterQueues(admin: admin)
+        let deadIDs = try await queues.list(processDLQ.url).map { Self.cloudEventID(inSNSNotification: $0.body) }
+        #expect(deadIDs.sorted() == poison.map(\.id).sorted())
+        for queue in otherDLQs { #expect(try await Self.depth(admin, queue.url) == 0, "\(queue.name) is not empty") }
+        // published = stored + dead-lettered, exactly.
+        #expect(events.count == last.stored.count + deadIDs.count)
+
+        // Replay without fixing anything: the poison comes back to the DLQ, none lost, none doubled.
+        let replay = try await queues.replay(processDLQ.url)
+        #expect(replay.moved == poison.count)
+        #expect(replay.sourceQueueURL == processQueue.url)
+        let backInDLQ = try await eventually(timeout: .seconds(300)) { () async throws -> Bool? in
+            let dead = try await Self.depth(admin, processDLQ.url)
+            let queued = try await Self.depth(admin, processQueue.url)
+            return dead == poison.count && queued == 0 && !runner.isBusy ? true : nil
+        }
+        #expect(backInDLQ == true, "the replayed poison did not come back to the DLQ within 5 minutes")
+        let deadAgain = try await queues.list(processDLQ.url).map { Self.cloudEventID(inSNSNotification: $0.body) }
+        #expect(deadAgain.sorted() == poison.map(\.id).sorted())
+        let storedAfter = try await snapshot().stored
+        #expect(storedAfter == goodIDs)
+
+        let faults = try #require(runner.faultProxy).counts
+        #expect(faults.injected > 0)
+
+        // For BENCHMARKS.md: request sent → record stored (process's processedAt), and throughput.
+        let sent = sentAt.withLock { $0 }
+        var latencies: [Double] = []
+        for item in eventItems {
+            guard case let .string(pk)? = item["pk"]?["S"], pk.hasPrefix("EVENT#"), case let .string(processedAt)? = item["processedAt"]?["S"],
+                  let stored = try? Date(processedAt, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true)),
+                  let start = sent[String(pk.dropFirst("EVENT#".count))] else { continue }
+            latencies.append(stored.timeIntervalSince(start) * 1000)
+        }
+        latencies.sort()
+        func percentile(_ p: Double) -> Double { latencies.isEmpty ? .nan : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+        print(String(
+            format: "pipeline e2e: %d events (%d requests) published in %.1f s, drained in %.1f s: %.0f events/s; request→stored p50 %.0f ms, p99 %.0f ms; faults: %@",
+            events.count, events.count + events.filter(\.duplicate).count, publishedIn, drainedIn, Double(events.count) / drainedIn,
+            percentile(0.5), percentile(0.99), faults.description))
+    }
+
+    static func depth(_ admin: AWSAdmin, _ url: String) async throws -> Int {
+        let attributes = try await admin.queueAttributes(url: url, names: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"])
+        return attributes.values.compactMap { Int($0) }.reduce(0, +)
+    }
+
+    /// The CloudEvent id inside an SNS notification body (raw delivery off).
+    static func cloudEventID(inSNSNotification body: String) -> String {
+        guard let notification = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any],
+              let message = notification["Message"] as? String,
+              let event = try? JSONSerialization.jsonObject(with: Data(message.utf8)) as? [String: Any],
+              let id = event["id"] as? String
+        else { return "unreadable: \(body.prefix(80))" }
+        return id
+    }
+}
