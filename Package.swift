@@ -126,8 +126,7 @@ let package = Package(
         .testTarget(name: "LocalPipelineTests", dependencies: ["LocalPipeline", "LambdaEmulator", "LoopbackHTTP", "echo"]),
         // The whole system under faults: needs the four function binaries built beside it.
         .testTarget(
-            name: "PipelineTests", dependencies: ["LocalPipeline", "LambdaHTTP", "publish", "process", "store", "notify"],
-            exclude: ["Fixtures"]),
+            name: "PipelineTests", dependencies: ["LocalPipeline", "LambdaHTTP", "publish", "process", "store", "notify"]),
         .testTarget(name: "IntegrationTests", dependencies: ["LambdaEmulator", "LambdaHTTP", "echo", "LambdaLocal"]),
         .testTarget(name: "DomainTests", dependencies: [
             "CloudEvents", "Idempotency", "IdempotencyTesting", "EventProcessing",
@@ -135,7 +134,7 @@ let package = Package(
         ]),
         .testTarget(name: "DomainIntegrationTests", dependencies: [
             "LambdaEmulator", "LoopbackHTTP", "CloudEvents", "AWSDynamoDB", "AWSSNS", "AWSSQS", "AWSEventBridge", "LambdaTesting",
-            "publish", "process", "store", "notify", "LambdaLocal",
+            "Idempotency", "NotifyFunction", "publish", "process", "store", "notify", "LambdaLocal",
         ]),
     ],
     swiftLanguageModes: [.v6]

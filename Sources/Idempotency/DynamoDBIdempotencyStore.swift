@@ -1,5 +1,10 @@
 import AWSCore
 import AWSDynamoDB
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Where records live in a table: the key attributes an idempotency key maps to.
 public struct IdempotencyKeySchema: Sendable, Hashable {
@@ -31,7 +36,9 @@ public struct IdempotencyKeySchema: Sendable, Hashable {
 /// The idempotency store on a DynamoDB table whose TTL attribute is `expiresAt`.
 ///
 /// Record attributes: `status`, `payloadHash`, `inProgressExpiry` (epoch ms), `expiresAt`
-/// (epoch s), `result`. A record whose `expiresAt` has passed counts as absent even before
+/// (epoch s), `result`, and `claim`: a token unique to one ``begin(key:payloadHash:inProgressExpiry:deadline:)``
+/// call, so that a claim whose answer was lost, retried by the client, is recognised as the
+/// caller's own rather than as another invocation's. A record whose `expiresAt` has passed counts as absent even before
 /// DynamoDB's TTL sweep (which can lag by days) deletes it.
 public struct DynamoDBIdempotencyStore: IdempotencyStore {
     public let client: any DynamoDBClientProtocol
@@ -57,7 +64,7 @@ public struct DynamoDBIdempotencyStore: IdempotencyStore {
 
     enum Attribute {
         static let status = "status", payloadHash = "payloadHash", inProgressExpiry = "inProgressExpiry"
-        static let expiresAt = "expiresAt", result = "result"
+        static let expiresAt = "expiresAt", result = "result", claim = "claim"
     }
 
     private var names: [String: String] {
@@ -72,6 +79,7 @@ public struct DynamoDBIdempotencyStore: IdempotencyStore {
     public func begin(key: String, payloadHash: String, inProgressExpiry: Int64, deadline: ContinuousClock.Instant?) async throws -> IdempotencyBeginOutcome {
         // The record can vanish between a failed condition and the read of it (completed
         // records expire, failed effects delete theirs): then claiming it again is right.
+        let claim = UUID().uuidString
         for _ in 0..<3 {
             let nowMilliseconds = now()
             var item = keySchema.key(for: key)
@@ -79,6 +87,7 @@ public struct DynamoDBIdempotencyStore: IdempotencyStore {
             item[Attribute.payloadHash] = .s(payloadHash)
             item[Attribute.inProgressExpiry] = .n(String(inProgressExpiry))
             item[Attribute.expiresAt] = .n(String(expiresAt(nowMilliseconds: nowMilliseconds)))
+            item[Attribute.claim] = .s(claim)
             do {
                 _ = try await client.putItem(PutItemInput(
                     tableName: tableName, item: item,
@@ -97,6 +106,8 @@ public struct DynamoDBIdempotencyStore: IdempotencyStore {
                 }
                 switch existing.status {
                 case .completed: return .completed(existing)
+                // The client retried a put that had succeeded: the record it finds is this call's.
+                case .inProgress where existing.claim == claim: return .started
                 case .inProgress: throw IdempotencyError.inProgress(key: key, until: existing.inProgressExpiry ?? 0)
                 }
             }
@@ -188,6 +199,8 @@ extension IdempotencyRecord {
         if case let .n(text)? = item[Attribute.inProgressExpiry] { inProgressExpiry = Int64(text) }
         var result: String?
         if case let .s(text)? = item[Attribute.result] { result = text }
-        self.init(key: key, status: status, payloadHash: hash, inProgressExpiry: inProgressExpiry, expiresAt: expiresAt, result: result)
+        var claim: String?
+        if case let .s(text)? = item[Attribute.claim] { claim = text }
+        self.init(key: key, status: status, payloadHash: hash, inProgressExpiry: inProgressExpiry, expiresAt: expiresAt, result: result, claim: claim)
     }
 }

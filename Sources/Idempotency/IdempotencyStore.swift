@@ -26,14 +26,20 @@ public struct IdempotencyRecord: Sendable, Hashable {
     public var expiresAt: Int64
     /// The effect's result as JSON, once `COMPLETED`.
     public var result: String?
+    /// The token of the `begin` call that wrote an `INPROGRESS` record.
+    public var claim: String?
 
-    public init(key: String, status: IdempotencyStatus, payloadHash: String, inProgressExpiry: Int64? = nil, expiresAt: Int64, result: String? = nil) {
+    public init(
+        key: String, status: IdempotencyStatus, payloadHash: String, inProgressExpiry: Int64? = nil, expiresAt: Int64, result: String? = nil,
+        claim: String? = nil
+    ) {
         self.key = key
         self.status = status
         self.payloadHash = payloadHash
         self.inProgressExpiry = inProgressExpiry
         self.expiresAt = expiresAt
         self.result = result
+        self.claim = claim
     }
 }
 

@@ -52,19 +52,26 @@ struct AWS {
         return name
     }
 
-    func createQueue(_ prefix: String) async throws -> (url: String, arn: String) {
-        let name = Self.uniqueName(prefix)
-        let url = try #require(try await json(sqs.transport, "CreateQueue", ["QueueName": name])["QueueUrl"] as? String)
+    func createQueue(_ prefix: String, fifo: Bool = false) async throws -> (url: String, arn: String) {
+        let name = Self.uniqueName(prefix) + (fifo ? ".fifo" : "")
+        var input: [String: Any] = ["QueueName": name]
+        if fifo { input["Attributes"] = ["FifoQueue": "true"] }
+        let url = try #require(try await json(sqs.transport, "CreateQueue", input)["QueueUrl"] as? String)
         let arn = try #require(try await sqs.getQueueAttributes(GetQueueAttributesInput(queueUrl: url, attributeNames: ["QueueArn"])).attributes["QueueArn"])
         return (url, arn)
     }
 
-    /// A topic with a queue subscribed (raw delivery off: the body is the SNS notification).
-    func createTopicWithQueue(_ prefix: String) async throws -> (topicArn: String, queueURL: String) {
+    /// A topic with a queue subscribed (raw delivery off: the body is the SNS notification);
+    /// a FIFO topic has a FIFO queue subscribed.
+    func createTopicWithQueue(_ prefix: String, fifo: Bool = false) async throws -> (topicArn: String, queueURL: String) {
         var create = QueryParameters()
-        create.add("Name", Self.uniqueName(prefix))
+        create.add("Name", Self.uniqueName(prefix) + (fifo ? ".fifo" : ""))
+        if fifo {
+            create.add("Attributes.entry.1.key", "FifoTopic")
+            create.add("Attributes.entry.1.value", "true")
+        }
         let topicArn = try #require(try await sns.transport.sendQuery(operation: "CreateTopic", parameters: create, deadline: nil).descendant("TopicArn")?.text)
-        let queue = try await createQueue(prefix + "-subscriber")
+        let queue = try await createQueue(prefix + "-subscriber", fifo: fifo)
         var subscribe = QueryParameters()
         subscribe.add("TopicArn", topicArn)
         subscribe.add("Protocol", "sqs")

@@ -44,10 +44,8 @@ import Testing
     }
 
     static var templatePath: String {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let real = root.appendingPathComponent("functions/template.yaml").path
-        if FileManager.default.fileExists(atPath: real) { return real }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/pipeline.yaml").path
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("functions/template.yaml").path
     }
 
     @Test(.timeLimit(.minutes(20)))
@@ -91,12 +89,15 @@ import Testing
         let consumerQueues = ["ProcessQueue", "NotifyQueue", "AuditQueue"].compactMap { stack.queue(logicalID: $0) }
         let otherDLQs = ["NotifyDeadLetterQueue", "AuditDeadLetterQueue"].compactMap { stack.queue(logicalID: $0) }
 
-        // Notifications land in a queue of our own, raw, one message per notification.
-        let sinkURL = try await admin.createQueue(name: "\(stack.stackName)-notifications", attributes: [:])
+        // Notifications land in a queue of our own, raw, one message per notification. The
+        // notifications topic is FIFO (its deduplication is what makes a Publish whose answer
+        // was lost safe to send again), so the subscriber is a FIFO queue too.
+        let sinkURL = try await admin.createQueue(name: "\(stack.stackName)-notifications.fifo", attributes: ["FifoQueue": "true"])
         let sinkARN = try #require(try await admin.queueAttributes(url: sinkURL, names: ["QueueArn"])["QueueArn"])
+        let notificationsTopic = try #require(stack.topics["NotificationsTopic"])
+        #expect(notificationsTopic.hasSuffix(".fifo"))
         _ = try await admin.subscribe(
-            topicARN: try #require(stack.topics["NotificationsTopic"]), protocol: "sqs", endpoint: sinkARN,
-            attributes: ["RawMessageDelivery": "true"])
+            topicARN: notificationsTopic, protocol: "sqs", endpoint: sinkARN, attributes: ["RawMessageDelivery": "true"])
 
         let events = Self.events()
         let good = events.filter { !$0.poison }
@@ -226,12 +227,7 @@ import Testing
         }
         let alerts = Set(good.filter(\.alert).map(\.id))
         #expect(Set(notified.keys) == alerts, "notified for non-alerts: \(Set(notified.keys).subtracting(alerts).sorted().prefix(10)); alerts not notified: \(alerts.subtracting(notified.keys).sorted().prefix(10))")
-        withKnownIssue(
-            "notify publishes a notification again when the answer to its SNS Publish is lost and the client retries it (Publish to a standard topic is not idempotent): reported to the domain functions",
-            isIntermittent: true
-        ) {
-            #expect(notified.values.allSatisfy { $0 == 1 }, "duplicate notifications: \(notified.filter { $0.value > 1 }.keys.sorted().prefix(10))")
-        }
+        #expect(notified.values.allSatisfy { $0 == 1 }, "duplicate notifications: \(notified.filter { $0.value > 1 }.keys.sorted().prefix(10))")
 
         // Every poison event in the process DLQ, and nothing in the others.
         let queues = DeadLetterQueues(admin: admin)
