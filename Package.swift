@@ -113,6 +113,8 @@ let package = Package(
         .executableTarget(
             name: "AWSClientsProbe", dependencies: ["AWSDynamoDB", "AWSSNS", "AWSSQS", "AWSEventBridge"], path: "Benchmarks/AWSClientsProbe"),
 
+        // What the test targets share: where the products are, the AWS endpoint, child processes.
+        .target(name: "TestSupport", dependencies: ["AWSCore"], path: "Tests/TestSupport"),
         .testTarget(name: "LambdaHTTPTests", dependencies: ["LambdaHTTP", "LoopbackHTTP"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "LambdaTesting", "LambdaEvents"]),
         .testTarget(name: "LambdaEventsTests", dependencies: ["LambdaEvents", "LambdaTesting"]),
@@ -121,18 +123,19 @@ let package = Package(
         .testTarget(name: "AWSSNSTests", dependencies: ["AWSSNS", "LoopbackHTTP"]),
         .testTarget(name: "AWSSQSTests", dependencies: ["AWSSQS", "LoopbackHTTP"]),
         .testTarget(name: "AWSEventBridgeTests", dependencies: ["AWSEventBridge", "LoopbackHTTP"]),
-        .testTarget(name: "AWSIntegrationTests", dependencies: ["AWSDynamoDB", "AWSSNS", "AWSSQS", "AWSEventBridge"]),
-        .testTarget(name: "LambdaPackagingTests", dependencies: ["LambdaPackaging", "LambdaEmulator", "LambdaEvents"]),
-        .testTarget(name: "LocalPipelineTests", dependencies: ["LocalPipeline", "LambdaEmulator", "LoopbackHTTP", "echo"]),
+        .testTarget(name: "AWSIntegrationTests", dependencies: ["TestSupport", "AWSDynamoDB", "AWSSNS", "AWSSQS", "AWSEventBridge"]),
+        .testTarget(name: "LambdaPackagingTests", dependencies: ["TestSupport", "LambdaPackaging", "LambdaEmulator", "LambdaEvents"]),
+        .testTarget(name: "LocalPipelineTests", dependencies: ["TestSupport", "LocalPipeline", "LambdaEmulator", "LoopbackHTTP", "echo"]),
         // The whole system under faults: needs the four function binaries built beside it.
         .testTarget(
-            name: "PipelineTests", dependencies: ["LocalPipeline", "LambdaHTTP", "publish", "process", "store", "notify"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["LambdaEmulator", "LambdaHTTP", "echo", "LambdaLocal"]),
+            name: "PipelineTests", dependencies: ["TestSupport", "LocalPipeline", "LambdaHTTP", "publish", "process", "store", "notify"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["TestSupport", "LambdaEmulator", "LambdaHTTP", "echo", "LambdaLocal"]),
         .testTarget(name: "DomainTests", dependencies: [
-            "CloudEvents", "Idempotency", "IdempotencyTesting", "EventProcessing",
+            "TestSupport", "CloudEvents", "Idempotency", "IdempotencyTesting", "EventProcessing",
             "PublishFunction", "ProcessFunction", "StoreFunction", "NotifyFunction", "LambdaTesting",
         ]),
         .testTarget(name: "DomainIntegrationTests", dependencies: [
+            "TestSupport",
             "LambdaEmulator", "LoopbackHTTP", "CloudEvents", "AWSDynamoDB", "AWSSNS", "AWSSQS", "AWSEventBridge", "LambdaTesting",
             "Idempotency", "NotifyFunction", "publish", "process", "store", "notify", "LambdaLocal",
         ]),

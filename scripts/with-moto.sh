@@ -23,7 +23,8 @@ log=$(mktemp -t moto.XXXXXX.log)
 
 # The setup below makes exactly 3 calls (CreateUser, PutUserPolicy, CreateAccessKey); every
 # later call, the tests' included, must carry a valid signature of that key.
-INITIAL_NO_AUTH_ACTION_COUNT=3 moto_server -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
+# scripts/moto_server.py is moto_server with transactions that do not copy whole tables.
+INITIAL_NO_AUTH_ACTION_COUNT=3 python3 "$(dirname "$0")/moto_server.py" -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
 moto_pid=$!
 cleanup() {
   kill "$moto_pid" 2>/dev/null || true

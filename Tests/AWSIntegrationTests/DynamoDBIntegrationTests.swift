@@ -1,6 +1,7 @@
 import AWSCore
 import AWSDynamoDB
 import Foundation
+import TestSupport
 import Testing
 
 @Suite struct DynamoDBIntegrationTests {
@@ -122,5 +123,15 @@ import Testing
         // Nothing of the cancelled transaction was applied.
         let account = try await client.getItem(GetItemInput(tableName: table, key: ["pk": "account#2", "sk": "-"]))
         #expect(account.item?["balance"] == .n("0"))
+
+        // Nor an item it created before an operation that failed validation.
+        let opening = TransactWriteItemsInput(transactItems: [
+            .put(.init(tableName: table, item: ["pk": "account#3", "sk": "-", "balance": 1])),
+            .update(.init(
+                tableName: table, key: ["pk": .s(String(repeating: "x", count: 2_100)), "sk": "-"], updateExpression: "SET balance = :amount",
+                expressionAttributeValues: [":amount": 1])),
+        ])
+        await #expect(throws: AWSError.self) { try await client.transactWriteItems(opening) }
+        #expect(try await client.getItem(GetItemInput(tableName: table, key: ["pk": "account#3", "sk": "-"])).item == nil)
     }
 }

@@ -3,6 +3,7 @@ import AWSEventBridge
 import AWSSNS
 import AWSSQS
 import Foundation
+import TestSupport
 import Testing
 
 @Suite struct SQSIntegrationTests {
@@ -77,7 +78,7 @@ import Testing
 
     func drain(_ sqs: SQSClient, _ url: String, expecting count: Int) async throws -> [SQSMessage] {
         var messages: [SQSMessage] = []
-        _ = try await Endpoint.eventually { () async throws -> Bool? in
+        _ = try await eventually { () async throws -> Bool? in
             messages += try await sqs.receiveMessage(ReceiveMessageInput(queueUrl: url, maxNumberOfMessages: 10, waitTimeSeconds: 1)).messages
             return messages.count >= count ? true : nil
         }

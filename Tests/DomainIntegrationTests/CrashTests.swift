@@ -5,6 +5,7 @@ import LambdaEmulator
 import LambdaEvents
 import LoopbackHTTP
 import Synchronization
+import TestSupport
 import Testing
 
 /// notify killed between the two phases of its idempotency record, without any test hook in
@@ -31,7 +32,7 @@ import Testing
         }
         var stuckEnvironment = environment
         stuckEnvironment["AWS_ENDPOINT_URL_SNS"] = "http://\(blackHole.authority)"
-        let stuckOutput = Output()
+        let stuckOutput = OutputCapture()
         let stuck = try localLambda("notify", environment: stuckEnvironment, timeout: .seconds(6), output: stuckOutput)
         let healthy = try localLambda("notify", environment: environment)
         defer {

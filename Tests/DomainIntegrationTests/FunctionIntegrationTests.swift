@@ -6,6 +6,7 @@ import LambdaEmulator
 import LambdaEvents
 import LambdaTesting
 import Synchronization
+import TestSupport
 import Testing
 
 /// Each function as a real bootstrap process (through `lambda-local invoke` or the emulator
@@ -172,7 +173,7 @@ import Testing
     }
 
     @Test func aFunctionWithoutItsConfigurationFailsInitNamingTheVariable() throws {
-        let output = Output()
+        let output = OutputCapture()
         let lambda = try localLambda("process", environment: [:], output: output)
         defer { lambda.shutdown() }
         let report = lambda.invoke(Array("{}".utf8))

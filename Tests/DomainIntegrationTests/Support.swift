@@ -6,6 +6,7 @@ import Foundation
 import LambdaEmulator
 import LoopbackHTTP
 import Synchronization
+import TestSupport
 import Testing
 
 /// The AWS endpoint (moto_server under `make test`), and the setup calls the kit's clients
@@ -18,33 +19,17 @@ struct AWS {
     let sqs: SQSClient
 
     init() throws {
-        guard ProcessInfo.processInfo.environment["AWS_ENDPOINT_URL"]?.isEmpty == false else {
-            Issue.record("the domain integration tests need an AWS endpoint: run them with `make test` (scripts/with-moto.sh)")
-            throw CancellationError()
-        }
-        configuration = try AWSConfiguration(environment: ProcessInfo.processInfo.environment)
+        configuration = try Endpoint.configuration()
         dynamoDB = DynamoDBClient(configuration: configuration)
         sns = SNSClient(configuration: configuration)
         sqs = SQSClient(configuration: configuration)
     }
 
-    static func uniqueName(_ prefix: String) -> String { "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())" }
-
-    @discardableResult
-    func json(_ transport: AWSTransport, _ operation: String, _ body: [String: Any]) async throws -> [String: Any] {
-        guard case let .json(version, prefix) = transport.service.wireProtocol else { fatalError("not a JSON service") }
-        let response = try await transport.send(
-            operation: operation,
-            headers: ["Content-Type": "application/x-amz-json-\(version)", "X-Amz-Target": "\(prefix).\(operation)"],
-            body: Array(try JSONSerialization.data(withJSONObject: body)), deadline: .now + .seconds(30))
-        return (try JSONSerialization.jsonObject(with: Data(response.body.isEmpty ? Array("{}".utf8) : response.body)) as? [String: Any]) ?? [:]
-    }
-
     /// A table with the contract's key schema: `id`, or `pk` + `sk`.
     func createTable(_ prefix: String, sortKey: Bool) async throws -> String {
-        let name = Self.uniqueName(prefix)
+        let name = Endpoint.uniqueName(prefix)
         let keys = sortKey ? [("pk", "HASH"), ("sk", "RANGE")] : [("id", "HASH")]
-        try await json(dynamoDB.transport, "CreateTable", [
+        try await Endpoint.json(dynamoDB.transport, "CreateTable", [
             "TableName": name, "BillingMode": "PAY_PER_REQUEST",
             "AttributeDefinitions": keys.map { ["AttributeName": $0.0, "AttributeType": "S"] },
             "KeySchema": keys.map { ["AttributeName": $0.0, "KeyType": $0.1] },
@@ -53,10 +38,10 @@ struct AWS {
     }
 
     func createQueue(_ prefix: String, fifo: Bool = false) async throws -> (url: String, arn: String) {
-        let name = Self.uniqueName(prefix) + (fifo ? ".fifo" : "")
+        let name = Endpoint.uniqueName(prefix) + (fifo ? ".fifo" : "")
         var input: [String: Any] = ["QueueName": name]
         if fifo { input["Attributes"] = ["FifoQueue": "true"] }
-        let url = try #require(try await json(sqs.transport, "CreateQueue", input)["QueueUrl"] as? String)
+        let url = try #require(try await Endpoint.json(sqs.transport, "CreateQueue", input)["QueueUrl"] as? String)
         let arn = try #require(try await sqs.getQueueAttributes(GetQueueAttributesInput(queueUrl: url, attributeNames: ["QueueArn"])).attributes["QueueArn"])
         return (url, arn)
     }
@@ -65,7 +50,7 @@ struct AWS {
     /// a FIFO topic has a FIFO queue subscribed.
     func createTopicWithQueue(_ prefix: String, fifo: Bool = false) async throws -> (topicArn: String, queueURL: String) {
         var create = QueryParameters()
-        create.add("Name", Self.uniqueName(prefix) + (fifo ? ".fifo" : ""))
+        create.add("Name", Endpoint.uniqueName(prefix) + (fifo ? ".fifo" : ""))
         if fifo {
             create.add("Attributes.entry.1.key", "FifoTopic")
             create.add("Attributes.entry.1.value", "true")
@@ -95,65 +80,29 @@ struct AWS {
     }
 
     func allItems(_ table: String) async throws -> [DynamoDBItem] {
-        let response = try await json(dynamoDB.transport, "Scan", ["TableName": table, "ConsistentRead": true])
+        let response = try await Endpoint.json(dynamoDB.transport, "Scan", ["TableName": table, "ConsistentRead": true])
         let data = try JSONSerialization.data(withJSONObject: response["Items"] ?? [])
         return try JSONDecoder().decode([DynamoDBItem].self, from: data)
     }
 }
 
-enum Products {
-    static let directory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-    static func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
-}
-
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
 func sampleEvent(_ name: String) throws -> [UInt8] {
     Array(try Data(contentsOf: repositoryRoot.appendingPathComponent("events/\(name)")))
 }
 
-/// Collects a bootstrap's output, for the failure message of a test.
-final class Output: Sendable {
-    private let bytes = Mutex<[UInt8]>([])
-    var sink: @Sendable ([UInt8]) -> Void { { [self] chunk in bytes.withLock { $0 += chunk } } }
-    var text: String { bytes.withLock { String(decoding: $0, as: UTF8.self) } }
-}
-
 /// A function as a real bootstrap process under the Runtime API emulator.
-func localLambda(_ function: String, environment: [String: String], timeout: Duration = .seconds(10), output: Output = Output()) throws -> LocalLambda {
+func localLambda(_ function: String, environment: [String: String], timeout: Duration = .seconds(10), output: OutputCapture = OutputCapture()) throws -> LocalLambda {
     try LocalLambda(configuration: LocalLambdaConfiguration(
         command: [Products.path(function)], functionName: function, timeout: timeout, environment: environment,
         functionOutput: output.sink))
 }
 
-struct CommandResult {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-}
-
 /// `lambda-local invoke FUNCTION EVENT --env K=V ...`, as a user runs it.
-func lambdaLocalInvoke(_ function: String, event: String, environment: [String: String], timeout: Int = 10) throws -> CommandResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: Products.path("lambda-local"))
-    process.arguments = ["invoke", function, event, "--timeout", String(timeout), "--build-path", Products.directory.path]
-        + environment.sorted { $0.key < $1.key }.flatMap { ["--env", "\($0.key)=\($0.value)"] }
-    process.currentDirectoryURL = repositoryRoot
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let errorData = Mutex(Data())
-    let done = DispatchSemaphore(value: 0)
-    Thread {
-        errorData.withLock { $0 = err.fileHandleForReading.readDataToEndOfFile() }
-        done.signal()
-    }.start()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    done.wait()
-    return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: errorData.withLock { String(decoding: $0, as: UTF8.self) })
+func lambdaLocalInvoke(_ function: String, event: String, environment: [String: String], timeout: Int = 10) throws -> ProcessResult {
+    try run(
+        [Products.path("lambda-local"), "invoke", function, event, "--timeout", String(timeout), "--build-path", Products.directory.path]
+            + environment.sorted { $0.key < $1.key }.flatMap { ["--env", "\($0.key)=\($0.value)"] },
+        directory: repositoryRoot.path)
 }
 
 func batchFailures(_ payload: [UInt8]) -> [String]? {

@@ -2,6 +2,7 @@ import CloudEvents
 import Foundation
 import LambdaEvents
 import LambdaTesting
+import TestSupport
 import Testing
 
 func parse(_ text: String) throws -> JSONValue { try JSONValue(parsing: Data(text.utf8)) }
@@ -153,4 +154,3 @@ let orderCreated = #"{"specversion":"1.0","id":"e-1","source":"/shop/orders","ty
     }
 }
 
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -7,6 +7,7 @@ import IdempotencyTesting
 import LambdaEvents
 import LambdaRuntime
 import LambdaTesting
+import TestSupport
 import Testing
 
 // README:begin

@@ -1,6 +1,7 @@
 import Foundation
 import LambdaEmulator
 import LambdaRuntime
+import TestSupport
 import Testing
 
 /// AWS's own Python runtime interface client under the same emulator: the emulator speaks

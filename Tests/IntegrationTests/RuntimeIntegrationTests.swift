@@ -1,6 +1,7 @@
 import Foundation
 import LambdaEmulator
 import LambdaRuntime
+import TestSupport
 import Testing
 
 #if canImport(Glibc)

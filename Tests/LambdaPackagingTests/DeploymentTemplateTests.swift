@@ -1,5 +1,6 @@
 import Foundation
 import LambdaEvents
+import TestSupport
 import Testing
 
 /// The state machine hands publish, process and notify payloads it builds itself; these

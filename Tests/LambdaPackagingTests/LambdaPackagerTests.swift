@@ -1,5 +1,6 @@
 import Foundation
 import LambdaPackaging
+import TestSupport
 import Testing
 
 /// Packages a small dynamically linked system binary (coreutils' echo, which needs

@@ -2,6 +2,7 @@ import Foundation
 import LambdaEmulator
 import LambdaPackaging
 import Synchronization
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -55,12 +56,6 @@ enum PackagedZips {
         }
         return Array(try Data(contentsOf: URL(fileURLWithPath: file)))
     }
-}
-
-final class OutputCapture: Sendable {
-    private let bytes = Mutex<[UInt8]>([])
-    var sink: @Sendable ([UInt8]) -> Void { { [self] chunk in bytes.withLock { $0 += chunk } } }
-    var text: String { bytes.withLock { String(decoding: $0, as: UTF8.self) } }
 }
 
 func emptyRootLambda(_ function: String, root: EmptyRoot, environment: [String: String] = [:], output: OutputCapture) throws -> LocalLambda {

@@ -15,20 +15,6 @@ func temporaryDirectory(_ label: String) throws -> String {
     return path
 }
 
-/// Runs `argv` to completion and returns its exit status and what it printed.
-func run(_ argv: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: argv[0])
-    process.arguments = Array(argv.dropFirst())
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-}
-
 /// The ELF program interpreter (PT_INTERP) of a 64-bit little-endian binary: what the
 /// kernel starts it with.
 func programInterpreter(_ path: String) throws -> String? {

@@ -1,6 +1,7 @@
 import AWSSQS
 import Foundation
 @testable import LocalPipeline
+import TestSupport
 import Testing
 
 @Suite struct DeadLetterQueueTests {

@@ -4,6 +4,7 @@ import Foundation
 import LambdaEmulator
 @testable import LocalPipeline
 import Synchronization
+import TestSupport
 import Testing
 
 /// Records every event it gets (one JSON line per invocation in $RECORD_FILE) and reports as

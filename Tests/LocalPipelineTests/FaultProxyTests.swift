@@ -5,6 +5,7 @@ import LambdaHTTP
 @testable import LocalPipeline
 import LoopbackHTTP
 import Synchronization
+import TestSupport
 import Testing
 
 /// An upstream that records what reached it.

@@ -2,6 +2,7 @@ import Foundation
 import LambdaEmulator
 import LambdaHTTP
 @testable import LocalPipeline
+import TestSupport
 import Testing
 
 /// Answers with the response its request body describes (`{"reply": ...}`), else echoes the event.

@@ -4,6 +4,7 @@ import LambdaEvents
 import LambdaHTTP
 @testable import LocalPipeline
 import Synchronization
+import TestSupport
 import Testing
 
 /// The whole system on one machine, under faults: 2,000 events published through the local
@@ -44,8 +45,7 @@ import Testing
     }
 
     static var templatePath: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("functions/template.yaml").path
+        repositoryRoot.appendingPathComponent("functions/template.yaml").path
     }
 
     @Test(.timeLimit(.minutes(20)))

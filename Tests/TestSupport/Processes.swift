@@ -1,0 +1,69 @@
+import Foundation
+import Synchronization
+
+/// Collects a child process's output as it arrives on reader threads.
+public final class OutputCapture: Sendable {
+    private let bytes = Mutex<[UInt8]>([])
+
+    public init() {}
+
+    public var sink: @Sendable ([UInt8]) -> Void {
+        { [self] chunk in self.bytes.withLock { $0 += chunk } }
+    }
+
+    public var text: String { bytes.withLock { String(decoding: $0, as: UTF8.self) } }
+
+    public var lines: [String] { text.split(separator: "\n").map(String.init) }
+
+    /// Output arrives on reader threads; give them a moment to catch up with an invocation.
+    public func waitFor(_ needle: String, within seconds: Double = 2) -> Bool {
+        let end = Date().addingTimeInterval(seconds)
+        while Date() < end {
+            if text.contains(needle) { return true }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        return text.contains(needle)
+    }
+}
+
+public struct ProcessResult: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+    /// Both streams, stdout first: for messages and for checks that do not care which.
+    public var output: String { stdout + stderr }
+}
+
+/// Runs a command to completion, as a user would from a shell.
+public func run(_ arguments: [String], stdin: String? = nil, directory: String? = nil, environment: [String: String]? = nil) throws -> ProcessResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: arguments[0])
+    process.arguments = Array(arguments.dropFirst())
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+    if let environment { process.environment = environment }
+    let out = Pipe(), err = Pipe(), input = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = input
+    try process.run()
+    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+    try input.fileHandleForWriting.close()
+    // Read both pipes before waiting, so that a chatty child never blocks on a full pipe.
+    let errorData = Mutex(Data())
+    let errorRead = DispatchSemaphore(value: 0)
+    Thread {
+        errorData.withLock { $0 = err.fileHandleForReading.readDataToEndOfFile() }
+        errorRead.signal()
+    }.start()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    errorRead.wait()
+    return ProcessResult(
+        status: process.terminationStatus,
+        stdout: String(decoding: outData, as: UTF8.self),
+        stderr: errorData.withLock { String(decoding: $0, as: UTF8.self) })
+}
+
+public func jsonObject(_ bytes: [UInt8]) -> [String: Any]? {
+    try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
+}
