@@ -114,11 +114,12 @@ let package = Package(
             name: "AWSClientsProbe", dependencies: ["AWSDynamoDB", "AWSSNS", "AWSSQS", "AWSEventBridge"], path: "Benchmarks/AWSClientsProbe"),
 
         // What the test targets share: where the products are, the AWS endpoint, child processes.
-        .target(name: "TestSupport", dependencies: ["AWSCore"], path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport", dependencies: ["AWSCore", .product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport"),
         .testTarget(name: "LambdaHTTPTests", dependencies: ["LambdaHTTP", "LoopbackHTTP"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "LambdaTesting", "LambdaEvents"]),
         .testTarget(name: "LambdaEventsTests", dependencies: ["LambdaEvents", "LambdaTesting"]),
-        .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "LoopbackHTTP"]),
+        .testTarget(name: "AWSCoreTests", dependencies: ["TestSupport", "AWSCore", "LoopbackHTTP"]),
         .testTarget(name: "AWSDynamoDBTests", dependencies: ["AWSDynamoDB", "LoopbackHTTP"]),
         .testTarget(name: "AWSSNSTests", dependencies: ["AWSSNS", "LoopbackHTTP"]),
         .testTarget(name: "AWSSQSTests", dependencies: ["AWSSQS", "LoopbackHTTP"]),

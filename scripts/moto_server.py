@@ -13,6 +13,12 @@ way on any failure: the same observable result (a cancelled transaction leaves e
 it was), without a full copy. It also no longer puts back a whole table over writes that
 other requests made meanwhile.
 
+   moto runs each request on a thread of its own and applies a transaction's writes one by
+   one, so a transaction that fails half-way and puts its items back could undo a write that
+   another request made in between (a counter's increment, say): DynamoDB's transactions are
+   isolated. So DynamoDB requests run one at a time here. None of them waits on anything (no
+   long poll), and moto holds the GIL while it works anyway, so this costs next to nothing.
+
 2. PutEvents: moto renders each rule target's input by compiling its JSONPath expressions
 with jsonpath_ng, which builds a new yacc parser (its LR tables) for every expression on
 every call: a quarter of moto's CPU time in the end-to-end test. A compiled expression is
@@ -29,11 +35,13 @@ Usage: the same arguments as moto_server.
 import copy
 import functools
 import sys
+import threading
 
 import jsonpath_ng.ext
 import moto.dynamodb.models as dynamodb_models
 import werkzeug.serving
 from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.responses import DynamoHandler
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 from moto.server import main
 
@@ -90,6 +98,17 @@ def transact_write_items(self, transact_items):
 
 dynamodb_models.copy = _TablesByReference()
 DynamoDBBackend.transact_write_items = transact_write_items
+
+_dynamodb_call_action = DynamoHandler.call_action
+_dynamodb_requests = threading.Lock()
+
+
+def dynamodb_call_action(self):
+    with _dynamodb_requests:
+        return _dynamodb_call_action(self)
+
+
+DynamoHandler.call_action = dynamodb_call_action
 
 # moto.events.utils imports `parse` from jsonpath_ng.ext inside the function, at each call.
 jsonpath_ng.ext.parse = functools.lru_cache(maxsize=1024)(jsonpath_ng.ext.parse)

@@ -1,6 +1,7 @@
 @testable import AWSCore
 import LambdaHTTP
 import LoopbackHTTP
+import TestSupport
 import Testing
 
 @Suite struct LoggingTests {

@@ -69,36 +69,6 @@ final class ScriptedEndpoint: Sendable {
     static let ok = json(200, "{}")
 }
 
-/// Every log event, rendered with its metadata, for inspection.
-final class LogCapture: Sendable {
-    private let lines = Mutex<[String]>([])
-    var all: [String] { lines.withLock { $0 } }
-    func append(_ line: String) { lines.withLock { $0.append(line) } }
-
-    func logger(level: Logger.Level = .trace) -> Logger {
-        var logger = Logger(label: "test") { _ in CapturingLogHandler(capture: self) }
-        logger.logLevel = level
-        return logger
-    }
-}
-
-struct CapturingLogHandler: LogHandler {
-    let capture: LogCapture
-    var metadata: Logger.Metadata = [:]
-    var metadataProvider: Logger.MetadataProvider?
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-        capture.append("\(event.level) \(event.message) \(merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")) \(event.error.map { "\($0)" } ?? "")")
-    }
-}
-
 let testService = AWSService(
     name: "DynamoDB", signingName: "dynamodb", endpointPrefix: "dynamodb", environmentSuffix: "DYNAMODB",
     wireProtocol: .json(version: "1.0", targetPrefix: "DynamoDB_20120810"))

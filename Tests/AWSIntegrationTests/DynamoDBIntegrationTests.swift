@@ -134,4 +134,51 @@ import Testing
         await #expect(throws: AWSError.self) { try await client.transactWriteItems(opening) }
         #expect(try await client.getItem(GetItemInput(tableName: table, key: ["pk": "account#3", "sk": "-"])).item == nil)
     }
+
+    /// What `process` relies on: its record and counter writes are one transaction, and a
+    /// cancelled transaction leaves everything as the other requests made it. Here one client
+    /// keeps sending large transactions that bump the counter first and are then cancelled by
+    /// their last item, while others commit record + counter transactions: the counter must
+    /// end equal to the commits. (moto applies a transaction's items one by one and puts them
+    /// back on a cancel: unless requests are isolated, a cancel erases increments made meanwhile.)
+    @Test func cancelledTransactionsNeverUndoConcurrentOnes() async throws {
+        let client = DynamoDBClient(configuration: try Endpoint.configuration())
+        let table = try await makeTable(client)
+        let counterKey: DynamoDBItem = ["pk": "COUNTER#all", "sk": "-"]
+        let increment = TransactWriteItem.update(.init(
+            tableName: table, key: counterKey, updateExpression: "ADD #count :one",
+            expressionAttributeNames: ["#count": "count"], expressionAttributeValues: [":one": .n("1")]))
+        _ = try await client.putItem(PutItemInput(tableName: table, item: ["pk": "EVENT#taken", "sk": "EVENT"]))
+        let commits = 150, writers = 3
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for writer in 0..<writers {
+                group.addTask {
+                    for record in 0..<commits / writers {
+                        _ = try await client.transactWriteItems(TransactWriteItemsInput(transactItems: [
+                            .put(.init(
+                                tableName: table, item: ["pk": .s("EVENT#\(writer)-\(record)"), "sk": "EVENT"],
+                                conditionExpression: "attribute_not_exists(pk)")),
+                            increment,
+                        ]))
+                    }
+                }
+            }
+            group.addTask {
+                for attempt in 0..<40 {
+                    let filler = (0..<90).map { TransactWriteItem.put(.init(tableName: table, item: ["pk": .s("FILLER#\(attempt)-\($0)"), "sk": "-"])) }
+                    let taken = TransactWriteItem.put(.init(
+                        tableName: table, item: ["pk": "EVENT#taken", "sk": "EVENT"], conditionExpression: "attribute_not_exists(pk)"))
+                    let error = await #expect(throws: AWSError.self) {
+                        try await client.transactWriteItems(TransactWriteItemsInput(transactItems: [increment] + filler + [taken]))
+                    }
+                    #expect(error?.isTransactionCanceled == true)
+                }
+            }
+            try await group.waitForAll()
+        }
+        let counter = try await client.getItem(GetItemInput(tableName: table, key: counterKey, consistentRead: true))
+        #expect(counter.item?["count"] == .n(String(commits)))
+        let filler = try await client.getItem(GetItemInput(tableName: table, key: ["pk": "FILLER#0-0", "sk": "-"], consistentRead: true))
+        #expect(filler.item == nil)
+    }
 }

@@ -191,7 +191,7 @@ import Testing
         let drainedIn = Date().timeIntervalSince(started)
         let missing = goodIDs.subtracting(last.stored).sorted()
         try #require(
-            missing.isEmpty && last.dead == poison.count && last.inFlight == 0,
+            missing.isEmpty && last.dead >= poison.count && last.inFlight == 0,
             "not drained within 10 minutes: \(missing.count) good events not stored (\(missing.prefix(20))), \(last.dead) of \(poison.count) poison in the DLQ, \(last.inFlight) messages still in the consumer queues; see the invocation log")
 
         // Exactly once: stored = the good events, no more; counters = unique good events per type.
@@ -229,26 +229,36 @@ import Testing
         #expect(Set(notified.keys) == alerts, "notified for non-alerts: \(Set(notified.keys).subtracting(alerts).sorted().prefix(10)); alerts not notified: \(alerts.subtracting(notified.keys).sorted().prefix(10))")
         #expect(notified.values.allSatisfy { $0 == 1 }, "duplicate notifications: \(notified.filter { $0.value > 1 }.keys.sorted().prefix(10))")
 
-        // Every poison event in the process DLQ, and nothing in the others.
+        // Every poison event in the process DLQ, no other event there, and nothing in the other DLQs.
+        // An event may stand there more than once: SNS (standard) delivers at least once, and when
+        // the fault proxy drops the answer to publish's Publish after SNS took it, the retry
+        // publishes the event again, as it would on AWS. The consumers' idempotency absorbs a
+        // good event's second copy; a poison event's second copy is dead-lettered as a message
+        // of its own. So the exact count is over distinct events.
         let queues = DeadLetterQueues(admin: admin)
-        let deadIDs = try await queues.list(processDLQ.url).map { Self.cloudEventID(inSNSNotification: $0.body) }
-        #expect(deadIDs.sorted() == poison.map(\.id).sorted())
+        let deadMessages = try await queues.list(processDLQ.url).map { Self.cloudEventID(inSNSNotification: $0.body) }
+        let deadIDs = Set(deadMessages)
+        let copies = Dictionary(grouping: deadMessages, by: { $0 }).filter { $0.value.count > 1 }.mapValues(\.count)
+        #expect(deadIDs == Set(poison.map(\.id)), """
+            dead-lettered but not poison: \(deadIDs.subtracting(poison.map(\.id)).sorted().prefix(10)); \
+            poison not dead-lettered: \(Set(poison.map(\.id)).subtracting(deadIDs).sorted().prefix(10))
+            """)
         for queue in otherDLQs { #expect(try await Self.depth(admin, queue.url) == 0, "\(queue.name) is not empty") }
         // published = stored + dead-lettered, exactly.
         #expect(events.count == last.stored.count + deadIDs.count)
 
         // Replay without fixing anything: the poison comes back to the DLQ, none lost, none doubled.
         let replay = try await queues.replay(processDLQ.url)
-        #expect(replay.moved == poison.count)
+        #expect(replay.moved == deadMessages.count)
         #expect(replay.sourceQueueURL == processQueue.url)
         let backInDLQ = try await eventually(timeout: .seconds(300)) { () async throws -> Bool? in
             let dead = try await Self.depth(admin, processDLQ.url)
             let queued = try await Self.depth(admin, processQueue.url)
-            return dead == poison.count && queued == 0 && !runner.isBusy ? true : nil
+            return dead >= deadMessages.count && queued == 0 && !runner.isBusy ? true : nil
         }
         #expect(backInDLQ == true, "the replayed poison did not come back to the DLQ within 5 minutes")
         let deadAgain = try await queues.list(processDLQ.url).map { Self.cloudEventID(inSNSNotification: $0.body) }
-        #expect(deadAgain.sorted() == poison.map(\.id).sorted())
+        #expect(deadAgain.sorted() == deadMessages.sorted(), "the DLQ held \(deadMessages.count) messages before the replay and \(deadAgain.count) after")
         let storedAfter = try await snapshot().stored
         #expect(storedAfter == goodIDs)
 
@@ -267,9 +277,9 @@ import Testing
         latencies.sort()
         func percentile(_ p: Double) -> Double { latencies.isEmpty ? .nan : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
         print(String(
-            format: "pipeline e2e: %d events (%d requests) published in %.1f s, drained in %.1f s: %.0f events/s; request→stored p50 %.0f ms, p99 %.0f ms; faults: %@",
+            format: "pipeline e2e: %d events (%d requests) published in %.1f s, drained in %.1f s: %.0f events/s; request→stored p50 %.0f ms, p99 %.0f ms; faults: %@; dead-lettered more than once (at-least-once delivery): %@",
             events.count, events.count + events.filter(\.duplicate).count, publishedIn, drainedIn, Double(events.count) / drainedIn,
-            percentile(0.5), percentile(0.99), faults.description))
+            percentile(0.5), percentile(0.99), faults.description, copies.isEmpty ? "none" : copies.keys.sorted().joined(separator: ", ")))
     }
 
     static func depth(_ admin: AWSAdmin, _ url: String) async throws -> Int {
