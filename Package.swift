@@ -45,7 +45,7 @@ let package = Package(
             "LambdaHTTP",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "LambdaTesting", dependencies: ["LambdaRuntime", "LambdaEvents"]),
+        .target(name: "LambdaTesting", dependencies: ["LambdaRuntime", "LambdaEvents", "LambdaHTTP"]),
 
         // AWS clients: SigV4 over libcrypto (already loaded by libcurl), retries, a circuit
         // breaker, and the few operations of each service the functions need.

@@ -489,8 +489,7 @@ public final class LocalLambda: Sendable {
         } ?? nil
         guard let pending else { return .dropConnection }
 
-        let (seconds, attoseconds) = timeout.components
-        let deadline = WallClock.nowMilliseconds() + seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        let deadline = WallClock.nowMilliseconds() + Int64(timeout.milliseconds)
         var headers: HTTPHeaders = [
             "Content-Type": "application/json",
             "Lambda-Runtime-Aws-Request-Id": pending.requestID,

@@ -229,8 +229,9 @@ private final class ResponseCollector {
 }
 
 extension Duration {
-    /// Whole milliseconds, rounded up so that a short positive timeout never becomes 0 (= none).
-    var milliseconds: Int {
+    /// Whole milliseconds, rounded up so that a short positive timeout never becomes 0 (= none)
+    /// and a deadline never comes before its timeout has passed.
+    package var milliseconds: Int {
         let (seconds, attoseconds) = components
         let ms = seconds * 1000 + attoseconds / 1_000_000_000_000_000
         return attoseconds % 1_000_000_000_000_000 > 0 ? Int(ms) + 1 : Int(ms)

@@ -1,4 +1,5 @@
 import Foundation
+import LambdaHTTP
 import LambdaRuntime
 import Logging
 import Synchronization
@@ -39,11 +40,9 @@ extension LambdaContext {
             format: logFormat, level: logLevel, functionName: function.name, sink: logs?.sink ?? .standardError)
         handler.requestID = requestID
         handler.traceID = traceID
-        let (seconds, attoseconds) = timeout.components
-        let timeoutMilliseconds = seconds * 1000 + attoseconds / 1_000_000_000_000_000
         return LambdaContext(
             requestID: requestID,
-            deadlineMilliseconds: Int64(Date().timeIntervalSince1970 * 1000) + timeoutMilliseconds,
+            deadlineMilliseconds: Int64(Date().timeIntervalSince1970 * 1000) + Int64(timeout.milliseconds),
             invokedFunctionARN: invokedFunctionARN ?? "arn:aws:lambda:us-east-1:123456789012:function:\(function.name)",
             traceID: traceID,
             clientContext: clientContext,
