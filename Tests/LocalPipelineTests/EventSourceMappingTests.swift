@@ -83,7 +83,7 @@ final class Lines: Sendable {
                 maximumBatchingWindow: .seconds(1), waitTimeSeconds: 1),
             lambdas: [fixture.lambda], sqs: fixture.admin.sqs, onBatch: { lines.add($0.line) })
         mapping.start()
-        let drained = try await eventually {
+        let drained = try await eventually(timeout: .seconds(60)) {
             let queued = try await count(fixture, fixture.queueURL)
             let dead = try await count(fixture, fixture.dlqURL)
             return queued == 0 && dead == 2 ? true : nil
@@ -129,7 +129,7 @@ final class Lines: Sendable {
                 functionName: "consumer", queueURL: fixture.queueURL, queueARN: fixture.queueARN, batchSize: 10, waitTimeSeconds: 1),
             lambdas: [fixture.lambda], sqs: fixture.admin.sqs)
         mapping.start()
-        let moved = try await eventually { try await count(fixture, fixture.dlqURL) == 1 ? true : nil }
+        let moved = try await eventually(timeout: .seconds(60)) { try await count(fixture, fixture.dlqURL) == 1 ? true : nil }
         await mapping.stop()
         #expect(moved == true)
         #expect(mapping.counts.failedInvocations == 2)
