@@ -113,7 +113,7 @@ let package = Package(
         .executableTarget(
             name: "AWSClientsProbe", dependencies: ["AWSDynamoDB", "AWSSNS", "AWSSQS", "AWSEventBridge"], path: "Benchmarks/AWSClientsProbe"),
 
-        // What the test targets share: where the products are, the AWS endpoint, child processes.
+        // What the test targets share: where the products are, the AWS endpoint, child processes, captured logs.
         .target(
             name: "TestSupport", dependencies: ["AWSCore", .product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport"),
         .testTarget(name: "LambdaHTTPTests", dependencies: ["LambdaHTTP", "LoopbackHTTP"]),

@@ -239,9 +239,10 @@ import Testing
         let deadMessages = try await queues.list(processDLQ.url).map { Self.cloudEventID(inSNSNotification: $0.body) }
         let deadIDs = Set(deadMessages)
         let copies = Dictionary(grouping: deadMessages, by: { $0 }).filter { $0.value.count > 1 }.mapValues(\.count)
-        #expect(deadIDs == Set(poison.map(\.id)), """
-            dead-lettered but not poison: \(deadIDs.subtracting(poison.map(\.id)).sorted().prefix(10)); \
-            poison not dead-lettered: \(Set(poison.map(\.id)).subtracting(deadIDs).sorted().prefix(10))
+        let poisonIDs = Set(poison.map(\.id))
+        #expect(deadIDs == poisonIDs, """
+            dead-lettered but not poison: \(deadIDs.subtracting(poisonIDs).sorted().prefix(10)); \
+            poison not dead-lettered: \(poisonIDs.subtracting(deadIDs).sorted().prefix(10))
             """)
         for queue in otherDLQs { #expect(try await Self.depth(admin, queue.url) == 0, "\(queue.name) is not empty") }
         // published = stored + dead-lettered, exactly.
