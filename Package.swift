@@ -37,12 +37,16 @@ let package = Package(
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
         .target(name: "LambdaHTTP", dependencies: ["CCurl"]),
 
+        // Leaves: one concern each, no dependencies of the kit.
+        .target(name: "JSONCoding"),
+
         // Events: Codable models, no I/O.
-        .target(name: "LambdaEvents"),
+        .target(name: "LambdaEvents", dependencies: ["JSONCoding"]),
 
         // Runtime: the Runtime API loop, context, errors, logs.
         .target(name: "LambdaRuntime", dependencies: [
             "LambdaHTTP",
+            "JSONCoding",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "LambdaTesting", dependencies: ["LambdaRuntime", "LambdaEvents", "LambdaHTTP"]),
@@ -117,6 +121,7 @@ let package = Package(
         .target(
             name: "TestSupport", dependencies: ["AWSCore", .product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport"),
         .testTarget(name: "LambdaHTTPTests", dependencies: ["LambdaHTTP", "LoopbackHTTP"]),
+        .testTarget(name: "LoopbackHTTPTests", dependencies: ["TestSupport", "LoopbackHTTP", "LambdaHTTP"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "LambdaTesting", "LambdaEvents"]),
         .testTarget(name: "LambdaEventsTests", dependencies: ["LambdaEvents", "LambdaTesting"]),
         .testTarget(name: "AWSCoreTests", dependencies: ["TestSupport", "AWSCore", "LoopbackHTTP"]),

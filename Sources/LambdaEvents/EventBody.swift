@@ -5,6 +5,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import JSONCoding
 
 /// A message or request body that could not be decoded, naming the record it came from, the
 /// field that held it and the path inside it.
@@ -48,6 +49,7 @@ public enum EventBody {
             data = Data(body.utf8)
         }
         do {
+            try JSONNesting.check(data)
             // An open-ended body gets the direct parser: much faster than probing decodes.
             if Body.self == JSONValue.self { return try JSONValue(parsing: data) as! Body }
             return try decoder.decode(Body.self, from: data)

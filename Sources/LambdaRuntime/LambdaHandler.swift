@@ -5,6 +5,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import JSONCoding
 
 /// A function that takes a decoded event and returns an encodable result.
 ///
@@ -72,6 +73,7 @@ public struct JSONCodingHandler<Handler: LambdaHandler>: RawLambdaHandler {
     public func handle(_ event: [UInt8], context: LambdaContext) async throws -> [UInt8] {
         let decoded: Handler.Event
         do {
+            try JSONNesting.check(event)
             decoded = try JSONDecoder().decode(Handler.Event.self, from: Data(event))
         } catch {
             throw InvocationError(

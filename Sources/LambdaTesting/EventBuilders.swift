@@ -266,7 +266,7 @@ extension APIGatewayV2Request {
         for (name, value) in headers { allHeaders[name.lowercased()] = value }
         if let body { allHeaders["content-length"] = String(body.utf8.count) }
         let routeKey = routeKey ?? "\(method) \(path)"
-        let query = rawQueryString.isEmpty ? nil : Self.parseQuery(rawQueryString)
+        let query = Optional(QueryString.joined(rawQueryString)).flatMap { $0.isEmpty ? nil : $0 }
         return APIGatewayV2Request(
             routeKey: routeKey, rawPath: path, rawQueryString: rawQueryString, cookies: cookies, headers: allHeaders,
             queryStringParameters: query, pathParameters: pathParameters,
@@ -276,17 +276,6 @@ extension APIGatewayV2Request {
                 requestId: SampleAWS.extendedRequestId(), routeKey: routeKey, stage: stage,
                 time: AWSTimestamp(time, format: .commonLogFormat), timeEpoch: AWSTimestamp(time, format: .epochMilliseconds)),
             body: body, isBase64Encoded: isBase64Encoded)
-    }
-
-    /// HTTP API joins repeated parameters with commas.
-    static func parseQuery(_ raw: String) -> [String: String] {
-        var result: [String: String] = [:]
-        for pair in raw.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
-            let value = parts.count > 1 ? parts[1] : ""
-            result[parts[0]] = result[parts[0]].map { $0 + "," + value } ?? value
-        }
-        return result
     }
 }
 

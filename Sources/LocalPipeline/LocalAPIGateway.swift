@@ -104,15 +104,7 @@ public final class LocalAPIGateway: Sendable {
         case .restV1:
             var multi: [String: [String]] = [:]
             for (name, value) in request.headers { multi[name, default: []].append(value) }
-            var query: [String: [String]]?
-            if !rawQuery.isEmpty {
-                var parsed: [String: [String]] = [:]
-                for pair in rawQuery.split(separator: "&") {
-                    let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
-                    parsed[parts[0], default: []].append(parts.count > 1 ? parts[1] : "")
-                }
-                query = parsed
-            }
+            let query = Optional(QueryString.multiValue(rawQuery)).flatMap { $0.isEmpty ? nil : $0 }
             var event = APIGatewayV1Request.make(
                 method: request.method, path: path, headers: multi.compactMapValues(\.last), body: body, isBase64Encoded: isBase64,
                 queryStringParameters: query, resource: "/{proxy+}",

@@ -191,6 +191,7 @@ public final class LoopbackHTTPServer: Sendable {
                 request = next
             } catch let error as RequestError {
                 connection.write(error.response, keepAlive: false)
+                connection.lingeringClose()
                 return
             } catch {
                 return
@@ -246,7 +247,7 @@ private struct Connection {
                 break
             }
             searchFrom = max(start, buffer.count - 3)
-            if buffer.count - start > 64 << 10 { throw RequestError(431, "request head too large") }
+            if buffer.count - start > Self.maximumHeadSize { throw RequestError(431, "request head too large") }
             guard try fill() else {
                 if buffer.count == start { return nil }
                 throw RequestError(400, "connection closed mid-request")
@@ -281,6 +282,27 @@ private struct Connection {
         return HTTPServerRequest(method: String(requestLine[0]), target: String(requestLine[1]), headers: headers, body: body)
     }
 
+    /// After refusing a request whose client may still be sending: stop writing, then read and
+    /// drop what keeps arriving for a short while. Closing at once, with unread bytes, would
+    /// reset the connection, and a reset can destroy the refusal before the client reads it.
+    func lingeringClose() {
+        shutdown(fd, Int32(SHUT_WR))
+        var timeout = timeval(tv_sec: 0, tv_usec: 100_000)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var discarded = 0
+        var waited = 0
+        while discarded < 16 << 20, waited < 10 {
+            let received = recv(fd, scratch.baseAddress, scratch.count, 0)
+            if received > 0 {
+                discarded += received
+            } else if received < 0, errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR {
+                waited += 1
+            } else {
+                return
+            }
+        }
+    }
+
     @discardableResult
     func write(_ response: HTTPResponse, keepAlive: Bool, isHead: Bool = false) -> Bool {
         var head = "HTTP/1.1 \(response.status) \(reasonPhrase(response.status))\r\n"
@@ -311,33 +333,61 @@ private struct Connection {
     private mutating func readChunkedBody() throws -> [UInt8] {
         var body: [UInt8] = []
         while true {
-            let sizeLine = try readLine()
+            let sizeLine = try readLine(limit: Self.maximumChunkLineSize, status: 400, what: "chunk size line")
             let sizeField = sizeLine.split(separator: ";", maxSplits: 1).first.map(String.init) ?? ""
             guard let size = Int(sizeField.trimmingCharacters(in: .whitespaces), radix: 16), size >= 0 else {
                 throw RequestError(400, "malformed chunk size")
             }
             if size == 0 {
-                while try !readLine().isEmpty {}  // trailers
-                return body
+                // Trailers: read and dropped, but within the same bound as the request head.
+                var trailerBytes = 0
+                while true {
+                    let line = try readLine(limit: Self.maximumHeadSize - trailerBytes, status: 431, what: "trailer section")
+                    if line.isEmpty { return body }
+                    trailerBytes += line.utf8.count + 2
+                }
             }
-            guard body.count + size <= maximumBodySize else {
+            // Subtract rather than add: a size near Int.max must not overflow the check.
+            guard size <= maximumBodySize - body.count else {
                 throw RequestError(413, "request body exceeds \(maximumBodySize) bytes")
             }
             body += try readExactly(size)
-            guard try readLine().isEmpty else { throw RequestError(400, "malformed chunk") }
+            try expectLineEnd()
         }
     }
 
-    private mutating func readLine() throws -> String {
+    /// The CRLF that ends a chunk's data.
+    private mutating func expectLineEnd() throws {
+        while buffer.count - start < 2 {
+            guard try fill() else { throw RequestError(400, "connection closed mid-request") }
+        }
+        guard buffer[start] == 13, buffer[start + 1] == 10 else { throw RequestError(400, "malformed chunk: no CRLF after its data") }
+        start += 2
+    }
+
+    /// One CRLF-terminated line of at most `limit` bytes: a peer that sends more without a line
+    /// end is refused, so a connection cannot grow the buffer without bound.
+    private mutating func readLine(limit: Int, status: Int, what: String) throws -> String {
+        // A long run of small chunks must not keep every consumed byte in the buffer.
+        if start > 64 << 10 { compact() }
+        var searchFrom = start
         while true {
-            if let end = find(crlf, from: start) {
+            if let end = find(crlf, from: searchFrom) {
+                guard end - start <= limit else { throw RequestError(status, "\(what) longer than \(limit) bytes") }
                 let line = String(decoding: buffer[start..<end], as: UTF8.self)
                 start = end + 2
                 return line
             }
+            guard buffer.count - start <= limit + 1 else { throw RequestError(status, "\(what) longer than \(limit) bytes") }
+            searchFrom = max(start, buffer.count - 1)
             guard try fill() else { throw RequestError(400, "connection closed mid-request") }
         }
     }
+
+    /// The request line and headers together, and separately the trailers of a chunked body.
+    static let maximumHeadSize = 64 << 10
+    /// A chunk's size in hex and its extensions: real clients send a few bytes.
+    static let maximumChunkLineSize = 4 << 10
 
     private mutating func readExactly(_ count: Int) throws -> [UInt8] {
         let buffered = min(count, buffer.count - start)

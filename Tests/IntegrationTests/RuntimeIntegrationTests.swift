@@ -75,6 +75,30 @@ import Glibc
         #expect(lambda.invoke(json("[1]")).result == .response(json("[1]")))
     }
 
+    /// Regression: 513 unclosed `[` killed the bootstrap ("Illegal instruction" inside
+    /// FoundationEssentials' error path at its depth limit) instead of answering. Every depth
+    /// around the limit, closed or not, must be an answer from the same live process.
+    @Test(arguments: [499, 500, 501, 512, 513, 514, 200_000])
+    func deeplyNestedEventsAreAnswerNotACrash(depth: Int) throws {
+        let lambda = try echoLambda()
+        defer { lambda.shutdown() }
+        let unclosed = lambda.invoke([UInt8](repeating: UInt8(ascii: "["), count: depth))
+        guard case let .functionError(error) = unclosed.result else {
+            Issue.record("depth \(depth): expected Runtime.UnmarshalError, got \(unclosed.result)")
+            return
+        }
+        #expect(error.errorType == "Runtime.UnmarshalError")
+        let closed = [UInt8](repeating: UInt8(ascii: "["), count: depth) + [UInt8](repeating: UInt8(ascii: "]"), count: depth)
+        let answer = lambda.invoke(closed)
+        if depth <= 500 {
+            #expect(answer.result == .response(closed))
+        } else {
+            #expect(answer.errorTypeHeader == "Runtime.UnmarshalError")
+        }
+        #expect(lambda.invoke(json("[1]")).result == .response(json("[1]")))
+        #expect(lambda.lastExitStatus == nil, "one process answered all three")
+    }
+
     @Test func initFailureIsReportedAndTheProcessExitsNonZero() throws {
         let lambda = try echoLambda(environment: ["ECHO_FAIL_INIT": "TABLE_NAME is not set"])
         defer { lambda.shutdown() }

@@ -62,6 +62,18 @@ enum PricingError: Error {
         #expect(notJSON.error?.errorType == "Runtime.UnmarshalError")
     }
 
+    /// Regression: at Foundation's depth limit the decoder trapped instead of throwing.
+    @Test func nestingPastTheLimitIsAnUnmarshalErrorNamingTheOffset() async {
+        let outcome = await LambdaTest.invoke(SyncPricing(), json: String(repeating: "[", count: 513))
+        #expect(outcome.error?.errorType == "Runtime.UnmarshalError")
+        #expect(outcome.error?.errorMessage.contains("deeper than 500 levels at byte offset 500") == true)
+        let braces = String(repeating: #"{"a":"#, count: 600)
+        #expect(await LambdaTest.invoke(SyncPricing(), json: braces).error?.errorType == "Runtime.UnmarshalError")
+        // Brackets inside strings are text, not nesting.
+        let quoted = #"{"id":""# + String(repeating: "[", count: 2000) + #"","quantity":1}"#
+        #expect(await LambdaTest.invoke(SyncPricing(), json: quoted).error == nil)
+    }
+
     @Test func thrownErrorsBecomeTypeAndMessage() async {
         let outcome = await LambdaTest.invoke(SyncPricing(), json: #"{"id":"o-9","quantity":0}"#)
         #expect(outcome.error == InvocationError(type: "PricingError", message: #"emptyOrder("o-9")"#))

@@ -85,6 +85,23 @@ func echoLambda() throws -> LocalLambda {
         #expect((event["multiValueHeaders"] as? [String: [String]])?["Accept"] == ["application/json"])
     }
 
+    /// Regression: these query strings crashed `start-api` (an index out of range in the query
+    /// parser, in both payload formats). Each is now an event, served by a gateway that lives on.
+    @Test(arguments: ["/?=", "/?&=&==&%", "/?==", "/?&&", "/?%zz=%", "/?a=1&=2&&b", "/?%FF%FE=%C3"])
+    func hostileQueryStringsBecomeEvents(target: String) throws {
+        let lambda = try echoLambda()
+        defer { lambda.shutdown() }
+        for format in [APIGatewayPayloadFormat.httpAPIv2, .restV1] {
+            let event = try #require(jsonObject(LocalAPIGateway.event(for: .init(method: "GET", target: target), format: format)))
+            #expect(event["path"] as? String == "/" || event["rawPath"] as? String == "/", "\(format) \(target)")
+            let gateway = try LocalAPIGateway(lambda: lambda, format: format)
+            defer { gateway.stop() }
+            // v2 echoes the event as a 200 body; v1 needs a statusCode the echo lacks, so 502.
+            #expect(try send(gateway, "GET", target).status == (format == .httpAPIv2 ? 200 : 502), "\(format) \(target)")
+            #expect(try send(gateway, "GET", "/still-serving").status == (format == .httpAPIv2 ? 200 : 502))
+        }
+    }
+
     @Test func aDescribedResponseGivesStatusHeadersCookiesAndDecodedBody() throws {
         let lambda = try pythonLambda(replyingFunction)
         defer { lambda.shutdown() }
