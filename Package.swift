@@ -37,26 +37,36 @@ let package = Package(
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
         .target(name: "LambdaHTTP", dependencies: ["CCurl"]),
 
-        // Leaves: one concern each, no dependencies of the kit.
+        // Leaves: one concern each, used by several layers above; nothing of the kit below them
+        // but the C shims (Hashing's hex digests aside, which TextEncodings does not need).
         .target(name: "JSONCoding"),
+        .target(name: "UTCTime"),
+        .target(name: "TextEncodings"),
+        .target(name: "CLibcrypto", linkerSettings: [.linkedLibrary("crypto", .when(platforms: [.linux]))]),
+        .target(name: "Hashing", dependencies: ["CLibcrypto"]),
 
         // Events: Codable models, no I/O.
-        .target(name: "LambdaEvents", dependencies: ["JSONCoding"]),
+        .target(name: "LambdaEvents", dependencies: ["JSONCoding", "UTCTime", "TextEncodings"]),
 
         // Runtime: the Runtime API loop, context, errors, logs.
         .target(name: "LambdaRuntime", dependencies: [
             "LambdaHTTP",
             "JSONCoding",
+            "UTCTime",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "LambdaTesting", dependencies: ["LambdaRuntime", "LambdaEvents", "LambdaHTTP"]),
+        // Events for tests and `lambda-local events generate`: realistic samples, built through the
+        // same constructors that turn real requests and messages into events.
+        .target(name: "LambdaEventSamples", dependencies: ["LambdaEvents", "Hashing", "TextEncodings", "UTCTime"]),
+        .target(name: "LambdaTesting", dependencies: ["LambdaRuntime", "LambdaEvents", "LambdaEventSamples", "LambdaHTTP"]),
 
         // AWS clients: SigV4 over libcrypto (already loaded by libcurl), retries, a circuit
         // breaker, and the few operations of each service the functions need.
-        .target(name: "CLibcrypto", linkerSettings: [.linkedLibrary("crypto", .when(platforms: [.linux]))]),
         .target(name: "AWSCore", dependencies: [
             "LambdaHTTP",
-            "CLibcrypto",
+            "Hashing",
+            "TextEncodings",
+            "UTCTime",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "AWSDynamoDB", dependencies: ["AWSCore"]),
@@ -67,11 +77,11 @@ let package = Package(
         // Developer tool: never linked into a bootstrap.
         .target(name: "LoopbackHTTP", dependencies: ["LambdaHTTP"]),
         .target(name: "CSpawn"),
-        .target(name: "LambdaEmulator", dependencies: ["CSpawn", "LoopbackHTTP", "LambdaRuntime"]),
+        .target(name: "LambdaEmulator", dependencies: ["CSpawn", "LoopbackHTTP", "LambdaRuntime", "UTCTime"]),
         .target(name: "LambdaPackaging"),
         // The whole system locally: API, event source mappings, DLQ replay, fault proxy, provisioning.
         .target(name: "LocalPipeline", dependencies: [
-            "LambdaEmulator", "LoopbackHTTP", "LambdaHTTP", "LambdaEvents", "LambdaTesting",
+            "LambdaEmulator", "LoopbackHTTP", "LambdaHTTP", "LambdaEvents", "TextEncodings",
             "AWSCore", "AWSSQS", "AWSSNS", "AWSDynamoDB", "AWSEventBridge",
             .product(name: "Yams", package: "Yams"),
         ]),
@@ -80,27 +90,27 @@ let package = Package(
             "LocalPipeline",
             "AWSCore",
             "LambdaEvents",
-            "LambdaTesting",
+            "LambdaEventSamples",
             "LambdaPackaging",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Domain: the CloudEvents envelope, the idempotent store, SQS batches of events, and
         // the pure logic of each function over client protocols.
-        .target(name: "CloudEvents", dependencies: ["LambdaEvents", "AWSCore"]),
-        .target(name: "Idempotency", dependencies: ["AWSDynamoDB"]),
+        .target(name: "CloudEvents", dependencies: ["LambdaEvents", "Hashing", "UTCTime", "TextEncodings"]),
+        .target(name: "Idempotency", dependencies: ["AWSDynamoDB", "LambdaRuntime", "UTCTime"]),
         .target(name: "IdempotencyTesting", dependencies: ["Idempotency"]),
         .target(name: "EventProcessing", dependencies: [
             "CloudEvents", "LambdaEvents", .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "PublishFunction", dependencies: [
-            "CloudEvents", "EventProcessing", "Idempotency", "AWSSNS", "AWSEventBridge", "LambdaRuntime", "LambdaEvents",
+            "CloudEvents", "Idempotency", "AWSSNS", "AWSEventBridge", "LambdaRuntime", "LambdaEvents", "TextEncodings", "UTCTime",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "ProcessFunction", dependencies: ["CloudEvents", "EventProcessing", "Idempotency", "AWSDynamoDB", "LambdaRuntime",
+        .target(name: "ProcessFunction", dependencies: ["CloudEvents", "EventProcessing", "Idempotency", "AWSDynamoDB", "LambdaRuntime", "UTCTime",
             .product(name: "Logging", package: "swift-log")]),
         .target(name: "StoreFunction", dependencies: [
-            "CloudEvents", "EventProcessing", "AWSDynamoDB", "LambdaRuntime", .product(name: "Logging", package: "swift-log")]),
+            "CloudEvents", "EventProcessing", "AWSDynamoDB", "LambdaRuntime", "UTCTime", .product(name: "Logging", package: "swift-log")]),
         .target(name: "NotifyFunction", dependencies: [
             "CloudEvents", "EventProcessing", "Idempotency", "AWSSNS", "LambdaRuntime", .product(name: "Logging", package: "swift-log")]),
 
@@ -123,8 +133,9 @@ let package = Package(
         .testTarget(name: "LambdaHTTPTests", dependencies: ["LambdaHTTP", "LoopbackHTTP"]),
         .testTarget(name: "LoopbackHTTPTests", dependencies: ["TestSupport", "LoopbackHTTP", "LambdaHTTP"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "LambdaTesting", "LambdaEvents"]),
-        .testTarget(name: "LambdaEventsTests", dependencies: ["LambdaEvents", "LambdaTesting"]),
-        .testTarget(name: "AWSCoreTests", dependencies: ["TestSupport", "AWSCore", "LoopbackHTTP"]),
+        .testTarget(name: "LambdaEventsTests", dependencies: ["LambdaEvents", "LambdaTesting", "UTCTime"]),
+        .testTarget(name: "AWSCoreTests", dependencies: ["TestSupport", "AWSCore", "LoopbackHTTP", "UTCTime", "Hashing"]),
+        .testTarget(name: "LeafTests", dependencies: ["UTCTime", "Hashing", "TextEncodings", "JSONCoding"]),
         .testTarget(name: "AWSDynamoDBTests", dependencies: ["AWSDynamoDB", "LoopbackHTTP"]),
         .testTarget(name: "AWSSNSTests", dependencies: ["AWSSNS", "LoopbackHTTP"]),
         .testTarget(name: "AWSSQSTests", dependencies: ["AWSSQS", "LoopbackHTTP"]),
@@ -134,11 +145,11 @@ let package = Package(
         .testTarget(name: "LocalPipelineTests", dependencies: ["TestSupport", "LocalPipeline", "LambdaEmulator", "LoopbackHTTP", "echo"]),
         // The whole system under faults: needs the four function binaries built beside it.
         .testTarget(
-            name: "PipelineTests", dependencies: ["TestSupport", "LocalPipeline", "LambdaHTTP", "publish", "process", "store", "notify"]),
+            name: "PipelineTests", dependencies: ["TestSupport", "LocalPipeline", "LambdaHTTP", "UTCTime", "publish", "process", "store", "notify"]),
         .testTarget(name: "IntegrationTests", dependencies: ["TestSupport", "LambdaEmulator", "LambdaHTTP", "echo", "LambdaLocal"]),
         .testTarget(name: "DomainTests", dependencies: [
             "TestSupport", "CloudEvents", "Idempotency", "IdempotencyTesting", "EventProcessing",
-            "PublishFunction", "ProcessFunction", "StoreFunction", "NotifyFunction", "LambdaTesting",
+            "PublishFunction", "ProcessFunction", "StoreFunction", "NotifyFunction", "LambdaTesting", "UTCTime",
         ]),
         .testTarget(name: "DomainIntegrationTests", dependencies: [
             "TestSupport",

@@ -5,6 +5,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import LambdaHTTP
+import UTCTime
 import Logging
 
 /// Sends signed requests to one AWS service: signs every attempt, retries what may succeed
@@ -36,7 +37,7 @@ public final class AWSTransport: Sendable {
     private let httpClient: HTTPClient
     private let breaker: CircuitBreaker
     private let timing: RetryTiming
-    private let wallClock: @Sendable () -> AWSTimestamp
+    private let wallClock: @Sendable () -> UTCTime
     private let logger: Logger
 
     public init(
@@ -46,7 +47,7 @@ public final class AWSTransport: Sendable {
         httpClient: HTTPClient = HTTPClient(),
         circuitBreakers: CircuitBreakerRegistry = CircuitBreakerRegistry(),
         timing: RetryTiming = .live,
-        wallClock: @escaping @Sendable () -> AWSTimestamp = { AWSTimestamp(secondsSince1970: Int64(Date().timeIntervalSince1970)) },
+        wallClock: @escaping @Sendable () -> UTCTime = { UTCTime.now() },
         logger: Logger = Logger(label: "aws", factory: { _ in SwiftLogNoOpLogHandler() })
     ) {
         self.service = service

@@ -1,3 +1,5 @@
+import TextEncodings
+
 /// The body of an `awsQuery` request: `Action`, `Version`, then the operation's parameters
 /// flattened to dotted names (`MessageAttributes.entry.1.Value.DataType`), form-encoded.
 public struct QueryParameters: Sendable, Equatable {
@@ -19,7 +21,7 @@ public struct QueryParameters: Sendable, Equatable {
     }
 
     static func formEncode(_ text: String) -> String {
-        AWSPercentEncoding.encode(text).replacing("%20", with: "+")
+        PercentEncoding.encode(text).replacing("%20", with: "+")
     }
 
     public static func == (lhs: Self, rhs: Self) -> Bool {

@@ -1,69 +1,7 @@
+import Hashing
 import LambdaHTTP
-
-/// A UTC instant at whole-second precision, written the two ways SigV4 needs.
-public struct AWSTimestamp: Sendable, Hashable, Comparable {
-    public var secondsSince1970: Int64
-
-    public init(secondsSince1970: Int64) {
-        self.secondsSince1970 = secondsSince1970
-    }
-
-    /// Parses the `X-Amz-Date` form, `yyyyMMdd'T'HHmmss'Z'`.
-    public init?(amzDate: String) {
-        let digits = Array(amzDate.utf8)
-        guard digits.count == 16, digits[8] == UInt8(ascii: "T"), digits[15] == UInt8(ascii: "Z") else { return nil }
-        func number(_ range: Range<Int>) -> Int64? { Int64(String(decoding: digits[range], as: UTF8.self)) }
-        guard let year = number(0..<4), let month = number(4..<6), let day = number(6..<8),
-            let hour = number(9..<11), let minute = number(11..<13), let second = number(13..<15)
-        else { return nil }
-        let days = Self.daysSince1970(year: year, month: month, day: day)
-        self.init(secondsSince1970: days * 86_400 + hour * 3600 + minute * 60 + second)
-    }
-
-    /// `yyyyMMdd'T'HHmmss'Z'`, the value of `X-Amz-Date`.
-    public var amzDate: String {
-        let (year, month, day) = Self.civil(daysSince1970: floorDiv(secondsSince1970, 86_400))
-        let seconds = secondsSince1970 - floorDiv(secondsSince1970, 86_400) * 86_400
-        return pad(year, 4) + pad(month, 2) + pad(day, 2) + "T" + pad(seconds / 3600, 2) + pad(seconds % 3600 / 60, 2) + pad(seconds % 60, 2) + "Z"
-    }
-
-    /// `yyyyMMdd`, the date of the credential scope.
-    public var dateStamp: String { String(amzDate.prefix(8)) }
-
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.secondsSince1970 < rhs.secondsSince1970 }
-
-    // Howard Hinnant's civil-calendar algorithms: exact for the proleptic Gregorian calendar,
-    // and no DateFormatter (with its locale and ICU data) in a bootstrap.
-    static func daysSince1970(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = floorDiv(y, 400)
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    static func civil(daysSince1970 days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let z = days + 719_468
-        let era = floorDiv(z, 146_097)
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
-}
-
-private func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
-    a >= 0 ? a / b : (a - b + 1) / b
-}
-
-private func pad(_ value: Int64, _ width: Int) -> String {
-    let digits = String(value)
-    return String(repeating: "0", count: max(0, width - digits.count)) + digits
-}
+import TextEncodings
+import UTCTime
 
 /// The intermediate products of one signature, for tests against the AWS suite.
 /// `package`, never public: together with the request they are enough to replay it.
@@ -102,12 +40,12 @@ public struct SigV4Signer: Sendable {
 
     /// Adds `Host` (when absent), `X-Amz-Date`, `X-Amz-Security-Token` (with a session token)
     /// and `Authorization` to `request`.
-    public func sign(_ request: inout HTTPRequest, at time: AWSTimestamp) {
+    public func sign(_ request: inout HTTPRequest, at time: UTCTime) {
         _ = signReturningDetails(&request, at: time)
     }
 
     @discardableResult
-    package func signReturningDetails(_ request: inout HTTPRequest, at time: AWSTimestamp) -> SigV4Signature {
+    package func signReturningDetails(_ request: inout HTTPRequest, at time: UTCTime) -> SigV4Signature {
         let url = SigningURL(request.url)
         if !request.headers.contains("Host") { request.headers.add("Host", url.host) }
         request.headers.replaceOrAdd("X-Amz-Date", time.amzDate)
@@ -212,7 +150,7 @@ struct SigningURL {
             default: segments.append(segment)
             }
         }
-        var path = "/" + segments.map { AWSPercentEncoding.encode($0) }.joined(separator: "/")
+        var path = "/" + segments.map { PercentEncoding.encode($0) }.joined(separator: "/")
         let last = rawPath.split(separator: "/", omittingEmptySubsequences: false).last
         if !segments.isEmpty, rawPath.hasSuffix("/") || last == "." || last == ".." { path += "/" }
         return path
@@ -224,60 +162,13 @@ struct SigningURL {
         var pairs: [(String, String)] = []
         for parameter in rawQuery.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = parameter.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = AWSPercentEncoding.encode(AWSPercentEncoding.decode(parts[0]))
-            let value = parts.count > 1 ? AWSPercentEncoding.encode(AWSPercentEncoding.decode(parts[1])) : ""
+            let name = PercentEncoding.encode(PercentEncoding.decode(parts[0]))
+            let value = parts.count > 1 ? PercentEncoding.encode(PercentEncoding.decode(parts[1])) : ""
             pairs.append((name, value))
         }
         pairs.sort { a, b in
             a.0 == b.0 ? a.1.utf8.lexicographicallyPrecedes(b.1.utf8) : a.0.utf8.lexicographicallyPrecedes(b.0.utf8)
         }
         return pairs.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
-    }
-}
-
-/// RFC 3986 percent-encoding as AWS defines it: only `A-Z a-z 0-9 - _ . ~` stay literal.
-package enum AWSPercentEncoding {
-    package static func encode(_ text: some StringProtocol) -> String {
-        let hex = Array("0123456789ABCDEF".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
-                out.append(byte)
-            default:
-                out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    package static func decode(_ text: some StringProtocol) -> String {
-        let bytes = Array(text.utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        var index = 0
-        while index < bytes.count {
-            if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count,
-                let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2])
-            {
-                out.append(high << 4 | low)
-                index += 3
-            } else {
-                out.append(bytes[index])
-                index += 1
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

@@ -14,6 +14,11 @@ int clibcrypto_hmac_sha256(const void *key, size_t key_length, const void *data,
     CCHmac(kCCHmacAlgSHA256, key, key_length, data, length, mac);
     return 1;
 }
+
+int clibcrypto_md5(const void *data, size_t length, uint8_t *digest) {
+    CC_MD5(data, (CC_LONG)length, digest);
+    return 1;
+}
 #else
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -29,5 +34,10 @@ int clibcrypto_hmac_sha256(const void *key, size_t key_length, const void *data,
     static const unsigned char empty = 0;
     return HMAC(EVP_sha256(), key_length ? key : &empty, (int)key_length, data, length, mac, &written) != NULL
         && written == CLIBCRYPTO_SHA256_LENGTH;
+}
+
+int clibcrypto_md5(const void *data, size_t length, uint8_t *digest) {
+    unsigned int written = 0;
+    return EVP_Digest(data, length, digest, &written, EVP_md5(), NULL) == 1 && written == CLIBCRYPTO_MD5_LENGTH;
 }
 #endif

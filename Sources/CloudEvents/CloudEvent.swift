@@ -1,4 +1,4 @@
-import AWSCore
+import Hashing
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else

@@ -4,6 +4,8 @@ import FoundationEssentials
 import Foundation
 #endif
 import LambdaEvents
+import TextEncodings
+import UTCTime
 
 /// One thing wrong with an event: where (a JSON pointer, RFC 6901) and what.
 public struct CloudEventViolation: Sendable, Hashable, Codable, CustomStringConvertible {
@@ -53,7 +55,7 @@ extension CloudEvent {
     /// `datacontenttype`, `dataschema` and extensions), into a CloudEvent with a fresh id and
     /// the current time. `id`, `time` and `specversion` are the publisher's to assign.
     public static func completing(
-        _ json: JSONValue, id: String, defaultSource: String, time: Date
+        _ json: JSONValue, id: String, defaultSource: String, time: UTCTime
     ) throws(CloudEventValidationError) -> CloudEvent {
         guard case var .object(object) = json else {
             throw CloudEventValidationError([CloudEventViolation(pointer: "", detail: "expected a JSON object, got \(json.kindDescription)")])
@@ -109,7 +111,7 @@ extension CloudEvent {
         if data != nil, dataBase64 != nil {
             violations.append(.init(pointer: "/data_base64", detail: "data and data_base64 are mutually exclusive"))
         }
-        if let dataBase64, Data(base64Encoded: dataBase64) == nil {
+        if let dataBase64, Base64.decode(dataBase64) == nil {
             violations.append(.init(pointer: "/data_base64", detail: "is not base64"))
         }
         var extensions: [String: JSONValue] = [:]
@@ -182,16 +184,16 @@ extension CloudEvent {
               bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t"),
               let last = bytes.last, last == UInt8(ascii: "Z") || last == UInt8(ascii: "z") || bytes[bytes.count - 3] == UInt8(ascii: ":")
         else { return false }
-        return (try? AWSTimestamp(representation: .iso8601(value))) != nil
+        return UTCTime(iso8601: value) != nil
     }
 
     static func escapePointer(_ name: String) -> String {
         name.replacing("~", with: "~0").replacing("/", with: "~1")
     }
 
-    /// The time as a date, when the event has one.
-    public var date: Date? {
-        time.flatMap { try? AWSTimestamp(representation: .iso8601($0)).date }
+    /// `time` read, when the event has one.
+    public var occurredAt: UTCTime? {
+        time.flatMap { UTCTime(iso8601: $0) }
     }
 }
 

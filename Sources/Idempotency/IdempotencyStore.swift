@@ -1,9 +1,11 @@
 import AWSDynamoDB
+import LambdaRuntime
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
+import UTCTime
 
 public enum IdempotencyStatus: String, Sendable, Hashable {
     /// An effect is running; until `inProgressExpiry` no one else may run it.
@@ -43,7 +45,7 @@ public struct IdempotencyRecord: Sendable, Hashable {
     }
 }
 
-public enum IdempotencyError: Error, Sendable, Hashable, CustomStringConvertible {
+public enum IdempotencyError: LambdaReportableError, Sendable, Hashable, CustomStringConvertible {
     /// Another invocation is running the effect for this key now. Retryable: after it
     /// completes the retry gets its result, after `until` (epoch ms) the retry runs the effect.
     case inProgress(key: String, until: Int64)
@@ -77,6 +79,17 @@ public enum IdempotencyError: Error, Sendable, Hashable, CustomStringConvertible
             "idempotency key \(key): the effect ran but its record could not be completed: \(underlying)"
         case let .invalidRecord(key, reason):
             "idempotency key \(key): unreadable record: \(reason)"
+        }
+    }
+
+    /// `Idempotency.InProgress` and so on: what a caller retrying after an error can tell apart.
+    public var errorType: String {
+        switch self {
+        case .inProgress: "Idempotency.InProgress"
+        case .payloadMismatch: "Idempotency.PayloadMismatch"
+        case .abandonFailed: "Idempotency.AbandonFailed"
+        case .resultNotSaved: "Idempotency.ResultNotSaved"
+        case .invalidRecord: "Idempotency.InvalidRecord"
         }
     }
 }
@@ -219,5 +232,5 @@ extension IdempotencyStore {
 /// so it is the wall clock, injectable so that tests move time instead of waiting.
 public enum IdempotencyClock {
     public typealias Now = @Sendable () -> Int64
-    public static let system: Now = { Int64(Date().timeIntervalSince1970 * 1000) }
+    public static let system: Now = { UTCTime.now().millisecondsSince1970 }
 }

@@ -14,6 +14,11 @@ public enum JSONNesting {
         public var byteOffset: Int
         public var limit: Int
 
+        public init(byteOffset: Int, limit: Int) {
+            self.byteOffset = byteOffset
+            self.limit = limit
+        }
+
         public var description: String {
             "arrays and objects nest deeper than \(limit) levels at byte offset \(byteOffset)"
         }

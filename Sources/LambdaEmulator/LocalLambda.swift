@@ -1,6 +1,7 @@
 import Foundation
 import LambdaHTTP
 import LambdaRuntime
+import UTCTime
 import LoopbackHTTP
 
 #if canImport(Glibc)
@@ -489,7 +490,7 @@ public final class LocalLambda: Sendable {
         } ?? nil
         guard let pending else { return .dropConnection }
 
-        let deadline = WallClock.nowMilliseconds() + Int64(timeout.milliseconds)
+        let deadline = UTCTime.now().millisecondsSince1970 + Int64(timeout.milliseconds)
         var headers: HTTPHeaders = [
             "Content-Type": "application/json",
             "Lambda-Runtime-Aws-Request-Id": pending.requestID,

@@ -91,6 +91,11 @@ extension JSONValue {
         self = try JSONValueParser.parse(data)
     }
 
+    /// Parses JSON text.
+    public init(parsing bytes: [UInt8]) throws {
+        self = try JSONValueParser.parse(bytes)
+    }
+
     public var arrayValue: [JSONValue]? {
         if case let .array(value) = self { value } else { nil }
     }

@@ -29,7 +29,7 @@ struct JSONValueParser {
     private var index = 0
     private var depth = 0
 
-    static func parse(_ data: Data) throws -> JSONValue {
+    static func parse(_ data: some ContiguousBytes) throws -> JSONValue {
         try data.withUnsafeBytes { raw in
             var parser = JSONValueParser(bytes: raw.bindMemory(to: UInt8.self))
             parser.skipWhitespace()

@@ -1,3 +1,5 @@
+import TextEncodings
+
 /// A URL query string as API Gateway reads it into `queryStringParameters`.
 ///
 /// One parser for every place that turns a real request into an event (the local API, the
@@ -14,9 +16,9 @@ public enum QueryString {
         var result: [(name: String, value: String)] = []
         for pair in raw.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
             let equals = pair.firstIndex(of: UInt8(ascii: "="))
-            let name = percentDecoded(pair[..<(equals ?? pair.endIndex)])
+            let name = PercentEncoding.decode(pair[..<(equals ?? pair.endIndex)])
             guard !name.isEmpty else { continue }
-            let value = equals.map { percentDecoded(pair[pair.index(after: $0)...]) } ?? ""
+            let value = equals.map { PercentEncoding.decode(pair[pair.index(after: $0)...]) } ?? ""
             result.append((name, value))
         }
         return result
@@ -38,38 +40,5 @@ public enum QueryString {
             result[name, default: []].append(value)
         }
         return result
-    }
-
-    /// `%XX` escapes decoded; `+` stays `+` (API Gateway does not read it as a space).
-    public static func percentDecoded(_ bytes: some Collection<UInt8>) -> String {
-        var decoded: [UInt8] = []
-        decoded.reserveCapacity(bytes.count)
-        var index = bytes.startIndex
-        while index != bytes.endIndex {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "%") {
-                let first = bytes.index(after: index)
-                if first != bytes.endIndex, let high = hexValue(bytes[first]) {
-                    let second = bytes.index(after: first)
-                    if second != bytes.endIndex, let low = hexValue(bytes[second]) {
-                        decoded.append(high << 4 | low)
-                        index = bytes.index(after: second)
-                        continue
-                    }
-                }
-            }
-            decoded.append(byte)
-            index = bytes.index(after: index)
-        }
-        return String(decoding: decoded, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

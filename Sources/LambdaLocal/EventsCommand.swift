@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import LambdaEvents
-import LambdaTesting
+import LambdaEventSamples
 
 /// `lambda-local events`: sample events, like `sam local generate-event`, and a strict checker.
 struct EventsCommand: ParsableCommand {

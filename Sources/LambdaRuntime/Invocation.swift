@@ -6,6 +6,13 @@ import FoundationEssentials
 import Foundation
 #endif
 
+/// An error that chooses the `errorType` Lambda reports for it (what a caller, the
+/// `X-Amz-Function-Error` document and a metric filter see), instead of its Swift type name.
+/// The message is the error's description.
+public protocol LambdaReportableError: Error {
+    var errorType: String { get }
+}
+
 /// The body Lambda expects on `/invocation/{id}/error` and `/init/error`.
 ///
 /// Throw one from a handler to choose the `errorType` a caller sees; any other error is
@@ -21,10 +28,13 @@ public struct InvocationError: Error, Codable, Sendable, Equatable, CustomString
         self.stackTrace = stackTrace
     }
 
-    /// How the runtime reports an arbitrary thrown error.
+    /// How the runtime reports an arbitrary thrown error: an ``InvocationError`` as it is, a
+    /// ``LambdaReportableError`` with the type it names, anything else with its Swift type name.
     public init(_ error: any Error) {
         if let error = error as? InvocationError {
             self = error
+        } else if let error = error as? any LambdaReportableError {
+            self.init(type: error.errorType, message: String(describing: error))
         } else {
             self.init(type: String(describing: type(of: error)), message: String(describing: error))
         }

@@ -1,4 +1,5 @@
 import Logging
+import UTCTime
 
 #if canImport(Glibc)
 import Glibc
@@ -82,7 +83,7 @@ public struct LambdaContext: Sendable {
 
     /// Time left before Lambda stops this invocation; negative once past the deadline.
     public var remainingTime: Duration {
-        .milliseconds(deadlineMilliseconds - WallClock.nowMilliseconds())
+        .milliseconds(deadlineMilliseconds - UTCTime.now().millisecondsSince1970)
     }
 
     /// The point on the continuous clock that corresponds to the deadline, for APIs that
@@ -104,12 +105,7 @@ public struct LambdaInitContext: Sendable {
         self.environment = environment
         self.logger = logger
     }
-}
 
-package enum WallClock {
-    package static func nowMilliseconds() -> Int64 {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
-    }
+    /// The environment, read with errors that name the variable.
+    public var configuration: EnvironmentReader { EnvironmentReader(environment) }
 }

@@ -7,41 +7,8 @@ import Foundation
 #endif
 import LambdaHTTP
 
-/// One event as `GET /runtime/invocation/next` delivered it.
-public struct Invocation: Sendable {
-    public var requestID: String
-    public var deadlineMilliseconds: Int64
-    public var invokedFunctionARN: String
-    public var traceID: String?
-    public var clientContext: String?
-    public var cognitoIdentity: String?
-    public var event: [UInt8]
-}
-
-/// Why the runtime cannot go on talking to Lambda. The loop reports these on stderr and
-/// exits non-zero, which is what Lambda expects of a runtime in an unrecoverable state.
-public enum RuntimeAPIError: Error, CustomStringConvertible {
-    case missingEndpoint
-    case unreachable(HTTPClientError)
-    case unexpectedStatus(path: String, status: Int, body: String)
-    case missingHeader(String)
-
-    public var description: String {
-        switch self {
-        case .missingEndpoint:
-            "AWS_LAMBDA_RUNTIME_API is not set: this bootstrap must run under Lambda or a Runtime API emulator (lambda-local invoke)"
-        case let .unreachable(error):
-            "the Runtime API is unreachable: \(error)"
-        case let .unexpectedStatus(path, status, body):
-            "the Runtime API answered \(status) to \(path): \(body)"
-        case let .missingHeader(name):
-            "the Runtime API sent an invocation without the \(name) header"
-        }
-    }
-}
-
 /// The Lambda Runtime API, version 2018-06-01, over one kept-alive connection.
-public struct RuntimeAPIClient: Sendable {
+public struct RuntimeAPIClient: RuntimeAPI {
     public let baseURL: String
     private let http: HTTPClient
 

@@ -1,3 +1,5 @@
+// Tests that import the testing kit get the sample event builders with it.
+@_exported import LambdaEventSamples
 import Foundation
 import LambdaHTTP
 import LambdaRuntime

@@ -3,6 +3,7 @@ import AWSSQS
 import Foundation
 import LambdaEmulator
 import LambdaEvents
+import TextEncodings
 import Synchronization
 
 /// An SQS event source mapping as the template declares it.
@@ -257,18 +258,15 @@ public final class EventSourceMapping: Sendable {
     /// SQS event record.
     public static func event(for messages: [AWSSQS.SQSMessage], configuration: EventSourceMappingConfiguration) throws -> [UInt8] {
         let records = try messages.map { message -> LambdaEvents.SQSMessage in
-            let attributesJSON = try JSONEncoder().encode(message.attributes ?? [:])
-            let attributes = try JSONDecoder().decode(SQSMessageSystemAttributes.self, from: attributesJSON)
             let messageAttributes = (message.messageAttributes ?? [:]).mapValues { value in
                 SQSMessageAttribute(
-                    dataType: value.dataType, stringValue: value.stringValue, binaryValue: value.binaryValue?.base64EncodedString(),
-                    stringListValues: value.stringListValues ?? [], binaryListValues: value.binaryListValues?.map { $0.base64EncodedString() } ?? [])
+                    dataType: value.dataType, stringValue: value.stringValue, binaryValue: value.binaryValue.map { Base64.encode($0) },
+                    stringListValues: value.stringListValues ?? [], binaryListValues: value.binaryListValues?.map { Base64.encode($0) } ?? [])
             }
-            return LambdaEvents.SQSMessage(
-                messageId: message.messageId ?? "", receiptHandle: message.receiptHandle ?? "", body: message.body ?? "",
-                attributes: attributes, messageAttributes: messageAttributes, md5OfBody: message.md5OfBody ?? "",
-                md5OfMessageAttributes: message.md5OfMessageAttributes, eventSource: "aws:sqs",
-                eventSourceARN: configuration.queueARN, awsRegion: configuration.region)
+            return try LambdaEvents.SQSMessage(
+                receivedMessageID: message.messageId ?? "", receiptHandle: message.receiptHandle ?? "", body: message.body ?? "",
+                systemAttributes: message.attributes ?? [:], messageAttributes: messageAttributes, md5OfBody: message.md5OfBody ?? "",
+                md5OfMessageAttributes: message.md5OfMessageAttributes, queueARN: configuration.queueARN)
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]

@@ -2,7 +2,6 @@ import Foundation
 import LambdaEmulator
 import LambdaEvents
 import LambdaHTTP
-import LambdaTesting
 import LoopbackHTTP
 import Synchronization
 
@@ -71,61 +70,29 @@ public final class LocalAPIGateway: Sendable {
     // MARK: Request → event
 
     public static func event(for request: HTTPServerRequest, format: APIGatewayPayloadFormat) -> [UInt8] {
-        let path = String(request.path)
-        let rawQuery = request.query.map(String.init) ?? ""
-        let (body, isBase64) = bodyField(request)
+        let incoming = IncomingHTTPRequest(
+            method: request.method, target: request.target,
+            headers: request.headers.map { IncomingHTTPRequest.Header($0.name, $0.value) }, body: request.body,
+            sourceIP: request.headers["X-Forwarded-For"] ?? "127.0.0.1")
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         switch format {
         case .httpAPIv2:
-            var headers: [String: String] = [:]
-            var cookies: [String] = []
-            for (name, value) in request.headers {
-                let lower = name.lowercased()
-                if lower == "cookie" {
-                    // HTTP API moves cookies out of the headers into `cookies`, one per entry.
-                    cookies += value.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-                    continue
-                }
-                // HTTP API joins repeated headers with commas.
-                headers[lower] = headers[lower].map { $0 + "," + value } ?? value
-            }
-            let sourceIp = headers["x-forwarded-for"] ?? "127.0.0.1"
-            var event = APIGatewayV2Request.make(
-                method: request.method, path: path, headers: headers, body: body, isBase64Encoded: isBase64,
-                rawQueryString: rawQuery, routeKey: "$default", cookies: cookies.isEmpty ? nil : cookies,
-                stage: "$default", sourceIp: sourceIp)
-            if let host = headers["host"] {
-                event.headers["host"] = host
-                event.requestContext.domainName = host
-            }
-            if body == nil { event.headers.removeValue(forKey: "content-length") }
+            let event = APIGatewayV2Request(incoming, source: localSource(stage: "$default"))
             return (try? Array(encoder.encode(event))) ?? []
         case .restV1:
-            var multi: [String: [String]] = [:]
-            for (name, value) in request.headers { multi[name, default: []].append(value) }
-            let query = Optional(QueryString.multiValue(rawQuery)).flatMap { $0.isEmpty ? nil : $0 }
-            var event = APIGatewayV1Request.make(
-                method: request.method, path: path, headers: multi.compactMapValues(\.last), body: body, isBase64Encoded: isBase64,
-                queryStringParameters: query, resource: "/{proxy+}",
-                pathParameters: ["proxy": String(path.drop { $0 == "/" })], stage: "local",
-                sourceIp: request.headers["X-Forwarded-For"] ?? "127.0.0.1")
-            // The builder adds API Gateway's own headers; a local request has only its own.
-            event.headers = multi.compactMapValues(\.last)
-            event.multiValueHeaders = multi
+            let path = incoming.path
+            let event = APIGatewayV1Request(
+                incoming, source: localSource(stage: "local"), resource: "/{proxy+}",
+                pathParameters: ["proxy": String(path.drop { $0 == "/" })])
             return (try? Array(encoder.encode(event))) ?? []
         }
     }
 
-    /// Text bodies travel as they are; anything else base64-encoded, as API Gateway does for
-    /// content it does not know to be text.
-    static func bodyField(_ request: HTTPServerRequest) -> (String?, Bool) {
-        guard !request.body.isEmpty else { return (nil, false) }
-        let contentType = request.headers["Content-Type"]?.lowercased() ?? ""
-        let textual = contentType.isEmpty || contentType.hasPrefix("text/") || contentType.contains("json")
-            || contentType.contains("xml") || contentType.contains("x-www-form-urlencoded") || contentType.contains("javascript")
-        if textual, let text = String(validating: request.body, as: UTF8.self) { return (text, false) }
-        return (Data(request.body).base64EncodedString(), true)
+    /// The local API's account (moto's), id and a fresh request id.
+    static func localSource(stage: String) -> APIGatewayRequestSource {
+        APIGatewayRequestSource(
+            accountID: "123456789012", apiID: "local", stage: stage, requestID: UUID().uuidString.lowercased())
     }
 
     // MARK: Invocation → response

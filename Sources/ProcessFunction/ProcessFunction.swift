@@ -10,6 +10,7 @@ import Idempotency
 import LambdaEvents
 import LambdaRuntime
 import Logging
+import UTCTime
 
 /// `process`'s configuration, from its environment.
 public struct ProcessConfiguration: Sendable, Equatable {
@@ -41,9 +42,9 @@ public struct ProcessHandler: LambdaHandler {
     public let store: any IdempotencyStore
     public let eventsTable: String
     /// For events without a `time`: the minute they are counted in.
-    private let now: @Sendable () -> Date
+    private let now: @Sendable () -> UTCTime
 
-    public init(store: any IdempotencyStore, eventsTable: String, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(store: any IdempotencyStore, eventsTable: String, now: @escaping @Sendable () -> UTCTime = { .now() }) {
         self.store = store
         self.eventsTable = eventsTable
         self.now = now
@@ -52,7 +53,7 @@ public struct ProcessHandler: LambdaHandler {
     public func handle(_ batch: SQSEvent, context: LambdaContext) async throws -> SQSBatchResponse {
         await CloudEventBatch.process(batch, logger: context.logger) { received, logger in
             let event = received.event
-            let minute = Self.minute(of: event.date ?? now())
+            let minute = Self.minute(of: event.occurredAt ?? now())
             let outcome = try await store.commitOnce(commit(for: received, minute: minute), deadline: context.deadline)
             switch outcome {
             case .committed:
@@ -67,7 +68,7 @@ public struct ProcessHandler: LambdaHandler {
         let event = received.event
         var attributes: DynamoDBItem = [
             "type": .s(event.type), "source": .s(event.source), "minute": .s(minute),
-            "carrier": .s(received.carrier.name), "processedAt": .s(AWSTimestamp(now(), format: .iso8601WithFractionalSeconds).description),
+            "carrier": .s(received.carrier.name), "processedAt": .s(now().iso8601(fractionalDigits: 3)),
         ]
         if let subject = event.subject { attributes["subject"] = .s(subject) }
         if let time = event.time { attributes["time"] = .s(time) }
@@ -83,7 +84,7 @@ public struct ProcessHandler: LambdaHandler {
     }
 
     /// `yyyy-MM-ddTHH:mm` in UTC.
-    public static func minute(of date: Date) -> String {
-        String(AWSTimestamp(date, format: .iso8601).description.prefix(16))
+    public static func minute(of time: UTCTime) -> String {
+        String(time.iso8601().prefix(16))
     }
 }

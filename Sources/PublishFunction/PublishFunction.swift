@@ -2,7 +2,6 @@ import AWSCore
 import AWSEventBridge
 import AWSSNS
 import CloudEvents
-import EventProcessing
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -12,6 +11,8 @@ import Idempotency
 import LambdaEvents
 import LambdaRuntime
 import Logging
+import TextEncodings
+import UTCTime
 
 /// `publish`'s configuration, from its environment.
 public struct PublishConfiguration: Sendable, Equatable {
@@ -79,11 +80,11 @@ public struct PublishHandler: LambdaHandler {
     public let targets: PublishTargets
     public let defaultSource: String
     private let makeID: @Sendable () -> String
-    private let now: @Sendable () -> Date
+    private let now: @Sendable () -> UTCTime
 
     public init(
         store: any IdempotencyStore, targets: PublishTargets, defaultSource: String = PublishConfiguration.defaultEventSource,
-        makeID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }, now: @escaping @Sendable () -> Date = { Date() }
+        makeID: @escaping @Sendable () -> String = randomUUIDString, now: @escaping @Sendable () -> UTCTime = { .now() }
     ) {
         self.store = store
         self.targets = targets
@@ -116,14 +117,14 @@ public struct PublishHandler: LambdaHandler {
                           detail: "the body must be JSON (Content-Type: application/json or application/cloudevents+json), got \(contentType ?? "no Content-Type")",
                           headers: ["Accept-Post": "application/json, application/cloudevents+json"])
         }
-        let body: Data
+        let body: [UInt8]
         if request.isBase64Encoded {
-            guard let decoded = Data(base64Encoded: request.body ?? "") else {
+            guard let decoded = Base64.decode(request.body ?? "") else {
                 throw Problem(status: 400, type: "malformed-body", title: "Bad Request", detail: "isBase64Encoded is true but the body is not base64")
             }
             body = decoded
         } else {
-            body = Data((request.body ?? "").utf8)
+            body = Array((request.body ?? "").utf8)
         }
         guard body.count <= Self.maximumEventBytes else {
             throw tooLarge("the body is \(body.count) bytes")
@@ -188,7 +189,7 @@ public struct PublishHandler: LambdaHandler {
         } catch let error as IdempotencyError {
             switch error {
             case let .inProgress(_, until):
-                let seconds = max(1, (until - Int64(now().timeIntervalSince1970 * 1000) + 999) / 1000)
+                let seconds = max(1, (until - now().millisecondsSince1970 + 999) / 1000)
                 throw Problem(status: 409, type: "request-in-progress", title: "Conflict",
                               detail: "a request with this idempotency key is being processed; retry after it completes",
                               headers: ["Retry-After": String(seconds)])
@@ -229,7 +230,7 @@ public struct PublishHandler: LambdaHandler {
         }
         if let (client, busName) = targets.eventBridge {
             let output = try await client.putEvents(PutEventsInput(entries: [
-                PutEventsRequestEntry(time: event.date, source: event.source, detailType: event.type, detail: message, eventBusName: busName),
+                PutEventsRequestEntry(time: event.occurredAt.map { Date(timeIntervalSince1970: $0.secondsSince1970) }, source: event.source, detailType: event.type, detail: message, eventBusName: busName),
             ]), deadline: deadline)
             if let failure = output.failures.first {
                 throw EventBridgeEntryRejected(code: failure.entry.errorCode ?? "unknown", message: failure.entry.errorMessage ?? "")

@@ -10,6 +10,7 @@ import Foundation
 import LambdaEvents
 import LambdaRuntime
 import Logging
+import UTCTime
 
 /// `store`'s configuration, from its environment.
 public struct StoreConfiguration: Sendable, Equatable {
@@ -138,9 +139,9 @@ public enum AuditStoreError: Error, Sendable, Hashable, CustomStringConvertible 
 public struct StoreHandler: LambdaHandler {
     public let store: any AuditStore
     public let retention: Duration
-    private let now: @Sendable () -> Date
+    private let now: @Sendable () -> UTCTime
 
-    public init(store: any AuditStore, retentionDays: Int, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(store: any AuditStore, retentionDays: Int, now: @escaping @Sendable () -> UTCTime = { .now() }) {
         self.store = store
         self.retention = .seconds(Int64(retentionDays) * 24 * 3600)
         self.now = now
@@ -169,7 +170,7 @@ public struct StoreHandler: LambdaHandler {
         return AuditRecord(
             eventId: received.event.id, type: received.event.type, source: received.event.source, payload: received.verbatim,
             payloadHash: received.event.payloadHash, carrier: received.carrier.name,
-            storedAt: AWSTimestamp(now, format: .iso8601WithFractionalSeconds).description,
-            expiresAt: Int64(now.timeIntervalSince1970) + retention.components.seconds)
+            storedAt: now.iso8601(fractionalDigits: 3),
+            expiresAt: now.wholeSecondsSince1970 + retention.components.seconds)
     }
 }

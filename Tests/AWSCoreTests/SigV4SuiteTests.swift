@@ -1,5 +1,6 @@
 @testable import AWSCore
 import Foundation
+import UTCTime
 import LambdaHTTP
 import Testing
 
@@ -80,7 +81,7 @@ enum SigV4Suite {
             placement = .addedAfterSigning
         }
         let signer = SigV4Signer(credentials: credentials, region: "us-east-1", service: "service", securityTokenPlacement: placement)
-        let time = try #require(AWSTimestamp(amzDate: "20150830T123600Z"))
+        let time = try #require(UTCTime(amzDate: "20150830T123600Z"))
         let details = signer.signReturningDetails(&request, at: time)
 
         #expect(details.canonicalRequest == expectedCanonical)
@@ -100,21 +101,21 @@ enum SigV4Suite {
 @Suite struct SigV4Tests {
     @Test func timestampsRoundTripAcrossCalendarEdges() throws {
         for text in ["19700101T000000Z", "20000229T235959Z", "20150830T123600Z", "21000301T000000Z", "19691231T235959Z"] {
-            let time = try #require(AWSTimestamp(amzDate: text))
+            let time = try #require(UTCTime(amzDate: text))
             #expect(time.amzDate == text)
         }
-        #expect(AWSTimestamp(secondsSince1970: 1_440_938_160).amzDate == "20150830T123600Z")
-        #expect(AWSTimestamp(secondsSince1970: 1_440_938_160).dateStamp == "20150830")
-        #expect(AWSTimestamp(amzDate: "2015-08-30T12:36:00Z") == nil)
+        #expect(UTCTime(secondsSince1970: 1_440_938_160).amzDate == "20150830T123600Z")
+        #expect(UTCTime(secondsSince1970: 1_440_938_160).dateStamp == "20150830")
+        #expect(UTCTime(amzDate: "2015-08-30T12:36:00Z") == nil)
     }
 
     @Test func addsHostFromTheURLWithoutTheDefaultPort() {
         let signer = SigV4Signer(credentials: SigV4Suite.credentials, region: "eu-west-1", service: "sqs")
         var request = HTTPRequest(method: "POST", url: "https://sqs.eu-west-1.amazonaws.com:443/", body: Array("{}".utf8))
-        signer.sign(&request, at: AWSTimestamp(secondsSince1970: 0))
+        signer.sign(&request, at: UTCTime(secondsSince1970: 0))
         #expect(request.headers["Host"] == "sqs.eu-west-1.amazonaws.com")
         var local = HTTPRequest(method: "POST", url: "http://127.0.0.1:4566/")
-        signer.sign(&local, at: AWSTimestamp(secondsSince1970: 0))
+        signer.sign(&local, at: UTCTime(secondsSince1970: 0))
         #expect(local.headers["Host"] == "127.0.0.1:4566")
         #expect(local.headers["Authorization"]?.contains("Credential=AKIDEXAMPLE/19700101/eu-west-1/sqs/aws4_request") == true)
     }

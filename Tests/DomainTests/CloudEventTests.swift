@@ -4,6 +4,7 @@ import LambdaEvents
 import LambdaTesting
 import TestSupport
 import Testing
+import UTCTime
 
 func parse(_ text: String) throws -> JSONValue { try JSONValue(parsing: Data(text.utf8)) }
 
@@ -59,7 +60,7 @@ let orderCreated = #"{"specversion":"1.0","id":"e-1","source":"/shop/orders","ty
     }
 
     @Test func theShortFormIsCompletedWithIdTimeSourceAndContentType() throws {
-        let now = Date(timeIntervalSince1970: 1_714_564_800)
+        let now = UTCTime(secondsSince1970: 1_714_564_800)
         let event = try CloudEvent.completing(
             try parse(#"{"type":"order.created","subject":"ord-9","data":{"orderId":"ord-9"}}"#),
             id: "new-id", defaultSource: "urn:swift-lambda-kit:publish", time: now)
@@ -76,7 +77,7 @@ let orderCreated = #"{"specversion":"1.0","id":"e-1","source":"/shop/orders","ty
 
     @Test func theShortFormMayNotChooseItsIdOrTimeAndNeedsTypeAndData() throws {
         let error = #expect(throws: CloudEventValidationError.self) {
-            try CloudEvent.completing(try parse(#"{"id":"mine","time":"2024-05-01T12:00:00Z"}"#), id: "i", defaultSource: "d", time: Date())
+            try CloudEvent.completing(try parse(#"{"id":"mine","time":"2024-05-01T12:00:00Z"}"#), id: "i", defaultSource: "d", time: .now())
         }
         #expect(error?.violations.map(\.pointer).sorted() == ["/data", "/id", "/time", "/type"])
     }

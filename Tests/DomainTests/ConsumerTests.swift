@@ -14,6 +14,7 @@ import ProcessFunction
 import StoreFunction
 import Synchronization
 import Testing
+import UTCTime
 
 func invoke<H: LambdaHandler>(_ handler: H, _ batch: SQSEvent, logs: CapturedLogs = CapturedLogs()) async throws -> [String] where H.Event == SQSEvent, H.Output == SQSBatchResponse {
     try await LambdaTest.invoke(handler, encoding: batch, context: .testing(logs: logs)).decode(as: SQSBatchResponse.self)
@@ -59,7 +60,7 @@ func counters(_ store: InMemoryIdempotencyStore) -> [String: Int] {
 
     @Test func anEventWithoutTimeIsCountedInTheMinuteItIsProcessed() async throws {
         let store = InMemoryIdempotencyStore()
-        let handler = ProcessHandler(store: store, eventsTable: "events", now: { Date(timeIntervalSince1970: 1_714_564_859) })
+        let handler = ProcessHandler(store: store, eventsTable: "events", now: { UTCTime(secondsSince1970: 1_714_564_859) })
         let body = CanonicalJSON.string(CloudEvent(id: "x", source: "/s", type: "t", data: .integer(1)).json)
         #expect(try await invoke(handler, .make(bodies: [body])) == [])
         #expect(counters(store) == ["COUNTER#t 2024-05-01T12:00": 1])
@@ -93,7 +94,7 @@ func counters(_ store: InMemoryIdempotencyStore) -> [String: Int] {
 @Suite struct StoreTests {
     @Test func everyEventIsKeptOnceVerbatimWithItsHashAndRetention() async throws {
         let audit = InMemoryAuditStore()
-        let now = Date(timeIntervalSince1970: 1_714_564_800)
+        let now = UTCTime(secondsSince1970: 1_714_564_800)
         let handler = StoreHandler(store: audit, retentionDays: 30, now: { now })
         let body = "{ \"specversion\": \"1.0\", \"id\": \"a\", \"source\": \"/s\", \"type\": \"t\", \"data\": {\"b\": 1, \"a\": 2} }"
         #expect(try await invoke(handler, .make(bodies: [body])) == [])

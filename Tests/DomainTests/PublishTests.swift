@@ -10,6 +10,7 @@ import LambdaTesting
 import PublishFunction
 import Synchronization
 import Testing
+import UTCTime
 
 struct PublishFixture {
     let store = InMemoryIdempotencyStore()
@@ -25,7 +26,7 @@ struct PublishFixture {
             targets: PublishTargets(sns: (sns, topicArn), eventBridge: eventBus ? (eventBridge, "orders-bus") : nil),
             defaultSource: "urn:test:publish",
             makeID: { "id-\(counter.next())" },
-            now: { Date(timeIntervalSince1970: 1_714_564_800) })
+            now: { UTCTime(secondsSince1970: 1_714_564_800) })
     }
 
     func post(_ body: String, headers: [String: String] = ["content-type": "application/json"], version: Int = 2,

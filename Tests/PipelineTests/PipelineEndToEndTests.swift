@@ -6,6 +6,7 @@ import LambdaHTTP
 import Synchronization
 import TestSupport
 import Testing
+import UTCTime
 
 /// The whole system on one machine, under faults: 2,000 events published through the local
 /// API (a fifth of them twice, 1% poison), the functions' AWS calls going through a fault
@@ -31,14 +32,14 @@ import Testing
     }
 
     static func events() -> [Event] {
-        let base = Date(timeIntervalSince1970: 1_790_000_000)
+        let base = UTCTime(secondsSince1970: 1_790_000_000)
         let types = ["com.example.order.created", "com.example.order.created", "com.example.order.created", "com.example.order.created",
                      "com.example.order.created", "com.example.order.created", "com.example.order.shipped", "com.example.order.shipped",
                      "com.example.payment.alert", "com.example.job.failed"]
         return (0..<eventCount).map { index in
             let poison = index % 100 == 37
             let type = poison ? poisonType : types[index % 10]
-            let time = AWSTimestamp(base.addingTimeInterval(Double(index)), format: .iso8601).description
+            let time = (base + .seconds(index)).iso8601()
             let body = #"{"specversion":"1.0","id":"e2e-\#(index)","source":"urn:test:e2e","type":"\#(type)","time":"\#(time)","datacontenttype":"application/json","data":{"n":\#(index)}}"#
             return Event(id: "e2e-\(index)", type: type, body: body, poison: poison, duplicate: index % 5 == 0)
         }

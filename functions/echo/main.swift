@@ -72,7 +72,7 @@ struct Echo: LambdaHandler {
     }
 }
 
-await LambdaRuntime.run { context in
+await Lambda.run { context in
     if let message = context.environment["ECHO_FAIL_INIT"] {
         throw InitFailure(description: message)
     }

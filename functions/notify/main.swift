@@ -9,7 +9,7 @@ import Idempotency
 import LambdaRuntime
 import NotifyFunction
 
-await LambdaRuntime.run { context in
+await Lambda.run { context in
     let configuration = try NotifyConfiguration(environment: context.environment)
     let aws = try AWSConfiguration(environment: context.environment)
     let sns = SNSClient(configuration: aws)

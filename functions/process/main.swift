@@ -7,7 +7,7 @@ import Idempotency
 import LambdaRuntime
 import ProcessFunction
 
-await LambdaRuntime.run { context in
+await Lambda.run { context in
     let configuration = try ProcessConfiguration(environment: context.environment)
     let dynamoDB = DynamoDBClient(configuration: try AWSConfiguration(environment: context.environment))
     let store = DynamoDBIdempotencyStore(

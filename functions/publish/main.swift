@@ -10,7 +10,7 @@ import Idempotency
 import LambdaRuntime
 import PublishFunction
 
-await LambdaRuntime.run { context in
+await Lambda.run { context in
     let configuration = try PublishConfiguration(environment: context.environment)
     let aws = try AWSConfiguration(environment: context.environment)
     let targets = PublishTargets(

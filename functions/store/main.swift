@@ -6,7 +6,7 @@ import AWSDynamoDB
 import LambdaRuntime
 import StoreFunction
 
-await LambdaRuntime.run { context in
+await Lambda.run { context in
     let configuration = try StoreConfiguration(environment: context.environment)
     let dynamoDB = DynamoDBClient(configuration: try AWSConfiguration(environment: context.environment))
     return StoreHandler(store: DynamoDBAuditStore(client: dynamoDB, tableName: configuration.auditTable), retentionDays: configuration.retentionDays)

@@ -1,6 +1,6 @@
 /// Why a function's configuration is unusable. Thrown in the init phase, so Lambda reports
 /// an init error naming the variable instead of failing every invocation.
-public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct ConfigurationError: LambdaReportableError, Sendable, Equatable, CustomStringConvertible {
     public var variable: String
     public var problem: String
 
@@ -9,10 +9,21 @@ public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConver
         self.problem = problem
     }
 
+    /// A problem that needs no variable's name spelled out twice:
+    /// `ConfigurationError("PRICES_TABLE is not set")`.
+    public init(_ message: String) {
+        let name = message.prefix { $0 != " " }
+        self.init(variable: String(name), problem: String(message.dropFirst(name.count).drop { $0 == " " }))
+    }
+
     public var description: String { "\(variable) \(problem)" }
+
+    /// What Lambda's init error says, so a deploy that forgot a variable is recognisable at a glance.
+    public var errorType: String { "Runtime.ConfigurationError" }
 }
 
-/// Reads function configuration from environment variables, with errors that name them.
+/// Reads a function's configuration from environment variables, with errors that name them.
+/// `LambdaInitContext.configuration` gives one over the environment Lambda set.
 public struct EnvironmentReader: Sendable {
     public var environment: [String: String]
 

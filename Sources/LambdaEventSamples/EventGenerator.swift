@@ -1,5 +1,7 @@
 import Foundation
 import LambdaEvents
+import TextEncodings
+import UTCTime
 
 /// Options of `lambda-local events generate`, like `sam local generate-event`'s.
 public struct EventGenerationOptions: Sendable {
@@ -35,7 +37,7 @@ public struct EventGenerationOptions: Sendable {
     public var webSocketEventType = APIGatewayWebSocketRequestContext.EventType.message
     public var failedMessageIds: [String] = []
     public var authorizationToken = "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyLTQyIn0.c2lnbmF0dXJl"
-    public var time = Date()
+    public var time = UTCTime.now()
 
     public init() {}
 }
@@ -52,7 +54,7 @@ public enum EventGenerationError: Error, CustomStringConvertible, Equatable {
 
 public enum EventGenerator {
     /// A CloudEvents 1.0 JSON event of the domain, as the functions publish and consume them.
-    public static func cloudEvent(type: String = "order.created", id: String = SampleAWS.lowercaseId(), time: Date = Date()) -> String {
+    public static func cloudEvent(type: String = "order.created", id: String = SampleAWS.lowercaseId(), time: UTCTime = .now()) -> String {
         let data: JSONValue = switch type {
         case "payment.failed":
             .object(["orderId": .string("ord-1042"), "amount": .number(129.9), "currency": .string("EUR"),
@@ -148,7 +150,7 @@ public enum EventGenerator {
         switch options.sqsPayload {
         case .raw:
             let bodies = (0..<options.count).map { index in
-                options.body ?? cloudEvent(type: options.cloudEventType, time: options.time.addingTimeInterval(Double(index)))
+                options.body ?? cloudEvent(type: options.cloudEventType, time: options.time + .seconds(index))
             }
             return SQSEvent.make(bodies.map {
                 SQSMessageSpec(body: $0, messageGroupId: options.messageGroupId, receiveCount: options.receiveCount)

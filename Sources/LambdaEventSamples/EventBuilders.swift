@@ -1,5 +1,8 @@
 import Foundation
+import Hashing
 import LambdaEvents
+import TextEncodings
+import UTCTime
 
 /// Defaults shared by the builders: one made-up account in one region, so that ARNs in a
 /// built event agree with each other.
@@ -20,7 +23,7 @@ public enum SampleAWS {
     /// Looks like an SQS receipt handle: long, opaque, base64.
     static func receiptHandle() -> String {
         let bytes = (0..<96).map { _ in UInt8.random(in: 0...255) }
-        return "AQEB" + Data(bytes).base64EncodedString()
+        return "AQEB" + Base64.encode(bytes)
     }
 
     /// Looks like API Gateway's extended request id.
@@ -32,6 +35,17 @@ public enum SampleAWS {
     static func region(ofARN arn: String) -> String {
         let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
         return parts.count > 3 && !parts[3].isEmpty ? String(parts[3]) : region
+    }
+
+    /// What API Gateway adds to a request of the sample API.
+    public static func apiGatewaySource(apiId: String = apiId, stage: String) -> APIGatewayRequestSource {
+        APIGatewayRequestSource(accountID: account, apiID: apiId, stage: stage, requestID: extendedRequestId())
+    }
+
+    /// An X-Ray trace header as API Gateway adds it: `Root=1-<epoch seconds hex>-<24 hex digits>`.
+    public static func traceHeader(at time: UTCTime = .now()) -> String {
+        let random = (0..<12).map { _ in UInt8.random(in: 0...255) }.hexEncoded
+        return "Root=1-\(String(time.wholeSecondsSince1970, radix: 16))-\(random)"
     }
 
     static func account(ofARN arn: String) -> String {
@@ -65,10 +79,10 @@ extension SQSMessage {
     /// handle, and timestamps as SQS writes them (epoch milliseconds as strings).
     public static func make(
         body: String, queueARN: String = SampleAWS.queueARN, messageGroupId: String? = nil, sequenceNumber: String? = nil,
-        receiveCount: Int = 1, messageAttributes: [String: SQSMessageAttribute] = [:], sentAt: Date = Date(),
+        receiveCount: Int = 1, messageAttributes: [String: SQSMessageAttribute] = [:], sentAt: UTCTime = .now(),
         senderId: String = SampleAWS.senderId, messageId: String = SampleAWS.lowercaseId()
     ) -> SQSMessage {
-        let firstReceive = sentAt.addingTimeInterval(0.012)
+        let firstReceive = sentAt + .milliseconds(12)
         let fifo = messageGroupId != nil
         return SQSMessage(
             messageId: messageId,
@@ -80,10 +94,10 @@ extension SQSMessage {
                 senderId: senderId,
                 approximateFirstReceiveTimestamp: AWSTimestamp(firstReceive, format: .epochMillisecondsString),
                 messageGroupId: messageGroupId,
-                messageDeduplicationId: fifo ? MD5.hex(body) : nil,
+                messageDeduplicationId: fifo ? Digest.md5(Array(body.utf8)).hexEncoded : nil,
                 sequenceNumber: fifo ? sequenceNumber ?? "18849496460467696128" : nil),
             messageAttributes: messageAttributes,
-            md5OfBody: MD5.hex(body),
+            md5OfBody: Digest.md5(Array(body.utf8)).hexEncoded,
             md5OfMessageAttributes: nil,
             eventSourceARN: queueARN,
             awsRegion: SampleAWS.region(ofARN: queueARN))
@@ -97,7 +111,7 @@ extension SQSMessage {
         var notification = notification
         notification.urlKeyCasing = .http
         return make(body: encodedString(notification), queueARN: queueARN, receiveCount: receiveCount,
-                    sentAt: notification.timestamp.date.addingTimeInterval(0.05), senderId: "AIDAIT2UOQQY3AUEKVGXU")
+                    sentAt: notification.timestamp.time + .milliseconds(50), senderId: "AIDAIT2UOQQY3AUEKVGXU")
     }
 
     /// A message whose body is an EventBridge event, as a queue that is a rule's target
@@ -106,7 +120,7 @@ extension SQSMessage {
         _ event: EventBridgeEvent<Detail>, queueARN: String = SampleAWS.queueARN, receiveCount: Int = 1
     ) -> SQSMessage {
         make(body: encodedString(event), queueARN: queueARN, receiveCount: receiveCount,
-             sentAt: event.time.date.addingTimeInterval(0.05), senderId: "AIDAJXNJGGKNS7OSV23OI")
+             sentAt: event.time.time + .milliseconds(50), senderId: "AIDAJXNJGGKNS7OSV23OI")
     }
 }
 
@@ -118,7 +132,7 @@ extension SQSEvent {
 
     /// A batch from message specs. Messages with a group id get FIFO attributes and increasing
     /// sequence numbers; pass a `.fifo` queue ARN for them.
-    public static func make(_ messages: [SQSMessageSpec], queueARN: String = SampleAWS.queueARN, sentAt: Date = Date()) -> SQSEvent {
+    public static func make(_ messages: [SQSMessageSpec], queueARN: String = SampleAWS.queueARN, sentAt: UTCTime = .now()) -> SQSEvent {
         // SQS sequence numbers are 20 digits, beyond UInt64; only the tail changes here.
         var sequence = 60_467_696_128
         let records = messages.enumerated().map { index, spec -> SQSMessage in
@@ -126,7 +140,7 @@ extension SQSEvent {
             return SQSMessage.make(
                 body: spec.body, queueARN: queueARN, messageGroupId: spec.messageGroupId,
                 sequenceNumber: spec.messageGroupId == nil ? nil : "188494964" + String(sequence), receiveCount: spec.receiveCount,
-                messageAttributes: spec.messageAttributes, sentAt: sentAt.addingTimeInterval(Double(index) * 0.003))
+                messageAttributes: spec.messageAttributes, sentAt: sentAt + .milliseconds(index * 3))
         }
         return SQSEvent(records: records)
     }
@@ -147,11 +161,11 @@ extension SNSNotification {
     /// `.http` for an SQS body.
     public static func make(
         message: String, topicARN: String = SampleAWS.topicARN, subject: String? = nil,
-        messageAttributes: [String: SNSMessageAttribute] = [:], timestamp: Date = Date(),
+        messageAttributes: [String: SNSMessageAttribute] = [:], timestamp: UTCTime = .now(),
         urlKeyCasing: URLKeyCasing = .lambda, messageId: String = SampleAWS.lowercaseId()
     ) -> SNSNotification {
         let region = SampleAWS.region(ofARN: topicARN)
-        let signature = Data((0..<256).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
+        let signature = Base64.encode((0..<256).map { _ in UInt8.random(in: 0...255) })
         return SNSNotification(
             messageId: messageId, topicArn: topicARN, subject: subject, message: message,
             timestamp: AWSTimestamp(timestamp, format: .iso8601WithFractionalSeconds), signatureVersion: "1",
@@ -165,7 +179,7 @@ extension SNSNotification {
 extension SNSEvent {
     public static func make(
         message: String, topicARN: String = SampleAWS.topicARN, subject: String? = nil,
-        messageAttributes: [String: SNSMessageAttribute] = [:], timestamp: Date = Date()
+        messageAttributes: [String: SNSMessageAttribute] = [:], timestamp: UTCTime = .now()
     ) -> SNSEvent {
         let notification = SNSNotification.make(
             message: message, topicARN: topicARN, subject: subject, messageAttributes: messageAttributes,
@@ -181,7 +195,7 @@ extension SNSEvent {
 extension EventBridgeEvent {
     /// An event as EventBridge delivers it. `resources` defaults to none, as for custom events.
     public static func make(
-        detailType: String, source: String, detail: Detail, resources: [String] = [], time: Date = Date(),
+        detailType: String, source: String, detail: Detail, resources: [String] = [], time: UTCTime = .now(),
         account: String = SampleAWS.account, region: String = SampleAWS.region, id: String = SampleAWS.lowercaseId()
     ) -> EventBridgeEvent<Detail> {
         // EventBridge writes whole seconds.
@@ -193,7 +207,7 @@ extension EventBridgeEvent {
 
 extension EventBridgeEvent where Detail == ScheduledEventDetail {
     /// What a schedule rule sends.
-    public static func makeScheduled(ruleName: String = "every-five-minutes", time: Date = Date()) -> ScheduledEvent {
+    public static func makeScheduled(ruleName: String = "every-five-minutes", time: UTCTime = .now()) -> ScheduledEvent {
         make(detailType: "Scheduled Event", source: "aws.events", detail: ScheduledEventDetail(),
              resources: ["arn:aws:events:\(SampleAWS.region):\(SampleAWS.account):rule/\(ruleName)"], time: time)
     }
@@ -221,31 +235,30 @@ extension APIGatewayV1Request {
         method: String, path: String, headers: [String: String] = [:], body: String? = nil, isBase64Encoded: Bool = false,
         queryStringParameters: [String: [String]]? = nil, resource: String? = nil, pathParameters: [String: String]? = nil,
         stage: String = "prod", apiId: String = SampleAWS.apiId, authorizer: [String: JSONValue]? = nil,
-        sourceIp: String = "203.0.113.7", time: Date = Date()
+        sourceIp: String = "203.0.113.7", time: UTCTime = .now()
     ) -> APIGatewayV1Request {
         let host = "\(apiId).execute-api.\(SampleAWS.region).amazonaws.com"
         var allHeaders = [
             "Host": host, "User-Agent": "curl/8.5.0", "X-Forwarded-For": sourceIp, "X-Forwarded-Port": "443",
-            "X-Forwarded-Proto": "https", "X-Amzn-Trace-Id": "Root=1-\(String(Int(time.timeIntervalSince1970), radix: 16))-\(SampleAWS.lowercaseId().replacingOccurrences(of: "-", with: "").prefix(24))",
+            "X-Forwarded-Proto": "https", "X-Amzn-Trace-Id": SampleAWS.traceHeader(at: time),
         ]
         allHeaders.merge(headers) { _, given in given }
-        let resource = resource ?? path
+        let query = (queryStringParameters ?? [:]).sorted { $0.key < $1.key }.flatMap { name, values in
+            values.map { "\(PercentEncoding.encode(name))=\(PercentEncoding.encode($0))" }
+        }
+        let incoming = IncomingHTTPRequest(
+            method: method, target: query.isEmpty ? path : path + "?" + query.joined(separator: "&"),
+            headers: allHeaders.sorted { $0.key < $1.key }.map { IncomingHTTPRequest.Header($0.key, $0.value) },
+            sourceIP: sourceIp, time: time)
         var request = APIGatewayV1Request(
-            resource: resource, path: path, httpMethod: method,
-            headers: allHeaders, multiValueHeaders: allHeaders.mapValues { [$0] },
-            queryStringParameters: queryStringParameters?.compactMapValues(\.last),
-            multiValueQueryStringParameters: queryStringParameters,
-            pathParameters: pathParameters, stageVariables: nil,
-            requestContext: APIGatewayV1RequestContext(
-                accountId: SampleAWS.account, apiId: apiId, resourceId: "2gxmpl", stage: stage,
-                requestId: SampleAWS.lowercaseId(), extendedRequestId: SampleAWS.extendedRequestId(),
-                identity: .make(sourceIp: sourceIp, userAgent: allHeaders["User-Agent"] ?? "curl/8.5.0"),
-                resourcePath: resource, httpMethod: method, path: "/\(stage)\(path)",
-                requestTime: AWSTimestamp(time, format: .commonLogFormat),
-                requestTimeEpoch: AWSTimestamp(time, format: .epochMilliseconds),
-                domainName: host, domainPrefix: apiId, authorizer: authorizer),
-            body: body, isBase64Encoded: isBase64Encoded)
-        request.version = nil
+            incoming, source: SampleAWS.apiGatewaySource(apiId: apiId, stage: stage), resource: resource ?? path,
+            pathParameters: pathParameters, authorizer: authorizer)
+        // A sample carries the body as given, whatever its content type.
+        request.body = body
+        request.isBase64Encoded = isBase64Encoded
+        request.requestContext.resourceId = "2gxmpl"
+        request.requestContext.extendedRequestId = SampleAWS.extendedRequestId()
+        request.requestContext.identity = .make(sourceIp: sourceIp, userAgent: allHeaders["User-Agent"] ?? "curl/8.5.0")
         return request
     }
 }
@@ -256,7 +269,7 @@ extension APIGatewayV2Request {
         method: String, path: String, headers: [String: String] = [:], body: String? = nil, isBase64Encoded: Bool = false,
         rawQueryString: String = "", routeKey: String? = nil, pathParameters: [String: String]? = nil,
         cookies: [String]? = nil, authorizer: APIGatewayV2Authorizer? = nil, stage: String = "$default",
-        apiId: String = SampleAWS.apiId, sourceIp: String = "203.0.113.7", time: Date = Date()
+        apiId: String = SampleAWS.apiId, sourceIp: String = "203.0.113.7", time: UTCTime = .now()
     ) -> APIGatewayV2Request {
         let host = "\(apiId).execute-api.\(SampleAWS.region).amazonaws.com"
         var allHeaders = [
@@ -265,17 +278,17 @@ extension APIGatewayV2Request {
         ]
         for (name, value) in headers { allHeaders[name.lowercased()] = value }
         if let body { allHeaders["content-length"] = String(body.utf8.count) }
-        let routeKey = routeKey ?? "\(method) \(path)"
-        let query = Optional(QueryString.joined(rawQueryString)).flatMap { $0.isEmpty ? nil : $0 }
-        return APIGatewayV2Request(
-            routeKey: routeKey, rawPath: path, rawQueryString: rawQueryString, cookies: cookies, headers: allHeaders,
-            queryStringParameters: query, pathParameters: pathParameters,
-            requestContext: APIGatewayV2RequestContext(
-                accountId: SampleAWS.account, apiId: apiId, authorizer: authorizer, domainName: host, domainPrefix: apiId,
-                http: .init(method: method, path: path, sourceIp: sourceIp, userAgent: allHeaders["user-agent"]!),
-                requestId: SampleAWS.extendedRequestId(), routeKey: routeKey, stage: stage,
-                time: AWSTimestamp(time, format: .commonLogFormat), timeEpoch: AWSTimestamp(time, format: .epochMilliseconds)),
-            body: body, isBase64Encoded: isBase64Encoded)
+        var incomingHeaders = allHeaders.sorted { $0.key < $1.key }.map { IncomingHTTPRequest.Header($0.key, $0.value) }
+        if let cookies, !cookies.isEmpty { incomingHeaders.append(.init("cookie", cookies.joined(separator: "; "))) }
+        let incoming = IncomingHTTPRequest(
+            method: method, target: rawQueryString.isEmpty ? path : path + "?" + rawQueryString, headers: incomingHeaders,
+            sourceIP: sourceIp, time: time)
+        var request = APIGatewayV2Request(
+            incoming, source: SampleAWS.apiGatewaySource(apiId: apiId, stage: stage), routeKey: routeKey ?? "\(method) \(path)",
+            pathParameters: pathParameters, authorizer: authorizer)
+        request.body = body
+        request.isBase64Encoded = isBase64Encoded
+        return request
     }
 }
 
@@ -284,14 +297,14 @@ extension APIGatewayWebSocketRequest {
     public static func make(
         eventType: APIGatewayWebSocketRequestContext.EventType, routeKey: String? = nil, body: String? = nil,
         connectionId: String = "L0SM9cOFvHcCIhw=", stage: String = "prod", apiId: String = SampleAWS.apiId,
-        time: Date = Date()
+        time: UTCTime = .now()
     ) -> APIGatewayWebSocketRequest {
         let host = "\(apiId).execute-api.\(SampleAWS.region).amazonaws.com"
         let route = routeKey ?? [.connect: "$connect", .disconnect: "$disconnect", .message: "$default"][eventType]!
         var context = APIGatewayWebSocketRequestContext(
             routeKey: route, messageId: eventType == .message ? "L0SM9cOFvHcCIhw=" : nil, eventType: eventType,
             extendedRequestId: SampleAWS.extendedRequestId(), requestTime: AWSTimestamp(time, format: .commonLogFormat),
-            stage: stage, connectedAt: AWSTimestamp(time.addingTimeInterval(eventType == .connect ? 0 : -30), format: .epochMilliseconds),
+            stage: stage, connectedAt: AWSTimestamp(time - .seconds(eventType == .connect ? 0 : 30), format: .epochMilliseconds),
             requestTimeEpoch: AWSTimestamp(time, format: .epochMilliseconds), identity: .init(sourceIp: "203.0.113.7"),
             requestId: SampleAWS.extendedRequestId(), domainName: host, connectionId: connectionId, apiId: apiId)
         if eventType == .disconnect {

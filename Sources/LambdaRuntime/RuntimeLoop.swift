@@ -1,0 +1,127 @@
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Why a runtime stopped. Lambda expects a runtime in either state to exit non-zero, which
+/// ``Lambda`` does; the loop itself never exits, so tests can drive it to each of these.
+public enum RuntimeStop: Error, Equatable, CustomStringConvertible {
+    /// The init phase threw; the error was reported to `/init/error` (or reporting it failed:
+    /// then `reportFailure` says why).
+    case initFailed(InvocationError, reportFailure: String?)
+    /// The Runtime API cannot be talked to any more.
+    case runtimeAPIFailed(String)
+
+    public var description: String {
+        switch self {
+        case let .initFailed(error, nil): "init failed: \(error)"
+        case let .initFailed(error, reportFailure?): "init failed: \(error); reporting it failed too: \(reportFailure)"
+        case let .runtimeAPIFailed(reason): "runtime stopped: \(reason)"
+        }
+    }
+}
+
+/// The Runtime API loop: init once, then get an event, handle it, report, until the API fails.
+public struct RuntimeLoop: Sendable {
+    public let api: any RuntimeAPI
+    public let function: FunctionConfiguration
+    public let environment: [String: String]
+    public let logHandler: LambdaLogHandler
+    /// Whether to export each invocation's trace id as `_X_AMZN_TRACE_ID`, as Lambda's runtimes
+    /// do for SDKs that read it. Only right when one invocation runs at a time in the process.
+    public var exportsTraceID: Bool
+
+    public init(
+        api: any RuntimeAPI, environment: [String: String], logHandler: LambdaLogHandler, exportsTraceID: Bool = true
+    ) {
+        self.api = api
+        self.function = FunctionConfiguration(environment: environment)
+        self.environment = environment
+        self.logHandler = logHandler
+        self.exportsTraceID = exportsTraceID
+    }
+
+    var logger: Logger {
+        Logger(label: "lambda-runtime") { [logHandler] _ in logHandler }
+    }
+
+    /// Builds the handler, reporting an init error to Lambda when that throws.
+    public func initialize<Handler: RawLambdaHandler>(
+        _ makeHandler: @Sendable (LambdaInitContext) async throws -> Handler
+    ) async throws(RuntimeStop) -> Handler {
+        do {
+            return try await makeHandler(LambdaInitContext(function: function, environment: environment, logger: logger))
+        } catch {
+            let reported = InvocationError(error)
+            logger.critical("init failed", metadata: ["errorType": "\(reported.errorType)", "errorMessage": "\(reported.errorMessage)"])
+            do {
+                try api.reportInitError(reported)
+            } catch {
+                throw .initFailed(reported, reportFailure: error.description)
+            }
+            throw .initFailed(reported, reportFailure: nil)
+        }
+    }
+
+    /// Serves invocations until the Runtime API fails, and says why it stopped.
+    public func run(_ handler: some RawLambdaHandler) async -> RuntimeStop {
+        while true {
+            do {
+                try await serveOne(handler)
+            } catch {
+                return error
+            }
+        }
+    }
+
+    /// One turn: `/next`, the handler, the report.
+    public func serveOne(_ handler: some RawLambdaHandler) async throws(RuntimeStop) {
+        let invocation: Invocation
+        do {
+            invocation = try api.next()
+        } catch {
+            throw .runtimeAPIFailed(error.description)
+        }
+        if exportsTraceID {
+            if let traceID = invocation.traceID {
+                setenv("_X_AMZN_TRACE_ID", traceID, 1)
+            } else {
+                unsetenv("_X_AMZN_TRACE_ID")
+            }
+        }
+        let context = makeContext(for: invocation)
+        let outcome = await InvocationPipeline.invoke(handler, event: invocation.event, context: context)
+        do {
+            switch outcome {
+            case let .response(body): try api.respond(requestID: invocation.requestID, body: body)
+            case let .error(error): try api.reportError(requestID: invocation.requestID, error)
+            }
+        } catch .unexpectedStatus(let path, let status, let body) {
+            // Lambda refused this one report (a payload limit, an expired request id): the
+            // invocation is lost to Lambda's retry policy, but the runtime can go on.
+            context.logger.error("the Runtime API refused the report", metadata: [
+                "path": "\(path)", "status": "\(status)", "body": "\(body)",
+            ])
+        } catch {
+            throw .runtimeAPIFailed(error.description)
+        }
+    }
+
+    func makeContext(for invocation: Invocation) -> LambdaContext {
+        var invocationLog = logHandler
+        invocationLog.requestID = invocation.requestID
+        invocationLog.traceID = invocation.traceID
+        return LambdaContext(
+            requestID: invocation.requestID,
+            deadlineMilliseconds: invocation.deadlineMilliseconds,
+            invokedFunctionARN: invocation.invokedFunctionARN,
+            traceID: invocation.traceID,
+            clientContext: invocation.clientContext,
+            cognitoIdentity: invocation.cognitoIdentity,
+            function: function,
+            logger: Logger(label: "lambda") { _ in invocationLog })
+    }
+}
