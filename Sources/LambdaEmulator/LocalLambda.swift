@@ -8,155 +8,6 @@ import LoopbackHTTP
 import Glibc
 #endif
 
-/// How to run one function locally, as Lambda would configure it.
-public struct LocalLambdaConfiguration: Sendable {
-    /// The bootstrap's argv: an executable path, or e.g. `["python3", "-m", "awslambdaric", "app.handler"]`.
-    public var command: [String]
-    public var functionName: String
-    public var memorySize: Int
-    /// The invocation timeout, from the moment the runtime picks the event up.
-    public var timeout: Duration
-    /// How long the init phase may take before the first `/next` (Lambda allows 10 s).
-    public var initTimeout: Duration
-    public var region: String
-    /// `_HANDLER`.
-    public var handler: String
-    /// `AWS_LAMBDA_LOG_FORMAT`: "Text" or "JSON"; nil leaves it unset.
-    public var logFormat: String?
-    /// `AWS_LAMBDA_LOG_LEVEL`; nil leaves it unset.
-    public var logLevel: String?
-    /// Variables set on top of Lambda's, like a function's configured environment.
-    public var environment: [String: String]
-    /// Whether the bootstrap also sees this process's environment (PATH, credentials, ...).
-    public var inheritsEnvironment: Bool
-    /// The task root: the bootstrap's working directory and `LAMBDA_TASK_ROOT`.
-    public var workingDirectory: String?
-    /// Receives the bootstrap's stdout and stderr as they arrive.
-    public var functionOutput: @Sendable ([UInt8]) -> Void
-
-    public init(
-        command: [String],
-        functionName: String,
-        memorySize: Int = 128,
-        timeout: Duration = .seconds(3),
-        initTimeout: Duration = .seconds(10),
-        region: String = "us-east-1",
-        handler: String = "bootstrap",
-        logFormat: String? = nil,
-        logLevel: String? = nil,
-        environment: [String: String] = [:],
-        inheritsEnvironment: Bool = true,
-        workingDirectory: String? = nil,
-        functionOutput: @escaping @Sendable ([UInt8]) -> Void = LocalLambdaConfiguration.standardError
-    ) {
-        self.command = command
-        self.functionName = functionName
-        self.memorySize = memorySize
-        self.timeout = timeout
-        self.initTimeout = initTimeout
-        self.region = region
-        self.handler = handler
-        self.logFormat = logFormat
-        self.logLevel = logLevel
-        self.environment = environment
-        self.inheritsEnvironment = inheritsEnvironment
-        self.workingDirectory = workingDirectory
-        self.functionOutput = functionOutput
-    }
-
-    public static let standardError: @Sendable ([UInt8]) -> Void = { bytes in
-        bytes.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
-    }
-
-    public static let discard: @Sendable ([UInt8]) -> Void = { _ in }
-
-    public var functionARN: String { "arn:aws:lambda:\(region):123456789012:function:\(functionName)" }
-}
-
-/// What one invocation came to, as Lambda would report it.
-public struct InvocationReport: Sendable {
-    public enum Result: Sendable, Equatable {
-        case response([UInt8])
-        /// The runtime reported an error through `/invocation/{id}/error`, or sent a
-        /// response Lambda refuses.
-        case functionError(InvocationError)
-        /// The runtime reported `/init/error`.
-        case initError(InvocationError)
-        case timedOut(Duration)
-        /// The process ended while Lambda waited on it.
-        case runtimeExited(RuntimeExitStatus)
-        case startFailed(String)
-    }
-
-    public var requestID: String
-    public var result: Result
-    /// From handing the event to the runtime until its answer.
-    public var duration: Duration
-    public var memorySize: Int
-    public var maxMemoryUsedMB: Int?
-    /// The `Lambda-Runtime-Function-Error-Type` header the runtime sent with its error.
-    public var errorTypeHeader: String?
-    /// Set on the first invocation of a process: process start to its first `/next`.
-    public var initDuration: Duration?
-
-    public var isSuccess: Bool {
-        if case .response = result { true } else { false }
-    }
-
-    /// What the invoker receives: the response payload, or the error document Lambda returns.
-    public var payload: [UInt8] {
-        switch result {
-        case let .response(body): return body
-        case let .functionError(error), let .initError(error): return Self.json(error)
-        case let .timedOut(timeout):
-            return Self.json(InvocationError(
-                type: "Sandbox.Timedout",
-                message: "RequestId: \(requestID) Error: Task timed out after \(Self.seconds(timeout)) seconds"))
-        case let .runtimeExited(status):
-            return Self.json(InvocationError(
-                type: "Runtime.ExitError",
-                message: "RequestId: \(requestID) Error: Runtime exited with error: \(status)"))
-        case let .startFailed(reason):
-            return Self.json(InvocationError(type: "Runtime.InvalidEntrypoint", message: reason))
-        }
-    }
-
-    /// The error type, as the `X-Amz-Function-Error` header would carry it; nil on success.
-    public var errorType: String? {
-        guard !isSuccess else { return nil }
-        return (try? JSONDecoder().decode(InvocationError.self, from: Data(payload)))?.errorType
-    }
-
-    public var billedDurationMilliseconds: Int {
-        max(1, Int((duration / .milliseconds(1)).rounded(.up)))
-    }
-
-    /// The line Lambda logs after every invocation.
-    public var reportLine: String {
-        var line = "REPORT RequestId: \(requestID)\tDuration: \(Self.milliseconds(duration)) ms"
-            + "\tBilled Duration: \(billedDurationMilliseconds) ms\tMemory Size: \(memorySize) MB"
-            + "\tMax Memory Used: \(maxMemoryUsedMB.map(String.init) ?? "-") MB"
-        if let initDuration { line += "\tInit Duration: \(Self.milliseconds(initDuration)) ms" }
-        if case .timedOut = result { line += "\tStatus: timeout" }
-        if case .runtimeExited = result { line += "\tStatus: error\tError Type: Runtime.ExitError" }
-        return line
-    }
-
-    public static func milliseconds(_ duration: Duration) -> String {
-        String(format: "%.2f", duration / .milliseconds(1))
-    }
-
-    public static func seconds(_ duration: Duration) -> String {
-        String(format: "%.2f", duration / .seconds(1))
-    }
-
-    private static func json(_ error: InvocationError) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return (try? Array(encoder.encode(error))) ?? []
-    }
-}
-
 /// Plays the Lambda service for one function on this machine: serves the Runtime API on
 /// loopback, starts the bootstrap as a real process with Lambda's environment, hands it
 /// events one at a time, enforces the timeout, and reports what came back.
@@ -168,19 +19,19 @@ public final class LocalLambda: Sendable {
     private let server: LoopbackHTTPServer
     private let state: ConditionGuarded<State>
 
-    private struct Pending {
+    struct Pending {
         var requestID: String
         var event: [UInt8]
         var clientContext: String?
         var cognitoIdentity: String?
     }
 
-    private enum Completion {
+    enum Completion {
         case response([UInt8])
         case error(InvocationError, typeHeader: String?)
     }
 
-    private struct State {
+    struct State {
         var process: ChildProcess?
         /// Bumped at every start, so that a long-poll left over from a dead process
         /// never takes an event meant for its successor.
@@ -435,100 +286,5 @@ public final class LocalLambda: Sendable {
         if let level = configuration.logLevel { environment["AWS_LAMBDA_LOG_LEVEL"] = level }
         environment.merge(configuration.environment) { _, configured in configured }
         return environment
-    }
-
-    // MARK: The Runtime API, 2018-06-01
-
-    private static func serveRuntimeAPI(
-        _ request: HTTPServerRequest,
-        state: ConditionGuarded<State>,
-        timeout: Duration,
-        functionARN: String
-    ) -> HTTPServerReply {
-        let prefix = "/2018-06-01/runtime/"
-        let path = request.path
-        guard path.hasPrefix(prefix) else { return apiError(404, "UnknownResource", "no such resource: \(path)") }
-        let parts = path.dropFirst(prefix.count).split(separator: "/")
-
-        switch (request.method, parts.count, parts.first, parts.last) {
-        case ("GET", 2, "invocation", "next"):
-            return next(state: state, timeout: timeout, functionARN: functionARN)
-        case ("POST", 3, "invocation", "response"):
-            let requestID = String(parts[1])
-            guard request.body.count <= LambdaLimits.maximumResponseSize else {
-                let message = "Response payload size (\(request.body.count) bytes) exceeded maximum allowed payload size (\(LambdaLimits.maximumResponseSize) bytes)."
-                _ = complete(requestID, .error(InvocationError(type: "Function.ResponseSizeTooLarge", message: message), typeHeader: nil), state: state)
-                return apiError(413, "RequestEntityTooLarge", message)
-            }
-            return complete(requestID, .response(request.body), state: state)
-        case ("POST", 3, "invocation", "error"):
-            let typeHeader = request.headers["Lambda-Runtime-Function-Error-Type"]
-            let error = InvocationError(reported: request.body, typeHeader: typeHeader)
-            return complete(String(parts[1]), .error(error, typeHeader: typeHeader), state: state)
-        case ("POST", 2, "init", "error"):
-            let error = InvocationError(reported: request.body, typeHeader: request.headers["Lambda-Runtime-Function-Error-Type"])
-            state.update { $0.initError = error }
-            return accepted()
-        default:
-            return apiError(404, "UnknownResource", "no such resource: \(request.method) \(path)")
-        }
-    }
-
-    private static func next(state: ConditionGuarded<State>, timeout: Duration, functionARN: String) -> HTTPServerReply {
-        let generation = state.update { state -> Int in
-            if state.initDuration == nil, let started = state.startedAt {
-                state.initDuration = started.duration(to: .now)
-            }
-            return state.generation
-        }
-        let pending: Pending? = state.wait { state in
-            if state.shutDown || state.generation != generation { return .some(nil) }
-            guard !state.queue.isEmpty else { return nil }
-            let pending = state.queue.removeFirst()
-            state.pickedUp[pending.requestID] = .now
-            return .some(pending)
-        } ?? nil
-        guard let pending else { return .dropConnection }
-
-        let deadline = UTCTime.now().millisecondsSince1970 + Int64(timeout.milliseconds)
-        var headers: HTTPHeaders = [
-            "Content-Type": "application/json",
-            "Lambda-Runtime-Aws-Request-Id": pending.requestID,
-            "Lambda-Runtime-Deadline-Ms": String(deadline),
-            "Lambda-Runtime-Invoked-Function-Arn": functionARN,
-            "Lambda-Runtime-Trace-Id": traceID(),
-        ]
-        if let clientContext = pending.clientContext { headers.add("Lambda-Runtime-Client-Context", clientContext) }
-        if let cognitoIdentity = pending.cognitoIdentity { headers.add("Lambda-Runtime-Cognito-Identity", cognitoIdentity) }
-        return .response(HTTPResponse(status: 200, headers: headers, body: pending.event))
-    }
-
-    private static func complete(_ requestID: String, _ completion: Completion, state: ConditionGuarded<State>) -> HTTPServerReply {
-        let known = state.update { state -> Bool in
-            guard state.pickedUp[requestID] != nil, state.completed[requestID] == nil else { return false }
-            state.completed[requestID] = (completion, .now)
-            return true
-        }
-        guard known else {
-            return apiError(400, "InvalidRequestID", "Invalid request ID: \(requestID) is not an invocation in progress")
-        }
-        return accepted()
-    }
-
-    private static func accepted() -> HTTPServerReply {
-        .response(HTTPResponse(status: 202, headers: ["Content-Type": "application/json"], body: Array(#"{"status":"OK"}"#.utf8)))
-    }
-
-    private static func apiError(_ status: Int, _ type: String, _ message: String) -> HTTPServerReply {
-        let body = (try? JSONEncoder().encode(["errorType": type, "errorMessage": message])) ?? Data()
-        return .response(HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: Array(body)))
-    }
-
-    /// An X-Ray trace header of the documented shape: Root=1-{epoch hex}-{96-bit id}.
-    private static func traceID() -> String {
-        let epoch = String(Int(Date().timeIntervalSince1970), radix: 16)
-        let root = (0..<24).map { _ in String(Int.random(in: 0..<16), radix: 16) }.joined()
-        let parent = (0..<16).map { _ in String(Int.random(in: 0..<16), radix: 16) }.joined()
-        return "Root=1-\(epoch)-\(root);Parent=\(parent);Sampled=0"
     }
 }

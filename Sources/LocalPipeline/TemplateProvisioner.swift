@@ -13,37 +13,6 @@ public struct ProvisionedQueue: Sendable, Equatable {
     public var maxReceiveCount: Int?
 }
 
-/// An SQS event source of a function.
-public struct SQSEventSource: Sendable, Equatable {
-    public var queueARN: String
-    public var batchSize: Int
-    public var maximumBatchingWindow: Duration
-    public var reportBatchItemFailures: Bool
-    public var enabled: Bool
-}
-
-/// An API event of a function: `HttpApi` (payload 2.0) or `Api` (REST, payload 1.0).
-public struct APIEventSource: Sendable, Equatable {
-    public var format: APIGatewayPayloadFormat
-    public var path: String
-    public var method: String
-}
-
-/// A function of the template, with its configuration resolved against what was provisioned.
-public struct FunctionDefinition: Sendable, Equatable {
-    public var logicalID: String
-    /// The deployed name (`FunctionName`, or `<stack>-<LogicalID>`).
-    public var name: String
-    /// The candidates for the executable product's name, most specific first.
-    public var executableCandidates: [String]
-    public var timeout: Duration
-    public var memorySize: Int
-    /// Its `Environment.Variables`, Globals included, intrinsic functions resolved.
-    public var environment: [String: String]
-    public var sqsEvents: [SQSEventSource]
-    public var apiEvents: [APIEventSource]
-}
-
 /// What `pipeline up` created.
 public struct ProvisionedStack: Sendable {
     public var stackName: String
@@ -99,7 +68,7 @@ public struct TemplateProvisioner: Sendable {
         try await provisionQueues(template, into: &stack)
         try await provisionTopics(template, into: &stack)
         try await provisionEventBuses(template, into: &stack)
-        stack.functions = try template.resources(ofType: "AWS::Serverless::Function").map { try function($0, template: template, names: stack.names) }
+        stack.functions = try template.functions(names: stack.names)
 
         let handled: Set<String> = [
             "AWS::Serverless::Function", "AWS::DynamoDB::Table", "AWS::Serverless::SimpleTable", "AWS::SQS::Queue", "AWS::SNS::Topic",
@@ -283,15 +252,6 @@ public struct TemplateProvisioner: Sendable {
         }
     }
 
-    /// A whole number given literally or through a parameter.
-    private func int(_ value: TemplateValue?, names: ResolvedNames, at path: String) throws -> Int? {
-        guard let value else { return nil }
-        if let literal = value.int { return literal }
-        let text = try names.string(value, at: path)
-        guard let number = Int(text) else { throw TemplateError("\(path): expected a whole number, found \(text)") }
-        return number
-    }
-
     /// A policy or pattern written as YAML in the template, or as a JSON string: its JSON text.
     private func jsonText(_ value: TemplateValue, names: ResolvedNames, at path: String) throws -> String {
         if case .string = value { return try names.string(value, at: path) }
@@ -299,72 +259,5 @@ public struct TemplateProvisioner: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(resolved), as: UTF8.self)
-    }
-
-    // MARK: Functions
-
-    private func function(_ resource: TemplateResource, template: CloudFormationTemplate, names: ResolvedNames) throws -> FunctionDefinition {
-        let path = resource.logicalID
-        let properties = resource.properties
-        let globals = template.functionGlobals
-        func property(_ key: String) -> TemplateValue? { properties[key] ?? globals[key] }
-
-        var environment: [String: String] = [:]
-        for source in [globals["Environment"]?["Variables"], properties["Environment"]?["Variables"]] {
-            guard case let .map(variables)? = source else { continue }
-            for (name, value) in variables { environment[name] = try names.string(value, at: "\(path).Environment.Variables.\(name)") }
-        }
-
-        var sqsEvents: [SQSEventSource] = []
-        var apiEvents: [APIEventSource] = []
-        if case let .map(events)? = properties["Events"] {
-            for (eventName, event) in events.sorted(by: { $0.key < $1.key }) {
-                let at = "\(path).Events.\(eventName)"
-                let eventProperties = event["Properties"] ?? .map([:])
-                switch event["Type"]?.string {
-                case "SQS":
-                    let queue = try names.string(eventProperties["Queue"] ?? .null, at: "\(at).Queue")
-                    let types = eventProperties["FunctionResponseTypes"]?.list?.compactMap(\.string) ?? []
-                    sqsEvents.append(SQSEventSource(
-                        queueARN: queue, batchSize: try int(eventProperties["BatchSize"], names: names, at: "\(at).BatchSize") ?? 10,
-                        maximumBatchingWindow: .seconds(try int(eventProperties["MaximumBatchingWindowInSeconds"], names: names, at: "\(at).MaximumBatchingWindowInSeconds") ?? 0),
-                        reportBatchItemFailures: types.contains("ReportBatchItemFailures"),
-                        enabled: eventProperties["Enabled"] != .bool(false)))
-                case "HttpApi":
-                    apiEvents.append(APIEventSource(
-                        format: .httpAPIv2, path: eventProperties["Path"]?.string ?? "/{proxy+}", method: eventProperties["Method"]?.string ?? "ANY"))
-                case "Api":
-                    apiEvents.append(APIEventSource(
-                        format: .restV1, path: eventProperties["Path"]?.string ?? "/{proxy+}", method: eventProperties["Method"]?.string ?? "ANY"))
-                default:
-                    continue
-                }
-            }
-        }
-
-        // The executable's product name: where the template says the code is, else the
-        // logical id without its "Function" suffix (PublishFunction → publish).
-        var candidates: [String] = []
-        if let executable = resource.properties["Metadata"]?["Executable"]?.string { candidates.append(executable) }
-        if let codeURI = property("CodeUri")?.string {
-            var component = URL(fileURLWithPath: codeURI).lastPathComponent
-            for suffix in [".zip"] where component.hasSuffix(suffix) { component.removeLast(suffix.count) }
-            candidates.append(component)
-        }
-        if let handler = property("Handler")?.string, handler != "bootstrap" { candidates.append(handler) }
-        var base = resource.logicalID
-        if base.hasSuffix("Function") { base.removeLast("Function".count) }
-        candidates.append(base.lowercased())
-
-        // SAM's LoggingConfig becomes the variables Lambda sets from it.
-        let logging = properties["LoggingConfig"] ?? globals["LoggingConfig"]
-        if let format = logging?["LogFormat"] { environment["AWS_LAMBDA_LOG_FORMAT"] = try names.string(format, at: "\(path).LoggingConfig.LogFormat") }
-        if let level = logging?["ApplicationLogLevel"] { environment["AWS_LAMBDA_LOG_LEVEL"] = try names.string(level, at: "\(path).LoggingConfig.ApplicationLogLevel") }
-
-        return FunctionDefinition(
-            logicalID: resource.logicalID, name: names.refs[resource.logicalID] ?? resource.logicalID,
-            executableCandidates: candidates, timeout: .seconds(try int(property("Timeout"), names: names, at: "\(path).Timeout") ?? 3),
-            memorySize: try int(property("MemorySize"), names: names, at: "\(path).MemorySize") ?? 128,
-            environment: environment, sqsEvents: sqsEvents, apiEvents: apiEvents)
     }
 }

@@ -1,0 +1,106 @@
+import Foundation
+import LambdaHTTP
+import LambdaRuntime
+import UTCTime
+import LoopbackHTTP
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The Runtime API, version 2018-06-01, as Lambda serves it to a bootstrap: `/next` long-polls
+/// for the queued event, the reports complete the invocation the emulator waits on.
+extension LocalLambda {
+    static func serveRuntimeAPI(
+        _ request: HTTPServerRequest,
+        state: ConditionGuarded<State>,
+        timeout: Duration,
+        functionARN: String
+    ) -> HTTPServerReply {
+        let prefix = "/2018-06-01/runtime/"
+        let path = request.path
+        guard path.hasPrefix(prefix) else { return apiError(404, "UnknownResource", "no such resource: \(path)") }
+        let parts = path.dropFirst(prefix.count).split(separator: "/")
+
+        switch (request.method, parts.count, parts.first, parts.last) {
+        case ("GET", 2, "invocation", "next"):
+            return next(state: state, timeout: timeout, functionARN: functionARN)
+        case ("POST", 3, "invocation", "response"):
+            let requestID = String(parts[1])
+            guard request.body.count <= LambdaLimits.maximumResponseSize else {
+                let message = "Response payload size (\(request.body.count) bytes) exceeded maximum allowed payload size (\(LambdaLimits.maximumResponseSize) bytes)."
+                _ = complete(requestID, .error(InvocationError(type: "Function.ResponseSizeTooLarge", message: message), typeHeader: nil), state: state)
+                return apiError(413, "RequestEntityTooLarge", message)
+            }
+            return complete(requestID, .response(request.body), state: state)
+        case ("POST", 3, "invocation", "error"):
+            let typeHeader = request.headers["Lambda-Runtime-Function-Error-Type"]
+            let error = InvocationError(reported: request.body, typeHeader: typeHeader)
+            return complete(String(parts[1]), .error(error, typeHeader: typeHeader), state: state)
+        case ("POST", 2, "init", "error"):
+            let error = InvocationError(reported: request.body, typeHeader: request.headers["Lambda-Runtime-Function-Error-Type"])
+            state.update { $0.initError = error }
+            return accepted()
+        default:
+            return apiError(404, "UnknownResource", "no such resource: \(request.method) \(path)")
+        }
+    }
+
+    static func next(state: ConditionGuarded<State>, timeout: Duration, functionARN: String) -> HTTPServerReply {
+        let generation = state.update { state -> Int in
+            if state.initDuration == nil, let started = state.startedAt {
+                state.initDuration = started.duration(to: .now)
+            }
+            return state.generation
+        }
+        let pending: Pending? = state.wait { state in
+            if state.shutDown || state.generation != generation { return .some(nil) }
+            guard !state.queue.isEmpty else { return nil }
+            let pending = state.queue.removeFirst()
+            state.pickedUp[pending.requestID] = .now
+            return .some(pending)
+        } ?? nil
+        guard let pending else { return .dropConnection }
+
+        let deadline = UTCTime.now().millisecondsSince1970 + Int64(timeout.milliseconds)
+        var headers: HTTPHeaders = [
+            "Content-Type": "application/json",
+            "Lambda-Runtime-Aws-Request-Id": pending.requestID,
+            "Lambda-Runtime-Deadline-Ms": String(deadline),
+            "Lambda-Runtime-Invoked-Function-Arn": functionARN,
+            "Lambda-Runtime-Trace-Id": traceID(),
+        ]
+        if let clientContext = pending.clientContext { headers.add("Lambda-Runtime-Client-Context", clientContext) }
+        if let cognitoIdentity = pending.cognitoIdentity { headers.add("Lambda-Runtime-Cognito-Identity", cognitoIdentity) }
+        return .response(HTTPResponse(status: 200, headers: headers, body: pending.event))
+    }
+
+    static func complete(_ requestID: String, _ completion: Completion, state: ConditionGuarded<State>) -> HTTPServerReply {
+        let known = state.update { state -> Bool in
+            guard state.pickedUp[requestID] != nil, state.completed[requestID] == nil else { return false }
+            state.completed[requestID] = (completion, .now)
+            return true
+        }
+        guard known else {
+            return apiError(400, "InvalidRequestID", "Invalid request ID: \(requestID) is not an invocation in progress")
+        }
+        return accepted()
+    }
+
+    static func accepted() -> HTTPServerReply {
+        .response(HTTPResponse(status: 202, headers: ["Content-Type": "application/json"], body: Array(#"{"status":"OK"}"#.utf8)))
+    }
+
+    static func apiError(_ status: Int, _ type: String, _ message: String) -> HTTPServerReply {
+        let body = (try? JSONEncoder().encode(["errorType": type, "errorMessage": message])) ?? Data()
+        return .response(HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: Array(body)))
+    }
+
+    /// An X-Ray trace header of the documented shape: Root=1-{epoch hex}-{96-bit id}.
+    static func traceID() -> String {
+        let epoch = String(Int(Date().timeIntervalSince1970), radix: 16)
+        let root = (0..<24).map { _ in String(Int.random(in: 0..<16), radix: 16) }.joined()
+        let parent = (0..<16).map { _ in String(Int.random(in: 0..<16), radix: 16) }.joined()
+        return "Root=1-\(epoch)-\(root);Parent=\(parent);Sampled=0"
+    }
+}
