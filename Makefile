@@ -45,12 +45,13 @@ package:
 	$(BIN)/lambda-local package --swift "$(SWIFT)" --scratch-path $(RELEASE_SCRATCH) --output $(DIST) $(FUNCTIONS)
 
 # Each zip unzipped into /var/task of an empty root and run there under chroot against the
-# Runtime API emulator (needs root), HTTPS against the CA bundle at Amazon Linux's path,
-# and the SAM template through the pinned cfn-lint.
+# Runtime API emulator (needs root); HTTPS against the CA bundle at Amazon Linux's path, from
+# the faulty test subject packaged the same way; and the SAM template through the pinned cfn-lint.
 test-package: deps lint-template
 	$(MAKE) package
+	$(BIN)/lambda-local package --swift "$(SWIFT)" --scratch-path $(RELEASE_SCRATCH) --output $(RELEASE_SCRATCH)/fixtures faulty
 	$(SWIFT) build --build-tests
-	LAMBDA_PACKAGE_DIST=$(DIST) $(SWIFT) test --skip-build --filter LambdaPackagingTests
+	LAMBDA_PACKAGE_DIST=$(DIST) LAMBDA_PACKAGE_FIXTURES=$(RELEASE_SCRATCH)/fixtures $(SWIFT) test --skip-build --filter LambdaPackagingTests
 
 lint-template: deps
 	cfn-lint functions/template.yaml

@@ -115,7 +115,7 @@ let package = Package(
             "CloudEvents", "EventProcessing", "Idempotency", "AWSSNS", "LambdaRuntime", .product(name: "Logging", package: "swift-log")]),
 
         // Functions: one folder each, a bootstrap binary each.
-        .executableTarget(name: "echo", dependencies: ["LambdaRuntime", "LambdaEvents", "LambdaHTTP"], path: "functions/echo"),
+        .executableTarget(name: "echo", dependencies: ["LambdaRuntime", "LambdaEvents"], path: "functions/echo"),
         .executableTarget(name: "publish", dependencies: ["PublishFunction"], path: "functions/publish"),
         .executableTarget(name: "process", dependencies: ["ProcessFunction"], path: "functions/process"),
         .executableTarget(name: "store", dependencies: ["StoreFunction"], path: "functions/store"),
@@ -127,9 +127,15 @@ let package = Package(
         .executableTarget(
             name: "AWSClientsProbe", dependencies: ["AWSDynamoDB", "AWSSNS", "AWSSQS", "AWSEventBridge"], path: "Benchmarks/AWSClientsProbe"),
 
+        // The runtime's misbehaving test subject: throws, sleeps, crashes, answers too much on request.
+        .executableTarget(
+            name: "faulty", dependencies: ["LambdaRuntime", "LambdaEvents", "LambdaHTTP"], path: "Tests/Fixtures/faulty"),
+
         // What the test targets share: where the products are, the AWS endpoint, child processes, captured logs.
         .target(
             name: "TestSupport", dependencies: ["AWSCore", .product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport"),
+        // The package graph as DESIGN.md draws it, and what the bootstraps load.
+        .testTarget(name: "ArchitectureTests", dependencies: ["TestSupport", "echo", "publish", "process", "store", "notify"]),
         .testTarget(name: "LambdaHTTPTests", dependencies: ["LambdaHTTP", "LoopbackHTTP"]),
         .testTarget(name: "LoopbackHTTPTests", dependencies: ["TestSupport", "LoopbackHTTP", "LambdaHTTP"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "LambdaTesting", "LambdaEvents"]),
@@ -146,7 +152,7 @@ let package = Package(
         // The whole system under faults: needs the four function binaries built beside it.
         .testTarget(
             name: "PipelineTests", dependencies: ["TestSupport", "LocalPipeline", "LambdaHTTP", "UTCTime", "publish", "process", "store", "notify"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["TestSupport", "LambdaEmulator", "LambdaHTTP", "echo", "LambdaLocal"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["TestSupport", "LambdaEmulator", "LambdaHTTP", "echo", "faulty", "LambdaLocal"]),
         .testTarget(name: "DomainTests", dependencies: [
             "TestSupport", "CloudEvents", "Idempotency", "IdempotencyTesting", "EventProcessing",
             "PublishFunction", "ProcessFunction", "StoreFunction", "NotifyFunction", "LambdaTesting", "UTCTime",

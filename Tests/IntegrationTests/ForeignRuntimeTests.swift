@@ -84,14 +84,14 @@ import Testing
     }
 
     @Test func functionErrorExitsNonZeroWithTheErrorOnStdout() throws {
-        let result = try run([lambdaLocal, "invoke", "echo", try eventFile(#"{"echo":{"throw":"bad input"}}"#), "--build-path", Products.directory.path])
+        let result = try run([lambdaLocal, "invoke", "faulty", try eventFile(#"{"faulty":{"throw":"bad input"}}"#), "--build-path", Products.directory.path])
         #expect(result.status == 1)
-        #expect(result.stdout == #"{"errorMessage":"bad input","errorType":"EchoFailure","stackTrace":[]}"# + "\n")
+        #expect(result.stdout == #"{"errorMessage":"bad input","errorType":"Failure","stackTrace":[]}"# + "\n")
     }
 
     @Test func timeoutIsReportedAsLambdaWordsIt() throws {
         let result = try run([
-            lambdaLocal, "invoke", "echo", try eventFile(#"{"echo":{"sleepMs":5000}}"#), "--timeout", "1",
+            lambdaLocal, "invoke", "faulty", try eventFile(#"{"faulty":{"sleepMs":5000}}"#), "--timeout", "1",
             "--build-path", Products.directory.path,
         ])
         #expect(result.status == 1)
@@ -101,7 +101,7 @@ import Testing
 
     @Test func envOptionReachesTheFunction() throws {
         let result = try run([
-            lambdaLocal, "invoke", "echo", try eventFile("{}"), "--env", "ECHO_FAIL_INIT=from --env",
+            lambdaLocal, "invoke", "faulty", try eventFile("{}"), "--env", "FAULTY_FAIL_INIT=from --env",
             "--build-path", Products.directory.path,
         ])
         #expect(result.status == 1)

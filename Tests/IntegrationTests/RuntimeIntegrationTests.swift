@@ -8,10 +8,10 @@ import Testing
 import Glibc
 #endif
 
-/// The echo bootstrap as a real process against the Runtime API emulator on loopback.
+/// The faulty bootstrap (echo that misbehaves on request) as a real process against the Runtime API emulator on loopback.
 @Suite struct RuntimeIntegrationTests {
     @Test func successEchoesTheEventAndReportsInitOnlyOnce() throws {
-        let lambda = try echoLambda()
+        let lambda = try faultyLambda()
         defer { lambda.shutdown() }
         let first = lambda.invoke(json(#"{"hello":"world","n":[1,2.5,null,true]}"#))
         #expect(json(first.payload) == json(json(#"{"hello":"world","n":[1,2.5,null,true]}"#)))
@@ -27,21 +27,21 @@ import Glibc
     }
 
     @Test func contextCarriesTheRuntimeHeadersAndTheEnvironment() throws {
-        let lambda = try echoLambda(timeout: .seconds(5), memorySize: 256)
+        let lambda = try faultyLambda(timeout: .seconds(5), memorySize: 256)
         defer { lambda.shutdown() }
-        let report = lambda.invoke(json(#"{"echo":{"context":true}}"#), clientContext: #"{"client":{"app":"x"}}"#, cognitoIdentity: #"{"identityId":"id-1"}"#)
+        let report = lambda.invoke(json(#"{"faulty":{"context":true}}"#), clientContext: #"{"client":{"app":"x"}}"#, cognitoIdentity: #"{"identityId":"id-1"}"#)
         let context = try #require(json(report.payload))
         #expect(context["requestId"] as? String == report.requestID)
-        #expect(context["invokedFunctionArn"] as? String == "arn:aws:lambda:us-east-1:123456789012:function:echo")
+        #expect(context["invokedFunctionArn"] as? String == "arn:aws:lambda:us-east-1:123456789012:function:faulty")
         let traceID = try #require(context["traceId"] as? String)
         #expect(traceID.hasPrefix("Root=1-"))
         #expect(context["traceIdEnvironment"] as? String == traceID)
         #expect(context["clientContext"] as? String == #"{"client":{"app":"x"}}"#)
         #expect(context["cognitoIdentity"] as? String == #"{"identityId":"id-1"}"#)
-        #expect(context["functionName"] as? String == "echo")
+        #expect(context["functionName"] as? String == "faulty")
         #expect(context["functionVersion"] as? String == "$LATEST")
         #expect(context["memoryLimitInMB"] as? Int == 256)
-        #expect(context["logGroupName"] as? String == "/aws/lambda/echo")
+        #expect(context["logGroupName"] as? String == "/aws/lambda/faulty")
         #expect((context["logStreamName"] as? String)?.contains("[$LATEST]") == true)
         let remaining = try #require(context["remainingMs"] as? Int)
         #expect(remaining > 0 && remaining <= 5000)
@@ -50,11 +50,11 @@ import Glibc
     }
 
     @Test func thrownErrorIsReportedWithBodyAndHeaderAndTheLoopGoesOn() throws {
-        let lambda = try echoLambda()
+        let lambda = try faultyLambda()
         defer { lambda.shutdown() }
-        let failed = lambda.invoke(json(#"{"echo":{"throw":"the order is gone"}}"#))
-        #expect(failed.result == .functionError(InvocationError(type: "EchoFailure", message: "the order is gone")))
-        #expect(failed.errorTypeHeader == "EchoFailure")
+        let failed = lambda.invoke(json(#"{"faulty":{"throw":"the order is gone"}}"#))
+        #expect(failed.result == .functionError(InvocationError(type: "Failure", message: "the order is gone")))
+        #expect(failed.errorTypeHeader == "Failure")
         #expect(json(failed.payload)?["errorMessage"] as? String == "the order is gone")
         let next = lambda.invoke(json(#"{"ok":true}"#))
         #expect(next.result == .response(json(#"{"ok":true}"#)))
@@ -62,7 +62,7 @@ import Glibc
     }
 
     @Test func undecodableEventIsAnUnmarshalErrorAndTheLoopGoesOn() throws {
-        let lambda = try echoLambda()
+        let lambda = try faultyLambda()
         defer { lambda.shutdown() }
         let failed = lambda.invoke(json("this is not JSON"))
         guard case let .functionError(error) = failed.result else {
@@ -80,7 +80,7 @@ import Glibc
     /// around the limit, closed or not, must be an answer from the same live process.
     @Test(arguments: [499, 500, 501, 512, 513, 514, 200_000])
     func deeplyNestedEventsAreAnswerNotACrash(depth: Int) throws {
-        let lambda = try echoLambda()
+        let lambda = try faultyLambda()
         defer { lambda.shutdown() }
         let unclosed = lambda.invoke([UInt8](repeating: UInt8(ascii: "["), count: depth))
         guard case let .functionError(error) = unclosed.result else {
@@ -100,7 +100,7 @@ import Glibc
     }
 
     @Test func initFailureIsReportedAndTheProcessExitsNonZero() throws {
-        let lambda = try echoLambda(environment: ["ECHO_FAIL_INIT": "TABLE_NAME is not set"])
+        let lambda = try faultyLambda(environment: ["FAULTY_FAIL_INIT": "TABLE_NAME is not set"])
         defer { lambda.shutdown() }
         let report = lambda.invoke(json("{}"))
         #expect(report.result == .initError(InvocationError(type: "InitFailure", message: "TABLE_NAME is not set")))
@@ -109,9 +109,9 @@ import Glibc
     }
 
     @Test func timeoutKillsTheProcessAndTheNextInvocationStartsAfresh() throws {
-        let lambda = try echoLambda(timeout: .seconds(1))
+        let lambda = try faultyLambda(timeout: .seconds(1))
         defer { lambda.shutdown() }
-        let timedOut = lambda.invoke(json(#"{"echo":{"sleepMs":20000}}"#))
+        let timedOut = lambda.invoke(json(#"{"faulty":{"sleepMs":20000}}"#))
         #expect(timedOut.result == .timedOut(.seconds(1)))
         #expect(json(timedOut.payload)?["errorMessage"] as? String == "RequestId: \(timedOut.requestID) Error: Task timed out after 1.00 seconds")
         #expect(lambda.lastExitStatus == .signaled(SIGKILL))
@@ -121,11 +121,11 @@ import Glibc
     }
 
     @Test(arguments: [
-        (#"{"echo":{"crash":3}}"#, RuntimeExitStatus.exited(3), "exit status 3"),
-        (#"{"echo":{"crash":"abort"}}"#, RuntimeExitStatus.signaled(SIGABRT), "signal: aborted"),
+        (#"{"faulty":{"crash":3}}"#, RuntimeExitStatus.exited(3), "exit status 3"),
+        (#"{"faulty":{"crash":"abort"}}"#, RuntimeExitStatus.signaled(SIGABRT), "signal: aborted"),
     ])
     func crashIsARuntimeExitError(event: String, status: RuntimeExitStatus, wording: String) throws {
-        let lambda = try echoLambda()
+        let lambda = try faultyLambda()
         defer { lambda.shutdown() }
         let crashed = lambda.invoke(json(event))
         #expect(crashed.result == .runtimeExited(status))
@@ -137,9 +137,9 @@ import Glibc
     }
 
     @Test func responseOverSixMegabytesIsRefusedPrecisely() throws {
-        let lambda = try echoLambda()
+        let lambda = try faultyLambda()
         defer { lambda.shutdown() }
-        let report = lambda.invoke(json(#"{"echo":{"responseBytes":7000000}}"#))
+        let report = lambda.invoke(json(#"{"faulty":{"responseBytes":7000000}}"#))
         guard case let .functionError(error) = report.result else {
             Issue.record("expected a function error, got \(report.result)")
             return
@@ -148,14 +148,14 @@ import Glibc
         #expect(error.errorMessage.contains("7000002 bytes"))
         #expect(error.errorMessage.contains("6291556 bytes"))
         // Just under the limit still goes through, on the same warm process.
-        let large = lambda.invoke(json(#"{"echo":{"responseBytes":6000000}}"#))
+        let large = lambda.invoke(json(#"{"faulty":{"responseBytes":6000000}}"#))
         #expect(large.isSuccess)
         #expect(large.payload.count == 6_000_002)
         #expect(large.initDuration == nil)
     }
 
     @Test func aThousandWarmInvocationsOnOneProcess() throws {
-        let lambda = try echoLambda()
+        let lambda = try faultyLambda()
         defer { lambda.shutdown() }
         let filler = String(repeating: "a", count: 1000)
         var failures: [String] = []
@@ -176,7 +176,7 @@ import Glibc
     @Test func aWarmProcessOlderThanItsTimeoutsIsStillWaitedOnFromEachEvent() throws {
         // Regression: an event not yet picked up was timed from the process's start, so a
         // process older than initTimeout + timeout timed out the moment it was invoked.
-        let lambda = try echoLambda(timeout: .milliseconds(500), initTimeout: .milliseconds(100))
+        let lambda = try faultyLambda(timeout: .milliseconds(500), initTimeout: .milliseconds(100))
         defer { lambda.shutdown() }
         guard case .ready = lambda.start() else {
             Issue.record("the bootstrap did not start")
@@ -191,9 +191,9 @@ import Glibc
 
     @Test func jsonLogsCarryTheRequestIDAndLevelsFilter() throws {
         let output = OutputCapture()
-        let lambda = try echoLambda(logFormat: "JSON", output: output)
+        let lambda = try faultyLambda(logFormat: "JSON", output: output)
         defer { lambda.shutdown() }
-        let report = lambda.invoke(json(#"{"echo":{"log":"order accepted"}}"#))
+        let report = lambda.invoke(json(#"{"faulty":{"log":"order accepted"}}"#))
         #expect(report.isSuccess)
         #expect(output.waitFor("order accepted"))
         let line = try #require(output.lines.first { $0.contains("order accepted") })
@@ -201,15 +201,15 @@ import Glibc
         #expect(fields["level"] as? String == "INFO")
         #expect(fields["message"] as? String == "order accepted")
         #expect(fields["requestId"] as? String == report.requestID)
-        #expect(fields["functionName"] as? String == "echo")
+        #expect(fields["functionName"] as? String == "faulty")
         #expect((fields["traceId"] as? String)?.hasPrefix("Root=1-") == true)
         #expect((fields["timestamp"] as? String)?.hasSuffix("Z") == true)
 
         let quiet = OutputCapture()
-        let filtered = try echoLambda(logFormat: "JSON", logLevel: "ERROR", output: quiet)
+        let filtered = try faultyLambda(logFormat: "JSON", logLevel: "ERROR", output: quiet)
         defer { filtered.shutdown() }
-        #expect(filtered.invoke(json(#"{"echo":{"log":"not shown"}}"#)).isSuccess)
-        #expect(filtered.invoke(json(#"{"echo":{"throw":"shown"}}"#)).result != .response([]))
+        #expect(filtered.invoke(json(#"{"faulty":{"log":"not shown"}}"#)).isSuccess)
+        #expect(filtered.invoke(json(#"{"faulty":{"throw":"shown"}}"#)).result != .response([]))
         #expect(quiet.waitFor("shown"))
         #expect(!quiet.text.contains("not shown"))
     }
@@ -217,13 +217,13 @@ import Glibc
     @Test func unreachableRuntimeAPIIsAClearMessageAndANonZeroExit() throws {
         var environment = ProcessInfo.processInfo.environment
         environment["AWS_LAMBDA_RUNTIME_API"] = "127.0.0.1:1"
-        let result = try run([Products.path("echo")], environment: environment)
+        let result = try run([Products.path("faulty")], environment: environment)
         #expect(result.status == 1)
         #expect(result.stderr.contains("the Runtime API is unreachable: cannot connect to http://127.0.0.1:1/2018-06-01/runtime/invocation/next"))
     }
 
     @Test func runtimeAPIRefusesUnknownRequestIDs() throws {
-        let lambda = try echoLambda()
+        let lambda = try faultyLambda()
         defer { lambda.shutdown() }
         let response = try LambdaHTTPProbe.post("http://\(lambda.runtimeAPI)/2018-06-01/runtime/invocation/no-such-id/response", body: "{}")
         #expect(response.status == 400)

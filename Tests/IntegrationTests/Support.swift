@@ -3,7 +3,7 @@ import LambdaEmulator
 import Synchronization
 import TestSupport
 
-func echoLambda(
+func faultyLambda(
     timeout: Duration = .seconds(3),
     initTimeout: Duration = .seconds(10),
     memorySize: Int = 128,
@@ -13,8 +13,8 @@ func echoLambda(
     output: OutputCapture? = nil
 ) throws -> LocalLambda {
     try LocalLambda(configuration: LocalLambdaConfiguration(
-        command: [Products.path("echo")],
-        functionName: "echo",
+        command: [Products.path("faulty")],
+        functionName: "faulty",
         memorySize: memorySize,
         timeout: timeout,
         initTimeout: initTimeout,

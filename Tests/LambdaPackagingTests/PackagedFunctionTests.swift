@@ -23,6 +23,11 @@ enum PackagedZips {
 
     static func zip(_ function: String) -> String { "\(directory!)/\(function).zip" }
 
+    /// Test subjects packaged the same way as the functions (`make test-package` puts them here).
+    static let fixtures = ProcessInfo.processInfo.environment["LAMBDA_PACKAGE_FIXTURES"]
+
+    static func fixtureZip(_ name: String) -> String { "\(fixtures!)/\(name).zip" }
+
     /// What each function is configured with (names from the contract), pointing its AWS
     /// calls at a closed loopback port: an invocation then ends in a precise connection
     /// error, which still proves the bootstrap started, reached /next and answered.
@@ -128,7 +133,9 @@ struct PackagedFunctionTests {
 /// Linux's path: TLS works with it and fails without it, so the bundle is found there
 /// (and nothing from the build machine is).
 @Suite(
-    .enabled(if: PackagedZips.functions.contains("echo"), "no dist/echo.zip: run make test-package"),
+    .enabled(
+        if: PackagedZips.fixtures.map { FileManager.default.fileExists(atPath: "\($0)/faulty.zip") } ?? false,
+        "no packaged faulty fixture: run make test-package"),
     .enabled(if: runningAsRoot, "chroot, mknod and mount need root"))
 struct PackagedTLSTests {
     static let amazonLinuxCABundle = "/etc/pki/tls/certs/ca-bundle.crt"
@@ -136,27 +143,27 @@ struct PackagedTLSTests {
     @Test func httpsVerifiesAgainstTheCABundleAtAmazonLinuxsPath() throws {
         let server = try HTTPSServer()
         defer { server.stop() }
-        let root = try EmptyRoot(zip: PackagedZips.zip("echo"))
+        let root = try EmptyRoot(zip: PackagedZips.fixtureZip("faulty"))
         defer { #expect(throws: Never.self) { try root.remove() } }
         try root.add(server.certificate, at: Self.amazonLinuxCABundle)
 
         let output = OutputCapture()
-        let lambda = try emptyRootLambda("echo", root: root, output: output)
+        let lambda = try emptyRootLambda("faulty", root: root, output: output)
         defer { lambda.shutdown() }
-        let report = lambda.invoke(Array(#"{"echo":{"fetch":"\#(server.url)"}}"#.utf8))
+        let report = lambda.invoke(Array(#"{"faulty":{"fetch":"\#(server.url)"}}"#.utf8))
         #expect(report.result == .response(Array(#"{"status":200}"#.utf8)), "\(String(decoding: report.payload, as: UTF8.self))\n\(output.text)")
     }
 
     @Test func httpsFailsWithoutACABundle() throws {
         let server = try HTTPSServer()
         defer { server.stop() }
-        let root = try EmptyRoot(zip: PackagedZips.zip("echo"))
+        let root = try EmptyRoot(zip: PackagedZips.fixtureZip("faulty"))
         defer { #expect(throws: Never.self) { try root.remove() } }
 
         let output = OutputCapture()
-        let lambda = try emptyRootLambda("echo", root: root, output: output)
+        let lambda = try emptyRootLambda("faulty", root: root, output: output)
         defer { lambda.shutdown() }
-        let report = lambda.invoke(Array(#"{"echo":{"fetch":"\#(server.url)"}}"#.utf8))
+        let report = lambda.invoke(Array(#"{"faulty":{"fetch":"\#(server.url)"}}"#.utf8))
         guard case let .functionError(error) = report.result else {
             Issue.record("expected a TLS failure, got \(report.result)")
             return
