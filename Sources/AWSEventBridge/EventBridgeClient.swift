@@ -70,16 +70,16 @@ public struct PutEventsInput: Sendable, Encodable, Equatable {
 
 /// The result of one entry, at the entry's index: an event id, or an error code and message.
 public struct PutEventsResultEntry: Sendable, Decodable, Equatable {
-    public var eventId: String?
+    public var eventID: String?
     public var errorCode: String?
     public var errorMessage: String?
-    public init(eventId: String? = nil, errorCode: String? = nil, errorMessage: String? = nil) {
-        self.eventId = eventId
+    public init(eventID: String? = nil, errorCode: String? = nil, errorMessage: String? = nil) {
+        self.eventID = eventID
         self.errorCode = errorCode
         self.errorMessage = errorMessage
     }
     public var isFailure: Bool { errorCode != nil }
-    enum CodingKeys: String, CodingKey { case eventId = "EventId", errorCode = "ErrorCode", errorMessage = "ErrorMessage" }
+    enum CodingKeys: String, CodingKey { case eventID = "EventId", errorCode = "ErrorCode", errorMessage = "ErrorMessage" }
 }
 
 /// PutEvents succeeds as a call even when entries fail: check `failedEntryCount`.

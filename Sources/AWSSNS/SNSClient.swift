@@ -32,7 +32,7 @@ public struct SNSMessageAttributeValue: Sendable, Equatable {
 }
 
 public struct PublishInput: Sendable, Equatable {
-    public var topicArn: String?
+    public var topicARN: String?
     public var targetArn: String?
     public var phoneNumber: String?
     public var message: String
@@ -41,33 +41,33 @@ public struct PublishInput: Sendable, Equatable {
     public var messageStructure: String?
     public var messageAttributes: [String: SNSMessageAttributeValue]?
     /// FIFO topics: required unless content-based deduplication is on.
-    public var messageDeduplicationId: String?
+    public var messageDeduplicationID: String?
     /// FIFO topics: required.
-    public var messageGroupId: String?
+    public var messageGroupID: String?
 
     public init(
-        topicArn: String? = nil, targetArn: String? = nil, phoneNumber: String? = nil, message: String, subject: String? = nil,
+        topicARN: String? = nil, targetArn: String? = nil, phoneNumber: String? = nil, message: String, subject: String? = nil,
         messageStructure: String? = nil, messageAttributes: [String: SNSMessageAttributeValue]? = nil,
-        messageDeduplicationId: String? = nil, messageGroupId: String? = nil
+        messageDeduplicationID: String? = nil, messageGroupID: String? = nil
     ) {
-        self.topicArn = topicArn
+        self.topicARN = topicARN
         self.targetArn = targetArn
         self.phoneNumber = phoneNumber
         self.message = message
         self.subject = subject
         self.messageStructure = messageStructure
         self.messageAttributes = messageAttributes
-        self.messageDeduplicationId = messageDeduplicationId
-        self.messageGroupId = messageGroupId
+        self.messageDeduplicationID = messageDeduplicationID
+        self.messageGroupID = messageGroupID
     }
 }
 
 public struct PublishOutput: Sendable, Equatable {
-    public var messageId: String?
+    public var messageID: String?
     /// FIFO topics only.
     public var sequenceNumber: String?
-    public init(messageId: String?, sequenceNumber: String? = nil) {
-        self.messageId = messageId
+    public init(messageID: String?, sequenceNumber: String? = nil) {
+        self.messageID = messageID
         self.sequenceNumber = sequenceNumber
     }
 }
@@ -79,39 +79,39 @@ public struct PublishBatchRequestEntry: Sendable, Equatable {
     public var subject: String?
     public var messageStructure: String?
     public var messageAttributes: [String: SNSMessageAttributeValue]?
-    public var messageDeduplicationId: String?
-    public var messageGroupId: String?
+    public var messageDeduplicationID: String?
+    public var messageGroupID: String?
 
     public init(
         id: String, message: String, subject: String? = nil, messageStructure: String? = nil,
-        messageAttributes: [String: SNSMessageAttributeValue]? = nil, messageDeduplicationId: String? = nil, messageGroupId: String? = nil
+        messageAttributes: [String: SNSMessageAttributeValue]? = nil, messageDeduplicationID: String? = nil, messageGroupID: String? = nil
     ) {
         self.id = id
         self.message = message
         self.subject = subject
         self.messageStructure = messageStructure
         self.messageAttributes = messageAttributes
-        self.messageDeduplicationId = messageDeduplicationId
-        self.messageGroupId = messageGroupId
+        self.messageDeduplicationID = messageDeduplicationID
+        self.messageGroupID = messageGroupID
     }
 }
 
 public struct PublishBatchInput: Sendable, Equatable {
-    public var topicArn: String
+    public var topicARN: String
     public var publishBatchRequestEntries: [PublishBatchRequestEntry]
-    public init(topicArn: String, publishBatchRequestEntries: [PublishBatchRequestEntry]) {
-        self.topicArn = topicArn
+    public init(topicARN: String, publishBatchRequestEntries: [PublishBatchRequestEntry]) {
+        self.topicARN = topicARN
         self.publishBatchRequestEntries = publishBatchRequestEntries
     }
 }
 
 public struct PublishBatchResultEntry: Sendable, Equatable {
     public var id: String?
-    public var messageId: String?
+    public var messageID: String?
     public var sequenceNumber: String?
-    public init(id: String?, messageId: String?, sequenceNumber: String? = nil) {
+    public init(id: String?, messageID: String?, sequenceNumber: String? = nil) {
         self.id = id
-        self.messageId = messageId
+        self.messageID = messageID
         self.sequenceNumber = sequenceNumber
     }
 }
@@ -162,7 +162,7 @@ public struct SNSClient: SNSClientProtocol, AWSServiceClient {
     public func publish(_ input: PublishInput, deadline: ContinuousClock.Instant?) async throws -> PublishOutput {
         let root = try await transport.sendQuery(operation: "Publish", parameters: SNSQuery.parameters(for: input), deadline: deadline)
         let result = root.child("PublishResult")
-        return PublishOutput(messageId: result?.child("MessageId")?.text, sequenceNumber: result?.child("SequenceNumber")?.text)
+        return PublishOutput(messageID: result?.child("MessageId")?.text, sequenceNumber: result?.child("SequenceNumber")?.text)
     }
 
     public func publishBatch(_ input: PublishBatchInput, deadline: ContinuousClock.Instant?) async throws -> PublishBatchOutput {
@@ -176,21 +176,21 @@ public struct SNSClient: SNSClientProtocol, AWSServiceClient {
 package enum SNSQuery {
     package static func parameters(for input: PublishInput) -> QueryParameters {
         var parameters = QueryParameters()
-        parameters.add("TopicArn", input.topicArn)
+        parameters.add("TopicArn", input.topicARN)
         parameters.add("TargetArn", input.targetArn)
         parameters.add("PhoneNumber", input.phoneNumber)
         parameters.add("Message", input.message)
         parameters.add("Subject", input.subject)
         parameters.add("MessageStructure", input.messageStructure)
         add(input.messageAttributes, prefix: "MessageAttributes", to: &parameters)
-        parameters.add("MessageDeduplicationId", input.messageDeduplicationId)
-        parameters.add("MessageGroupId", input.messageGroupId)
+        parameters.add("MessageDeduplicationId", input.messageDeduplicationID)
+        parameters.add("MessageGroupId", input.messageGroupID)
         return parameters
     }
 
     package static func parameters(for input: PublishBatchInput) -> QueryParameters {
         var parameters = QueryParameters()
-        parameters.add("TopicArn", input.topicArn)
+        parameters.add("TopicArn", input.topicARN)
         for (index, entry) in input.publishBatchRequestEntries.enumerated() {
             let prefix = "PublishBatchRequestEntries.member.\(index + 1)"
             parameters.add("\(prefix).Id", entry.id)
@@ -198,8 +198,8 @@ package enum SNSQuery {
             parameters.add("\(prefix).Subject", entry.subject)
             parameters.add("\(prefix).MessageStructure", entry.messageStructure)
             add(entry.messageAttributes, prefix: "\(prefix).MessageAttributes", to: &parameters)
-            parameters.add("\(prefix).MessageDeduplicationId", entry.messageDeduplicationId)
-            parameters.add("\(prefix).MessageGroupId", entry.messageGroupId)
+            parameters.add("\(prefix).MessageDeduplicationId", entry.messageDeduplicationID)
+            parameters.add("\(prefix).MessageGroupId", entry.messageGroupID)
         }
         return parameters
     }
@@ -221,7 +221,7 @@ package enum SNSQuery {
         let result = root.child("PublishBatchResult")
         let successful = (result?.child("Successful")?.children ?? []).map { member in
             PublishBatchResultEntry(
-                id: member.child("Id")?.text, messageId: member.child("MessageId")?.text, sequenceNumber: member.child("SequenceNumber")?.text)
+                id: member.child("Id")?.text, messageID: member.child("MessageId")?.text, sequenceNumber: member.child("SequenceNumber")?.text)
         }
         let failed = (result?.child("Failed")?.children ?? []).map { member in
             SNSBatchResultErrorEntry(

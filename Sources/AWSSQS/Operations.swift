@@ -40,37 +40,37 @@ public struct SendMessageInput: Sendable, Encodable, Equatable {
     public var messageAttributes: [String: SQSMessageAttributeValue]?
     /// Only `AWSTraceHeader` is accepted by SQS.
     public var messageSystemAttributes: [String: SQSMessageAttributeValue]?
-    public var messageDeduplicationId: String?
-    public var messageGroupId: String?
+    public var messageDeduplicationID: String?
+    public var messageGroupID: String?
 
     public init(
         queueUrl: String, messageBody: String, delaySeconds: Int? = nil, messageAttributes: [String: SQSMessageAttributeValue]? = nil,
-        messageSystemAttributes: [String: SQSMessageAttributeValue]? = nil, messageDeduplicationId: String? = nil, messageGroupId: String? = nil
+        messageSystemAttributes: [String: SQSMessageAttributeValue]? = nil, messageDeduplicationID: String? = nil, messageGroupID: String? = nil
     ) {
         self.queueUrl = queueUrl
         self.messageBody = messageBody
         self.delaySeconds = delaySeconds
         self.messageAttributes = messageAttributes
         self.messageSystemAttributes = messageSystemAttributes
-        self.messageDeduplicationId = messageDeduplicationId
-        self.messageGroupId = messageGroupId
+        self.messageDeduplicationID = messageDeduplicationID
+        self.messageGroupID = messageGroupID
     }
 
     enum CodingKeys: String, CodingKey {
         case queueUrl = "QueueUrl", messageBody = "MessageBody", delaySeconds = "DelaySeconds", messageAttributes = "MessageAttributes"
-        case messageSystemAttributes = "MessageSystemAttributes", messageDeduplicationId = "MessageDeduplicationId", messageGroupId = "MessageGroupId"
+        case messageSystemAttributes = "MessageSystemAttributes", messageDeduplicationID = "MessageDeduplicationId", messageGroupID = "MessageGroupId"
     }
 }
 
 public struct SendMessageOutput: Sendable, Decodable, Equatable {
-    public var messageId: String?
+    public var messageID: String?
     public var md5OfMessageBody: String?
     public var md5OfMessageAttributes: String?
     public var md5OfMessageSystemAttributes: String?
     public var sequenceNumber: String?
 
-    public init(messageId: String?, md5OfMessageBody: String? = nil, md5OfMessageAttributes: String? = nil, md5OfMessageSystemAttributes: String? = nil, sequenceNumber: String? = nil) {
-        self.messageId = messageId
+    public init(messageID: String?, md5OfMessageBody: String? = nil, md5OfMessageAttributes: String? = nil, md5OfMessageSystemAttributes: String? = nil, sequenceNumber: String? = nil) {
+        self.messageID = messageID
         self.md5OfMessageBody = md5OfMessageBody
         self.md5OfMessageAttributes = md5OfMessageAttributes
         self.md5OfMessageSystemAttributes = md5OfMessageSystemAttributes
@@ -78,7 +78,7 @@ public struct SendMessageOutput: Sendable, Decodable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case messageId = "MessageId", md5OfMessageBody = "MD5OfMessageBody", md5OfMessageAttributes = "MD5OfMessageAttributes"
+        case messageID = "MessageId", md5OfMessageBody = "MD5OfMessageBody", md5OfMessageAttributes = "MD5OfMessageAttributes"
         case md5OfMessageSystemAttributes = "MD5OfMessageSystemAttributes", sequenceNumber = "SequenceNumber"
     }
 }
@@ -89,25 +89,25 @@ public struct SendMessageBatchRequestEntry: Sendable, Encodable, Equatable {
     public var delaySeconds: Int?
     public var messageAttributes: [String: SQSMessageAttributeValue]?
     public var messageSystemAttributes: [String: SQSMessageAttributeValue]?
-    public var messageDeduplicationId: String?
-    public var messageGroupId: String?
+    public var messageDeduplicationID: String?
+    public var messageGroupID: String?
 
     public init(
         id: String, messageBody: String, delaySeconds: Int? = nil, messageAttributes: [String: SQSMessageAttributeValue]? = nil,
-        messageSystemAttributes: [String: SQSMessageAttributeValue]? = nil, messageDeduplicationId: String? = nil, messageGroupId: String? = nil
+        messageSystemAttributes: [String: SQSMessageAttributeValue]? = nil, messageDeduplicationID: String? = nil, messageGroupID: String? = nil
     ) {
         self.id = id
         self.messageBody = messageBody
         self.delaySeconds = delaySeconds
         self.messageAttributes = messageAttributes
         self.messageSystemAttributes = messageSystemAttributes
-        self.messageDeduplicationId = messageDeduplicationId
-        self.messageGroupId = messageGroupId
+        self.messageDeduplicationID = messageDeduplicationID
+        self.messageGroupID = messageGroupID
     }
 
     enum CodingKeys: String, CodingKey {
         case id = "Id", messageBody = "MessageBody", delaySeconds = "DelaySeconds", messageAttributes = "MessageAttributes"
-        case messageSystemAttributes = "MessageSystemAttributes", messageDeduplicationId = "MessageDeduplicationId", messageGroupId = "MessageGroupId"
+        case messageSystemAttributes = "MessageSystemAttributes", messageDeduplicationID = "MessageDeduplicationId", messageGroupID = "MessageGroupId"
     }
 }
 
@@ -123,13 +123,13 @@ public struct SendMessageBatchInput: Sendable, Encodable, Equatable {
 
 public struct SendMessageBatchResultEntry: Sendable, Decodable, Equatable {
     public var id: String
-    public var messageId: String
+    public var messageID: String
     public var md5OfMessageBody: String
     public var md5OfMessageAttributes: String?
     public var md5OfMessageSystemAttributes: String?
     public var sequenceNumber: String?
     enum CodingKeys: String, CodingKey {
-        case id = "Id", messageId = "MessageId", md5OfMessageBody = "MD5OfMessageBody", md5OfMessageAttributes = "MD5OfMessageAttributes"
+        case id = "Id", messageID = "MessageId", md5OfMessageBody = "MD5OfMessageBody", md5OfMessageAttributes = "MD5OfMessageAttributes"
         case md5OfMessageSystemAttributes = "MD5OfMessageSystemAttributes", sequenceNumber = "SequenceNumber"
     }
 }
@@ -194,7 +194,7 @@ public struct ReceiveMessageInput: Sendable, Encodable, Equatable {
 
 /// A received message (the model's `Message`).
 public struct SQSMessage: Sendable, Decodable, Equatable {
-    public var messageId: String?
+    public var messageID: String?
     public var receiptHandle: String?
     public var md5OfBody: String?
     public var body: String?
@@ -202,7 +202,7 @@ public struct SQSMessage: Sendable, Decodable, Equatable {
     public var md5OfMessageAttributes: String?
     public var messageAttributes: [String: SQSMessageAttributeValue]?
     enum CodingKeys: String, CodingKey {
-        case messageId = "MessageId", receiptHandle = "ReceiptHandle", md5OfBody = "MD5OfBody", body = "Body", attributes = "Attributes"
+        case messageID = "MessageId", receiptHandle = "ReceiptHandle", md5OfBody = "MD5OfBody", body = "Body", attributes = "Attributes"
         case md5OfMessageAttributes = "MD5OfMessageAttributes", messageAttributes = "MessageAttributes"
     }
 }

@@ -11,7 +11,7 @@ public struct ReceivedCloudEvent: Sendable, Hashable {
         /// The message body was the event itself.
         case raw
         /// An SNS notification (raw message delivery off) whose `Message` was the event.
-        case sns(messageId: String, topicArn: String)
+        case sns(messageID: String, topicARN: String)
         /// An EventBridge event whose `detail` was the event.
         case eventBridge(id: String, detailType: String)
 
@@ -40,18 +40,18 @@ public struct ReceivedCloudEvent: Sendable, Hashable {
 
 /// Why an SQS message does not carry a CloudEvent, naming the message and the field.
 public struct CloudEventExtractionError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var messageId: String
+    public var messageID: String
     /// `body`, `body.Message` (SNS) or `body.detail` (EventBridge).
     public var field: String
     public var reason: String
 
-    public init(messageId: String, field: String, reason: String) {
-        self.messageId = messageId
+    public init(messageID: String, field: String, reason: String) {
+        self.messageID = messageID
         self.field = field
         self.reason = reason
     }
 
-    public var description: String { "message \(messageId): \(field): \(reason)" }
+    public var description: String { "message \(messageID): \(field): \(reason)" }
 }
 
 extension SQSMessage {
@@ -62,10 +62,10 @@ extension SQSMessage {
         do {
             json = try decodeBody(JSONValue.self)
         } catch {
-            throw CloudEventExtractionError(messageId: messageId, field: "body", reason: "\(error.path): \(error.reason)")
+            throw CloudEventExtractionError(messageID: messageID, field: "body", reason: "\(error.path): \(error.reason)")
         }
         guard case let .object(object) = json else {
-            throw CloudEventExtractionError(messageId: messageId, field: "body", reason: "expected a JSON object")
+            throw CloudEventExtractionError(messageID: messageID, field: "body", reason: "expected a JSON object")
         }
 
         if object["specversion"] != nil {
@@ -76,17 +76,17 @@ extension SQSMessage {
             do {
                 notification = try decodeSNSNotification()
             } catch {
-                throw CloudEventExtractionError(messageId: messageId, field: "body", reason: "an SNS notification, but \(error.path): \(error.reason)")
+                throw CloudEventExtractionError(messageID: messageID, field: "body", reason: "an SNS notification, but \(error.path): \(error.reason)")
             }
             let message: JSONValue
             do {
                 message = try notification.decodeMessage(JSONValue.self)
             } catch {
-                throw CloudEventExtractionError(messageId: messageId, field: "body.Message", reason: "\(error.path): \(error.reason)")
+                throw CloudEventExtractionError(messageID: messageID, field: "body.Message", reason: "\(error.path): \(error.reason)")
             }
             return ReceivedCloudEvent(
                 event: try validate(message, field: "body.Message"),
-                carrier: .sns(messageId: notification.messageId, topicArn: notification.topicArn),
+                carrier: .sns(messageID: notification.messageID, topicARN: notification.topicARN),
                 verbatim: notification.message)
         }
         if object["detail-type"] != nil, object["detail"] != nil {
@@ -94,14 +94,14 @@ extension SQSMessage {
             do {
                 envelope = try decodeEventBridgeEvent(detail: JSONValue.self)
             } catch {
-                throw CloudEventExtractionError(messageId: messageId, field: "body", reason: "an EventBridge event, but \(error.path): \(error.reason)")
+                throw CloudEventExtractionError(messageID: messageID, field: "body", reason: "an EventBridge event, but \(error.path): \(error.reason)")
             }
             let event = try validate(envelope.detail, field: "body.detail")
             return ReceivedCloudEvent(
                 event: event, carrier: .eventBridge(id: envelope.id, detailType: envelope.detailType), verbatim: CanonicalJSON.string(envelope.detail))
         }
         throw CloudEventExtractionError(
-            messageId: messageId, field: "body",
+            messageID: messageID, field: "body",
             reason: "neither a CloudEvent (no specversion), an SNS notification (Type, TopicArn, Message) nor an EventBridge event (detail-type, detail)")
     }
 
@@ -109,7 +109,7 @@ extension SQSMessage {
         do {
             return try CloudEvent(validating: json)
         } catch {
-            throw CloudEventExtractionError(messageId: messageId, field: field, reason: error.description)
+            throw CloudEventExtractionError(messageID: messageID, field: field, reason: error.description)
         }
     }
 }

@@ -29,11 +29,11 @@ public enum CloudEventBatch {
 
         for message in batch.records {
             var logger = logger
-            logger[metadataKey: "messageId"] = .string(message.messageId)
-            let group = message.attributes.messageGroupId
+            logger[metadataKey: "messageId"] = .string(message.messageID)
+            let group = message.attributes.messageGroupID
             if let group { logger[metadataKey: "messageGroupId"] = .string(group) }
             func fail() {
-                failed.append(message.messageId)
+                failed.append(message.messageID)
                 if let group { failedGroups.insert(group) }
             }
 
@@ -74,6 +74,6 @@ public enum CloudEventBatch {
         if !failed.isEmpty {
             logger.info("batch done with failures", metadata: ["failed": "\(failed.count)", "messages": "\(batch.records.count)"])
         }
-        return SQSBatchResponse(failedMessageIds: failed)
+        return SQSBatchResponse(failedMessageIDs: failed)
     }
 }

@@ -13,12 +13,12 @@ public enum SampleAWS {
     public static let fifoQueueARN = "arn:aws:sqs:us-east-1:123456789012:events-queue.fifo"
     public static let topicARN = "arn:aws:sns:us-east-1:123456789012:events-topic"
     public static let eventBusName = "default"
-    public static let apiId = "a1b2c3d4e5"
+    public static let apiID = "a1b2c3d4e5"
     /// The IAM role id SQS reports as `SenderId` for messages SNS or a function sent.
-    public static let senderId = "AROAIWPX5BD2BHG722MW4:sender"
+    public static let senderID = "AROAIWPX5BD2BHG722MW4:sender"
 
     /// A fresh id in the lower-case UUID form SQS, SNS and EventBridge use.
-    public static func lowercaseId() -> String { UUID().uuidString.lowercased() }
+    public static func lowercaseID() -> String { UUID().uuidString.lowercased() }
 
     /// Looks like an SQS receipt handle: long, opaque, base64.
     static func receiptHandle() -> String {
@@ -27,7 +27,7 @@ public enum SampleAWS {
     }
 
     /// Looks like API Gateway's extended request id.
-    static func extendedRequestId() -> String {
+    static func extendedRequestID() -> String {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
         return String((0..<14).map { _ in alphabet.randomElement()! }) + "="
     }
@@ -38,8 +38,8 @@ public enum SampleAWS {
     }
 
     /// What API Gateway adds to a request of the sample API.
-    public static func apiGatewaySource(apiId: String = apiId, stage: String) -> APIGatewayRequestSource {
-        APIGatewayRequestSource(accountID: account, apiID: apiId, stage: stage, requestID: extendedRequestId())
+    public static func apiGatewaySource(apiID: String = apiID, stage: String) -> APIGatewayRequestSource {
+        APIGatewayRequestSource(accountID: account, apiID: apiID, stage: stage, requestID: extendedRequestID())
     }
 
     /// An X-Ray trace header as API Gateway adds it: `Root=1-<epoch seconds hex>-<24 hex digits>`.
@@ -60,15 +60,15 @@ public enum SampleAWS {
 public struct SQSMessageSpec: Sendable {
     public var body: String
     /// FIFO queues: the message group. Setting it makes the message a FIFO message.
-    public var messageGroupId: String?
+    public var messageGroupID: String?
     /// Above 1 for a redelivered message.
     public var receiveCount: Int
     public var messageAttributes: [String: SQSMessageAttribute]
 
-    public init(body: String, messageGroupId: String? = nil, receiveCount: Int = 1,
+    public init(body: String, messageGroupID: String? = nil, receiveCount: Int = 1,
                 messageAttributes: [String: SQSMessageAttribute] = [:]) {
         self.body = body
-        self.messageGroupId = messageGroupId
+        self.messageGroupID = messageGroupID
         self.receiveCount = receiveCount
         self.messageAttributes = messageAttributes
     }
@@ -78,23 +78,23 @@ extension SQSMessage {
     /// A message as Lambda delivers it, with a real `md5OfBody`, a fresh message id and receipt
     /// handle, and timestamps as SQS writes them (epoch milliseconds as strings).
     public static func make(
-        body: String, queueARN: String = SampleAWS.queueARN, messageGroupId: String? = nil, sequenceNumber: String? = nil,
+        body: String, queueARN: String = SampleAWS.queueARN, messageGroupID: String? = nil, sequenceNumber: String? = nil,
         receiveCount: Int = 1, messageAttributes: [String: SQSMessageAttribute] = [:], sentAt: UTCTime = .now(),
-        senderId: String = SampleAWS.senderId, messageId: String = SampleAWS.lowercaseId()
+        senderID: String = SampleAWS.senderID, messageID: String = SampleAWS.lowercaseID()
     ) -> SQSMessage {
         let firstReceive = sentAt + .milliseconds(12)
-        let fifo = messageGroupId != nil
+        let fifo = messageGroupID != nil
         return SQSMessage(
-            messageId: messageId,
+            messageID: messageID,
             receiptHandle: SampleAWS.receiptHandle(),
             body: body,
             attributes: SQSMessageSystemAttributes(
                 approximateReceiveCount: receiveCount,
                 sentTimestamp: AWSTimestamp(sentAt, format: .epochMillisecondsString),
-                senderId: senderId,
+                senderID: senderID,
                 approximateFirstReceiveTimestamp: AWSTimestamp(firstReceive, format: .epochMillisecondsString),
-                messageGroupId: messageGroupId,
-                messageDeduplicationId: fifo ? Digest.md5(Array(body.utf8)).hexEncoded : nil,
+                messageGroupID: messageGroupID,
+                messageDeduplicationID: fifo ? Digest.md5(Array(body.utf8)).hexEncoded : nil,
                 sequenceNumber: fifo ? sequenceNumber ?? "18849496460467696128" : nil),
             messageAttributes: messageAttributes,
             md5OfBody: Digest.md5(Array(body.utf8)).hexEncoded,
@@ -111,7 +111,7 @@ extension SQSMessage {
         var notification = notification
         notification.urlKeyCasing = .http
         return make(body: encodedString(notification), queueARN: queueARN, receiveCount: receiveCount,
-                    sentAt: notification.timestamp.time + .milliseconds(50), senderId: "AIDAIT2UOQQY3AUEKVGXU")
+                    sentAt: notification.timestamp.time + .milliseconds(50), senderID: "AIDAIT2UOQQY3AUEKVGXU")
     }
 
     /// A message whose body is an EventBridge event, as a queue that is a rule's target
@@ -120,7 +120,7 @@ extension SQSMessage {
         _ event: EventBridgeEvent<Detail>, queueARN: String = SampleAWS.queueARN, receiveCount: Int = 1
     ) -> SQSMessage {
         make(body: encodedString(event), queueARN: queueARN, receiveCount: receiveCount,
-             sentAt: event.time.time + .milliseconds(50), senderId: "AIDAJXNJGGKNS7OSV23OI")
+             sentAt: event.time.time + .milliseconds(50), senderID: "AIDAJXNJGGKNS7OSV23OI")
     }
 }
 
@@ -138,8 +138,8 @@ extension SQSEvent {
         let records = messages.enumerated().map { index, spec -> SQSMessage in
             sequence += 1
             return SQSMessage.make(
-                body: spec.body, queueARN: queueARN, messageGroupId: spec.messageGroupId,
-                sequenceNumber: spec.messageGroupId == nil ? nil : "188494964" + String(sequence), receiveCount: spec.receiveCount,
+                body: spec.body, queueARN: queueARN, messageGroupID: spec.messageGroupID,
+                sequenceNumber: spec.messageGroupID == nil ? nil : "188494964" + String(sequence), receiveCount: spec.receiveCount,
                 messageAttributes: spec.messageAttributes, sentAt: sentAt + .milliseconds(index * 3))
         }
         return SQSEvent(records: records)
@@ -149,7 +149,7 @@ extension SQSEvent {
     public static func makeFIFO(
         _ messages: [(group: String, body: String)], queueARN: String = SampleAWS.fifoQueueARN, receiveCount: Int = 1
     ) -> SQSEvent {
-        make(messages.map { SQSMessageSpec(body: $0.body, messageGroupId: $0.group, receiveCount: receiveCount) },
+        make(messages.map { SQSMessageSpec(body: $0.body, messageGroupID: $0.group, receiveCount: receiveCount) },
              queueARN: queueARN)
     }
 }
@@ -162,16 +162,16 @@ extension SNSNotification {
     public static func make(
         message: String, topicARN: String = SampleAWS.topicARN, subject: String? = nil,
         messageAttributes: [String: SNSMessageAttribute] = [:], timestamp: UTCTime = .now(),
-        urlKeyCasing: URLKeyCasing = .lambda, messageId: String = SampleAWS.lowercaseId()
+        urlKeyCasing: URLKeyCasing = .lambda, messageID: String = SampleAWS.lowercaseID()
     ) -> SNSNotification {
         let region = SampleAWS.region(ofARN: topicARN)
         let signature = Base64.encode((0..<256).map { _ in UInt8.random(in: 0...255) })
         return SNSNotification(
-            messageId: messageId, topicArn: topicARN, subject: subject, message: message,
+            messageID: messageID, topicARN: topicARN, subject: subject, message: message,
             timestamp: AWSTimestamp(timestamp, format: .iso8601WithFractionalSeconds), signatureVersion: "1",
             signature: signature,
             signingCertURL: "https://sns.\(region).amazonaws.com/SimpleNotificationService-9c6465fa7f48f5cacd23014631ec1136.pem",
-            unsubscribeURL: "https://sns.\(region).amazonaws.com/?Action=Unsubscribe&SubscriptionArn=\(topicARN):\(SampleAWS.lowercaseId())",
+            unsubscribeURL: "https://sns.\(region).amazonaws.com/?Action=Unsubscribe&SubscriptionArn=\(topicARN):\(SampleAWS.lowercaseID())",
             messageAttributes: messageAttributes, urlKeyCasing: urlKeyCasing)
     }
 }
@@ -185,7 +185,7 @@ extension SNSEvent {
             message: message, topicARN: topicARN, subject: subject, messageAttributes: messageAttributes,
             timestamp: timestamp, urlKeyCasing: .lambda)
         return SNSEvent(records: [
-            SNSEventRecord(eventSubscriptionArn: "\(topicARN):\(SampleAWS.lowercaseId())", sns: notification),
+            SNSEventRecord(eventSubscriptionARN: "\(topicARN):\(SampleAWS.lowercaseID())", sns: notification),
         ])
     }
 }
@@ -196,7 +196,7 @@ extension EventBridgeEvent {
     /// An event as EventBridge delivers it. `resources` defaults to none, as for custom events.
     public static func make(
         detailType: String, source: String, detail: Detail, resources: [String] = [], time: UTCTime = .now(),
-        account: String = SampleAWS.account, region: String = SampleAWS.region, id: String = SampleAWS.lowercaseId()
+        account: String = SampleAWS.account, region: String = SampleAWS.region, id: String = SampleAWS.lowercaseID()
     ) -> EventBridgeEvent<Detail> {
         // EventBridge writes whole seconds.
         EventBridgeEvent(
@@ -216,11 +216,11 @@ extension EventBridgeEvent where Detail == ScheduledEventDetail {
 // MARK: - API Gateway
 
 extension APIGatewayRequestIdentity {
-    public static func make(sourceIp: String = "203.0.113.7", userAgent: String = "curl/8.5.0") -> APIGatewayRequestIdentity {
-        var identity = APIGatewayRequestIdentity(sourceIp: sourceIp, userAgent: userAgent)
+    public static func make(sourceIP: String = "203.0.113.7", userAgent: String = "curl/8.5.0") -> APIGatewayRequestIdentity {
+        var identity = APIGatewayRequestIdentity(sourceIP: sourceIP, userAgent: userAgent)
         // What API Gateway sends for an unauthenticated caller: the keys, with nulls.
-        for keyPath in [\APIGatewayRequestIdentity.$accountId, \.$apiKey, \.$apiKeyId, \.$accessKey, \.$caller, \.$user,
-                        \.$userArn, \.$principalOrgId, \.$cognitoIdentityPoolId, \.$cognitoIdentityId,
+        for keyPath in [\APIGatewayRequestIdentity.$accountID, \.$apiKey, \.$apiKeyID, \.$accessKey, \.$caller, \.$user,
+                        \.$userARN, \.$principalOrgID, \.$cognitoIdentityPoolID, \.$cognitoIdentityID,
                         \.$cognitoAuthenticationType, \.$cognitoAuthenticationProvider] {
             identity[keyPath: keyPath].nilEncoding = .null
         }
@@ -234,12 +234,12 @@ extension APIGatewayV1Request {
     public static func make(
         method: String, path: String, headers: [String: String] = [:], body: String? = nil, isBase64Encoded: Bool = false,
         queryStringParameters: [String: [String]]? = nil, resource: String? = nil, pathParameters: [String: String]? = nil,
-        stage: String = "prod", apiId: String = SampleAWS.apiId, authorizer: [String: JSONValue]? = nil,
-        sourceIp: String = "203.0.113.7", time: UTCTime = .now()
+        stage: String = "prod", apiID: String = SampleAWS.apiID, authorizer: [String: JSONValue]? = nil,
+        sourceIP: String = "203.0.113.7", time: UTCTime = .now()
     ) -> APIGatewayV1Request {
-        let host = "\(apiId).execute-api.\(SampleAWS.region).amazonaws.com"
+        let host = "\(apiID).execute-api.\(SampleAWS.region).amazonaws.com"
         var allHeaders = [
-            "Host": host, "User-Agent": "curl/8.5.0", "X-Forwarded-For": sourceIp, "X-Forwarded-Port": "443",
+            "Host": host, "User-Agent": "curl/8.5.0", "X-Forwarded-For": sourceIP, "X-Forwarded-Port": "443",
             "X-Forwarded-Proto": "https", "X-Amzn-Trace-Id": SampleAWS.traceHeader(at: time),
         ]
         allHeaders.merge(headers) { _, given in given }
@@ -249,16 +249,16 @@ extension APIGatewayV1Request {
         let incoming = IncomingHTTPRequest(
             method: method, target: query.isEmpty ? path : path + "?" + query.joined(separator: "&"),
             headers: allHeaders.sorted { $0.key < $1.key }.map { IncomingHTTPRequest.Header($0.key, $0.value) },
-            sourceIP: sourceIp, time: time)
+            sourceIP: sourceIP, time: time)
         var request = APIGatewayV1Request(
-            incoming, source: SampleAWS.apiGatewaySource(apiId: apiId, stage: stage), resource: resource ?? path,
+            incoming, source: SampleAWS.apiGatewaySource(apiID: apiID, stage: stage), resource: resource ?? path,
             pathParameters: pathParameters, authorizer: authorizer)
         // A sample carries the body as given, whatever its content type.
         request.body = body
         request.isBase64Encoded = isBase64Encoded
-        request.requestContext.resourceId = "2gxmpl"
-        request.requestContext.extendedRequestId = SampleAWS.extendedRequestId()
-        request.requestContext.identity = .make(sourceIp: sourceIp, userAgent: allHeaders["User-Agent"] ?? "curl/8.5.0")
+        request.requestContext.resourceID = "2gxmpl"
+        request.requestContext.extendedRequestID = SampleAWS.extendedRequestID()
+        request.requestContext.identity = .make(sourceIP: sourceIP, userAgent: allHeaders["User-Agent"] ?? "curl/8.5.0")
         return request
     }
 }
@@ -269,11 +269,11 @@ extension APIGatewayV2Request {
         method: String, path: String, headers: [String: String] = [:], body: String? = nil, isBase64Encoded: Bool = false,
         rawQueryString: String = "", routeKey: String? = nil, pathParameters: [String: String]? = nil,
         cookies: [String]? = nil, authorizer: APIGatewayV2Authorizer? = nil, stage: String = "$default",
-        apiId: String = SampleAWS.apiId, sourceIp: String = "203.0.113.7", time: UTCTime = .now()
+        apiID: String = SampleAWS.apiID, sourceIP: String = "203.0.113.7", time: UTCTime = .now()
     ) -> APIGatewayV2Request {
-        let host = "\(apiId).execute-api.\(SampleAWS.region).amazonaws.com"
+        let host = "\(apiID).execute-api.\(SampleAWS.region).amazonaws.com"
         var allHeaders = [
-            "host": host, "user-agent": "curl/8.5.0", "x-forwarded-for": sourceIp, "x-forwarded-port": "443",
+            "host": host, "user-agent": "curl/8.5.0", "x-forwarded-for": sourceIP, "x-forwarded-port": "443",
             "x-forwarded-proto": "https",
         ]
         for (name, value) in headers { allHeaders[name.lowercased()] = value }
@@ -282,9 +282,9 @@ extension APIGatewayV2Request {
         if let cookies, !cookies.isEmpty { incomingHeaders.append(.init("cookie", cookies.joined(separator: "; "))) }
         let incoming = IncomingHTTPRequest(
             method: method, target: rawQueryString.isEmpty ? path : path + "?" + rawQueryString, headers: incomingHeaders,
-            sourceIP: sourceIp, time: time)
+            sourceIP: sourceIP, time: time)
         var request = APIGatewayV2Request(
-            incoming, source: SampleAWS.apiGatewaySource(apiId: apiId, stage: stage), routeKey: routeKey ?? "\(method) \(path)",
+            incoming, source: SampleAWS.apiGatewaySource(apiID: apiID, stage: stage), routeKey: routeKey ?? "\(method) \(path)",
             pathParameters: pathParameters, authorizer: authorizer)
         request.body = body
         request.isBase64Encoded = isBase64Encoded
@@ -296,17 +296,17 @@ extension APIGatewayWebSocketRequest {
     /// A WebSocket request: `$connect` carries headers, messages carry a body.
     public static func make(
         eventType: APIGatewayWebSocketRequestContext.EventType, routeKey: String? = nil, body: String? = nil,
-        connectionId: String = "L0SM9cOFvHcCIhw=", stage: String = "prod", apiId: String = SampleAWS.apiId,
+        connectionID: String = "L0SM9cOFvHcCIhw=", stage: String = "prod", apiID: String = SampleAWS.apiID,
         time: UTCTime = .now()
     ) -> APIGatewayWebSocketRequest {
-        let host = "\(apiId).execute-api.\(SampleAWS.region).amazonaws.com"
+        let host = "\(apiID).execute-api.\(SampleAWS.region).amazonaws.com"
         let route = routeKey ?? [.connect: "$connect", .disconnect: "$disconnect", .message: "$default"][eventType]!
         var context = APIGatewayWebSocketRequestContext(
-            routeKey: route, messageId: eventType == .message ? "L0SM9cOFvHcCIhw=" : nil, eventType: eventType,
-            extendedRequestId: SampleAWS.extendedRequestId(), requestTime: AWSTimestamp(time, format: .commonLogFormat),
+            routeKey: route, messageID: eventType == .message ? "L0SM9cOFvHcCIhw=" : nil, eventType: eventType,
+            extendedRequestID: SampleAWS.extendedRequestID(), requestTime: AWSTimestamp(time, format: .commonLogFormat),
             stage: stage, connectedAt: AWSTimestamp(time - .seconds(eventType == .connect ? 0 : 30), format: .epochMilliseconds),
-            requestTimeEpoch: AWSTimestamp(time, format: .epochMilliseconds), identity: .init(sourceIp: "203.0.113.7"),
-            requestId: SampleAWS.extendedRequestId(), domainName: host, connectionId: connectionId, apiId: apiId)
+            requestTimeEpoch: AWSTimestamp(time, format: .epochMilliseconds), identity: .init(sourceIP: "203.0.113.7"),
+            requestID: SampleAWS.extendedRequestID(), domainName: host, connectionID: connectionID, apiID: apiID)
         if eventType == .disconnect {
             context.disconnectStatusCode = 1001
             context.disconnectReason = "Going away"

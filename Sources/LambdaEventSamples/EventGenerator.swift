@@ -25,7 +25,7 @@ public struct EventGenerationOptions: Sendable {
     public var subject: String?
     public var sqsPayload = SQSPayload.raw
     /// FIFO: the message group of every message (`--fifo` alone uses `orders`).
-    public var messageGroupId: String?
+    public var messageGroupID: String?
     public var receiveCount = 1
     public var detailType: String?
     public var source: String?
@@ -35,7 +35,7 @@ public struct EventGenerationOptions: Sendable {
     public var headers: [String: String] = [:]
     public var statusCode = 200
     public var webSocketEventType = APIGatewayWebSocketRequestContext.EventType.message
-    public var failedMessageIds: [String] = []
+    public var failedMessageIDs: [String] = []
     public var authorizationToken = "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyLTQyIn0.c2lnbmF0dXJl"
     public var time = UTCTime.now()
 
@@ -54,7 +54,7 @@ public enum EventGenerationError: Error, CustomStringConvertible, Equatable {
 
 public enum EventGenerator {
     /// A CloudEvents 1.0 JSON event of the domain, as the functions publish and consume them.
-    public static func cloudEvent(type: String = "order.created", id: String = SampleAWS.lowercaseId(), time: UTCTime = .now()) -> String {
+    public static func cloudEvent(type: String = "order.created", id: String = SampleAWS.lowercaseID(), time: UTCTime = .now()) -> String {
         let data: JSONValue = switch type {
         case "payment.failed":
             .object(["orderId": .string("ord-1042"), "amount": .number(129.9), "currency": .string("EUR"),
@@ -102,7 +102,7 @@ public enum EventGenerator {
         case .sqs:
             return try sqs(body: body, options: options)
         case .sqsBatchResponse:
-            return SQSBatchResponse(failedMessageIds: options.failedMessageIds)
+            return SQSBatchResponse(failedMessageIDs: options.failedMessageIDs)
         case .sns:
             return SNSEvent.make(message: body, topicARN: options.topicARN ?? SampleAWS.topicARN,
                                  subject: options.subject, timestamp: options.time)
@@ -132,17 +132,17 @@ public enum EventGenerator {
         case .apigwAuthorizerRequest:
             return APIGatewayAuthorizerRequest.token(APIGatewayTokenAuthorizerRequest(
                 authorizationToken: options.authorizationToken,
-                methodArn: "arn:aws:execute-api:\(SampleAWS.region):\(SampleAWS.account):\(SampleAWS.apiId)/prod/\(options.method)\(options.path)"))
+                methodARN: "arn:aws:execute-api:\(SampleAWS.region):\(SampleAWS.account):\(SampleAWS.apiID)/prod/\(options.method)\(options.path)"))
         case .apigwAuthorizerResponse:
             return APIGatewayAuthorizerResponse.policy(APIGatewayAuthorizerPolicyResponse(
-                principalId: "user-42", effect: options.statusCode < 400 ? .allow : .deny,
-                resource: "arn:aws:execute-api:\(SampleAWS.region):\(SampleAWS.account):\(SampleAWS.apiId)/prod/\(options.method)\(options.path)",
+                principalID: "user-42", effect: options.statusCode < 400 ? .allow : .deny,
+                resource: "arn:aws:execute-api:\(SampleAWS.region):\(SampleAWS.account):\(SampleAWS.apiID)/prod/\(options.method)\(options.path)",
                 context: ["tenant": .string("acme")]))
         }
     }
 
     static func sqs(body: String, options: EventGenerationOptions) throws -> SQSEvent {
-        let fifo = options.messageGroupId != nil
+        let fifo = options.messageGroupID != nil
         let queueARN = options.queueARN ?? (fifo ? SampleAWS.fifoQueueARN : SampleAWS.queueARN)
         if fifo, !queueARN.hasSuffix(".fifo") {
             throw EventGenerationError.invalidOption("a FIFO message group needs a queue ARN ending in .fifo, got \(queueARN)")
@@ -153,7 +153,7 @@ public enum EventGenerator {
                 options.body ?? cloudEvent(type: options.cloudEventType, time: options.time + .seconds(index))
             }
             return SQSEvent.make(bodies.map {
-                SQSMessageSpec(body: $0, messageGroupId: options.messageGroupId, receiveCount: options.receiveCount)
+                SQSMessageSpec(body: $0, messageGroupID: options.messageGroupID, receiveCount: options.receiveCount)
             }, queueARN: queueARN, sentAt: options.time)
         case .sns:
             return SQSEvent(records: (0..<options.count).map { _ in

@@ -48,12 +48,16 @@ public struct APIGatewayTokenAuthorizerRequest: Codable, Sendable, Equatable {
     /// The value of the token source header, e.g. `Bearer eyJ…`.
     public var authorizationToken: String
     /// `arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{method}/{resource}`.
-    public var methodArn: String
+    public var methodARN: String
 
-    public init(authorizationToken: String, methodArn: String) {
+    public init(authorizationToken: String, methodARN: String) {
         type = "TOKEN"
         self.authorizationToken = authorizationToken
-        self.methodArn = methodArn
+        self.methodARN = methodARN
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case type, authorizationToken, methodARN = "methodArn"
     }
 }
 
@@ -61,7 +65,7 @@ public struct APIGatewayTokenAuthorizerRequest: Codable, Sendable, Equatable {
 /// this model does not name are kept in `additionalFields`.
 public struct APIGatewayRequestAuthorizerRequest: Codable, Sendable, Equatable {
     public var type: String
-    public var methodArn: String
+    public var methodARN: String
     /// `"1.0"` for HTTP API payload format 1.0; absent for REST.
     public var version: String?
     /// HTTP API payload 1.0: the identity sources, comma-joined.
@@ -80,7 +84,7 @@ public struct APIGatewayRequestAuthorizerRequest: Codable, Sendable, Equatable {
     public var additionalFields: AdditionalFields
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case type, methodArn, version, identitySource, authorizationToken, resource, path, httpMethod, headers
+        case type, methodARN = "methodArn", version, identitySource, authorizationToken, resource, path, httpMethod, headers
         case multiValueHeaders, queryStringParameters, multiValueQueryStringParameters, pathParameters, stageVariables
         case requestContext
     }
@@ -88,7 +92,7 @@ public struct APIGatewayRequestAuthorizerRequest: Codable, Sendable, Equatable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         type = try container.decode(String.self, forKey: .type)
-        methodArn = try container.decode(String.self, forKey: .methodArn)
+        methodARN = try container.decode(String.self, forKey: .methodARN)
         version = try container.decodeIfPresent(String.self, forKey: .version)
         identitySource = try container.decodeIfPresent(String.self, forKey: .identitySource)
         authorizationToken = try container.decodeIfPresent(String.self, forKey: .authorizationToken)
@@ -109,7 +113,7 @@ public struct APIGatewayRequestAuthorizerRequest: Codable, Sendable, Equatable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(type, forKey: .type)
-        try container.encode(methodArn, forKey: .methodArn)
+        try container.encode(methodARN, forKey: .methodARN)
         try container.encodeIfPresent(version, forKey: .version)
         try container.encodeIfPresent(identitySource, forKey: .identitySource)
         try container.encodeIfPresent(authorizationToken, forKey: .authorizationToken)
@@ -132,7 +136,7 @@ public struct APIGatewayV2AuthorizerRequest: Codable, Sendable, Equatable {
     public var version: String
     public var type: String
     /// `arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{method}/{path}`.
-    public var routeArn: String
+    public var routeARN: String
     /// The values of the configured identity sources; absent when caching is off.
     public var identitySource: [String]?
     public var routeKey: String
@@ -144,6 +148,10 @@ public struct APIGatewayV2AuthorizerRequest: Codable, Sendable, Equatable {
     public var requestContext: APIGatewayV2RequestContext
     public var pathParameters: [String: String]?
     public var stageVariables: [String: String]?
+
+    enum CodingKeys: String, CodingKey {
+        case version, type, routeARN = "routeArn", identitySource, routeKey, rawPath, rawQueryString, cookies, headers, queryStringParameters, requestContext, pathParameters, stageVariables
+    }
 }
 
 // MARK: - Responses
@@ -174,7 +182,7 @@ public enum APIGatewayAuthorizerResponse: Codable, Sendable, Equatable {
 }
 
 public struct APIGatewayAuthorizerPolicyResponse: Codable, Sendable, Equatable {
-    public var principalId: String
+    public var principalID: String
     public var policyDocument: IAMPolicyDocument
     /// Passed to the integration as `requestContext.authorizer`. API Gateway accepts only
     /// strings, numbers and booleans as values.
@@ -182,23 +190,27 @@ public struct APIGatewayAuthorizerPolicyResponse: Codable, Sendable, Equatable {
     /// The API key for usage plans, when the API's key source is `AUTHORIZER`.
     public var usageIdentifierKey: String?
 
-    public init(principalId: String, policyDocument: IAMPolicyDocument, context: [String: JSONValue]? = nil,
+    public init(principalID: String, policyDocument: IAMPolicyDocument, context: [String: JSONValue]? = nil,
                 usageIdentifierKey: String? = nil) {
-        self.principalId = principalId
+        self.principalID = principalID
         self.policyDocument = policyDocument
         self.context = context
         self.usageIdentifierKey = usageIdentifierKey
     }
 
     /// A policy allowing or denying `execute-api:Invoke` on one resource.
-    public init(principalId: String, effect: IAMPolicyStatement.Effect, resource: String,
+    public init(principalID: String, effect: IAMPolicyStatement.Effect, resource: String,
                 context: [String: JSONValue]? = nil) {
         self.init(
-            principalId: principalId,
+            principalID: principalID,
             policyDocument: IAMPolicyDocument(statement: [
                 IAMPolicyStatement(effect: effect, action: ["execute-api:Invoke"], resource: [resource]),
             ]),
             context: context)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case principalID = "principalId", policyDocument, context, usageIdentifierKey
     }
 }
 

@@ -97,12 +97,12 @@ public struct APIGatewayV1Request: Codable, Sendable, Equatable {
 
 /// The `requestContext` of a REST API request (also of REST `REQUEST` authorizer requests).
 public struct APIGatewayV1RequestContext: Codable, Sendable, Equatable {
-    public var accountId: String?
-    public var apiId: String
-    public var resourceId: String?
+    public var accountID: String?
+    public var apiID: String
+    public var resourceID: String?
     public var stage: String
-    public var requestId: String
-    @NullPreserving public var extendedRequestId: String?
+    public var requestID: String
+    @NullPreserving public var extendedRequestID: String?
     public var identity: APIGatewayRequestIdentity
     public var resourcePath: String?
     public var httpMethod: String?
@@ -120,18 +120,18 @@ public struct APIGatewayV1RequestContext: Codable, Sendable, Equatable {
     public var additionalFields: AdditionalFields
 
     public init(
-        accountId: String?, apiId: String, resourceId: String?, stage: String, requestId: String,
-        extendedRequestId: String? = nil, identity: APIGatewayRequestIdentity, resourcePath: String?, httpMethod: String?,
+        accountID: String?, apiID: String, resourceID: String?, stage: String, requestID: String,
+        extendedRequestID: String? = nil, identity: APIGatewayRequestIdentity, resourcePath: String?, httpMethod: String?,
         path: String? = nil, protocol: String? = "HTTP/1.1", requestTime: AWSTimestamp? = nil,
         requestTimeEpoch: AWSTimestamp? = nil, domainName: String? = nil, domainPrefix: String? = nil,
         operationName: String? = nil, authorizer: [String: JSONValue]? = nil, additionalFields: AdditionalFields = [:]
     ) {
-        self.accountId = accountId
-        self.apiId = apiId
-        self.resourceId = resourceId
+        self.accountID = accountID
+        self.apiID = apiID
+        self.resourceID = resourceID
         self.stage = stage
-        self.requestId = requestId
-        self.extendedRequestId = extendedRequestId
+        self.requestID = requestID
+        self.extendedRequestID = extendedRequestID
         self.identity = identity
         self.resourcePath = resourcePath
         self.httpMethod = httpMethod
@@ -152,18 +152,18 @@ public struct APIGatewayV1RequestContext: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case accountId, apiId, resourceId, stage, requestId, extendedRequestId, identity, resourcePath, httpMethod
+        case accountID = "accountId", apiID = "apiId", resourceID = "resourceId", stage, requestID = "requestId", extendedRequestID = "extendedRequestId", identity, resourcePath, httpMethod
         case path, `protocol`, requestTime, requestTimeEpoch, domainName, domainPrefix, operationName, authorizer
     }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        accountId = try container.decodeIfPresent(String.self, forKey: .accountId)
-        apiId = try container.decode(String.self, forKey: .apiId)
-        resourceId = try container.decodeIfPresent(String.self, forKey: .resourceId)
+        accountID = try container.decodeIfPresent(String.self, forKey: .accountID)
+        apiID = try container.decode(String.self, forKey: .apiID)
+        resourceID = try container.decodeIfPresent(String.self, forKey: .resourceID)
         stage = try container.decode(String.self, forKey: .stage)
-        requestId = try container.decode(String.self, forKey: .requestId)
-        _extendedRequestId = try container.decode(NullPreserving.self, forKey: .extendedRequestId)
+        requestID = try container.decode(String.self, forKey: .requestID)
+        _extendedRequestID = try container.decode(NullPreserving.self, forKey: .extendedRequestID)
         identity = try container.decode(APIGatewayRequestIdentity.self, forKey: .identity)
         resourcePath = try container.decodeIfPresent(String.self, forKey: .resourcePath)
         httpMethod = try container.decodeIfPresent(String.self, forKey: .httpMethod)
@@ -180,12 +180,12 @@ public struct APIGatewayV1RequestContext: Codable, Sendable, Equatable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(accountId, forKey: .accountId)
-        try container.encode(apiId, forKey: .apiId)
-        try container.encodeIfPresent(resourceId, forKey: .resourceId)
+        try container.encodeIfPresent(accountID, forKey: .accountID)
+        try container.encode(apiID, forKey: .apiID)
+        try container.encodeIfPresent(resourceID, forKey: .resourceID)
         try container.encode(stage, forKey: .stage)
-        try container.encode(requestId, forKey: .requestId)
-        try container.encode(_extendedRequestId, forKey: .extendedRequestId)
+        try container.encode(requestID, forKey: .requestID)
+        try container.encode(_extendedRequestID, forKey: .extendedRequestID)
         try container.encode(identity, forKey: .identity)
         try container.encodeIfPresent(resourcePath, forKey: .resourcePath)
         try container.encodeIfPresent(httpMethod, forKey: .httpMethod)
@@ -205,48 +205,48 @@ public struct APIGatewayV1RequestContext: Codable, Sendable, Equatable {
 /// every field that does not apply, and keeps adding fields (`principalOrgId`, `vpceId`, …),
 /// which are kept in `additionalFields`.
 public struct APIGatewayRequestIdentity: Codable, Sendable, Equatable {
-    public var sourceIp: String
+    public var sourceIP: String
     @NullPreserving public var userAgent: String?
-    @NullPreserving public var accountId: String?
+    @NullPreserving public var accountID: String?
     @NullPreserving public var apiKey: String?
-    @NullPreserving public var apiKeyId: String?
+    @NullPreserving public var apiKeyID: String?
     @NullPreserving public var accessKey: String?
     @NullPreserving public var caller: String?
     @NullPreserving public var user: String?
-    @NullPreserving public var userArn: String?
-    @NullPreserving public var principalOrgId: String?
-    @NullPreserving public var cognitoIdentityPoolId: String?
-    @NullPreserving public var cognitoIdentityId: String?
+    @NullPreserving public var userARN: String?
+    @NullPreserving public var principalOrgID: String?
+    @NullPreserving public var cognitoIdentityPoolID: String?
+    @NullPreserving public var cognitoIdentityID: String?
     @NullPreserving public var cognitoAuthenticationType: String?
     @NullPreserving public var cognitoAuthenticationProvider: String?
     @NullPreserving public var clientCert: APIGatewayClientCertificate?
     public var additionalFields: AdditionalFields
 
-    public init(sourceIp: String, userAgent: String? = nil, additionalFields: AdditionalFields = [:]) {
-        self.sourceIp = sourceIp
+    public init(sourceIP: String, userAgent: String? = nil, additionalFields: AdditionalFields = [:]) {
+        self.sourceIP = sourceIP
         self.userAgent = userAgent
         self.additionalFields = additionalFields
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case sourceIp, userAgent, accountId, apiKey, apiKeyId, accessKey, caller, user, userArn, principalOrgId
-        case cognitoIdentityPoolId, cognitoIdentityId, cognitoAuthenticationType, cognitoAuthenticationProvider, clientCert
+        case sourceIP = "sourceIp", userAgent, accountID = "accountId", apiKey, apiKeyID = "apiKeyId", accessKey, caller, user, userARN = "userArn", principalOrgID = "principalOrgId"
+        case cognitoIdentityPoolID = "cognitoIdentityPoolId", cognitoIdentityID = "cognitoIdentityId", cognitoAuthenticationType, cognitoAuthenticationProvider, clientCert
     }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        sourceIp = try container.decode(String.self, forKey: .sourceIp)
+        sourceIP = try container.decode(String.self, forKey: .sourceIP)
         _userAgent = try container.decode(NullPreserving.self, forKey: .userAgent)
-        _accountId = try container.decode(NullPreserving.self, forKey: .accountId)
+        _accountID = try container.decode(NullPreserving.self, forKey: .accountID)
         _apiKey = try container.decode(NullPreserving.self, forKey: .apiKey)
-        _apiKeyId = try container.decode(NullPreserving.self, forKey: .apiKeyId)
+        _apiKeyID = try container.decode(NullPreserving.self, forKey: .apiKeyID)
         _accessKey = try container.decode(NullPreserving.self, forKey: .accessKey)
         _caller = try container.decode(NullPreserving.self, forKey: .caller)
         _user = try container.decode(NullPreserving.self, forKey: .user)
-        _userArn = try container.decode(NullPreserving.self, forKey: .userArn)
-        _principalOrgId = try container.decode(NullPreserving.self, forKey: .principalOrgId)
-        _cognitoIdentityPoolId = try container.decode(NullPreserving.self, forKey: .cognitoIdentityPoolId)
-        _cognitoIdentityId = try container.decode(NullPreserving.self, forKey: .cognitoIdentityId)
+        _userARN = try container.decode(NullPreserving.self, forKey: .userARN)
+        _principalOrgID = try container.decode(NullPreserving.self, forKey: .principalOrgID)
+        _cognitoIdentityPoolID = try container.decode(NullPreserving.self, forKey: .cognitoIdentityPoolID)
+        _cognitoIdentityID = try container.decode(NullPreserving.self, forKey: .cognitoIdentityID)
         _cognitoAuthenticationType = try container.decode(NullPreserving.self, forKey: .cognitoAuthenticationType)
         _cognitoAuthenticationProvider = try container.decode(NullPreserving.self, forKey: .cognitoAuthenticationProvider)
         _clientCert = try container.decode(NullPreserving.self, forKey: .clientCert)
@@ -255,18 +255,18 @@ public struct APIGatewayRequestIdentity: Codable, Sendable, Equatable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(sourceIp, forKey: .sourceIp)
+        try container.encode(sourceIP, forKey: .sourceIP)
         try container.encode(_userAgent, forKey: .userAgent)
-        try container.encode(_accountId, forKey: .accountId)
+        try container.encode(_accountID, forKey: .accountID)
         try container.encode(_apiKey, forKey: .apiKey)
-        try container.encode(_apiKeyId, forKey: .apiKeyId)
+        try container.encode(_apiKeyID, forKey: .apiKeyID)
         try container.encode(_accessKey, forKey: .accessKey)
         try container.encode(_caller, forKey: .caller)
         try container.encode(_user, forKey: .user)
-        try container.encode(_userArn, forKey: .userArn)
-        try container.encode(_principalOrgId, forKey: .principalOrgId)
-        try container.encode(_cognitoIdentityPoolId, forKey: .cognitoIdentityPoolId)
-        try container.encode(_cognitoIdentityId, forKey: .cognitoIdentityId)
+        try container.encode(_userARN, forKey: .userARN)
+        try container.encode(_principalOrgID, forKey: .principalOrgID)
+        try container.encode(_cognitoIdentityPoolID, forKey: .cognitoIdentityPoolID)
+        try container.encode(_cognitoIdentityID, forKey: .cognitoIdentityID)
         try container.encode(_cognitoAuthenticationType, forKey: .cognitoAuthenticationType)
         try container.encode(_cognitoAuthenticationProvider, forKey: .cognitoAuthenticationProvider)
         try container.encode(_clientCert, forKey: .clientCert)

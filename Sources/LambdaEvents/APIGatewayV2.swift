@@ -53,15 +53,19 @@ public struct APIGatewayV2RequestContext: Codable, Sendable, Equatable {
         public var method: String
         public var path: String
         public var `protocol`: String
-        public var sourceIp: String
+        public var sourceIP: String
         public var userAgent: String
 
-        public init(method: String, path: String, protocol: String = "HTTP/1.1", sourceIp: String, userAgent: String) {
+        public init(method: String, path: String, protocol: String = "HTTP/1.1", sourceIP: String, userAgent: String) {
             self.method = method
             self.path = path
             self.protocol = `protocol`
-            self.sourceIp = sourceIp
+            self.sourceIP = sourceIP
             self.userAgent = userAgent
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case method, path, `protocol`, sourceIP = "sourceIp", userAgent
         }
     }
 
@@ -69,14 +73,14 @@ public struct APIGatewayV2RequestContext: Codable, Sendable, Equatable {
         public var clientCert: APIGatewayClientCertificate?
     }
 
-    public var accountId: String
-    public var apiId: String
+    public var accountID: String
+    public var apiID: String
     public var authentication: Authentication?
     public var authorizer: APIGatewayV2Authorizer?
     public var domainName: String
     public var domainPrefix: String
     public var http: HTTP
-    public var requestId: String
+    public var requestID: String
     public var routeKey: String
     public var stage: String
     /// `dd/MMM/yyyy:HH:mm:ss +0000`.
@@ -85,22 +89,26 @@ public struct APIGatewayV2RequestContext: Codable, Sendable, Equatable {
     public var timeEpoch: AWSTimestamp
 
     public init(
-        accountId: String, apiId: String, authentication: Authentication? = nil, authorizer: APIGatewayV2Authorizer? = nil,
-        domainName: String, domainPrefix: String, http: HTTP, requestId: String, routeKey: String, stage: String = "$default",
+        accountID: String, apiID: String, authentication: Authentication? = nil, authorizer: APIGatewayV2Authorizer? = nil,
+        domainName: String, domainPrefix: String, http: HTTP, requestID: String, routeKey: String, stage: String = "$default",
         time: AWSTimestamp, timeEpoch: AWSTimestamp
     ) {
-        self.accountId = accountId
-        self.apiId = apiId
+        self.accountID = accountID
+        self.apiID = apiID
         self.authentication = authentication
         self.authorizer = authorizer
         self.domainName = domainName
         self.domainPrefix = domainPrefix
         self.http = http
-        self.requestId = requestId
+        self.requestID = requestID
         self.routeKey = routeKey
         self.stage = stage
         self.time = time
         self.timeEpoch = timeEpoch
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case accountID = "accountId", apiID = "apiId", authentication, authorizer, domainName, domainPrefix, http, requestID = "requestId", routeKey, stage, time, timeEpoch
     }
 }
 
@@ -120,17 +128,25 @@ public struct APIGatewayV2Authorizer: Codable, Sendable, Equatable {
     public struct IAM: Codable, Sendable, Equatable {
         public struct CognitoIdentity: Codable, Sendable, Equatable {
             public var amr: [String]
-            public var identityId: String
-            public var identityPoolId: String
+            public var identityID: String
+            public var identityPoolID: String
+
+            enum CodingKeys: String, CodingKey {
+                case amr, identityID = "identityId", identityPoolID = "identityPoolId"
+            }
         }
 
         public var accessKey: String?
-        public var accountId: String?
-        public var callerId: String?
+        public var accountID: String?
+        public var callerID: String?
         @NullPreserving public var cognitoIdentity: CognitoIdentity?
-        @NullPreserving public var principalOrgId: String?
-        public var userArn: String?
-        public var userId: String?
+        @NullPreserving public var principalOrgID: String?
+        public var userARN: String?
+        public var userID: String?
+
+        enum CodingKeys: String, CodingKey {
+            case accessKey, accountID = "accountId", callerID = "callerId", cognitoIdentity, principalOrgID = "principalOrgId", userARN = "userArn", userID = "userId"
+        }
     }
 
     public var jwt: JWT?
@@ -206,9 +222,9 @@ public struct APIGatewayWebSocketRequestContext: Codable, Sendable, Equatable {
 
     /// `$connect`, `$disconnect`, `$default` or a custom route.
     public var routeKey: String
-    @NullPreserving public var messageId: String?
+    @NullPreserving public var messageID: String?
     public var eventType: EventType
-    public var extendedRequestId: String?
+    public var extendedRequestID: String?
     public var requestTime: AWSTimestamp
     /// `IN`.
     public var messageDirection: String
@@ -216,13 +232,13 @@ public struct APIGatewayWebSocketRequestContext: Codable, Sendable, Equatable {
     public var connectedAt: AWSTimestamp
     public var requestTimeEpoch: AWSTimestamp
     public var identity: APIGatewayRequestIdentity
-    public var requestId: String
+    public var requestID: String
     public var domainName: String
     /// Where to POST messages back to the client (`@connections/{connectionId}`).
-    public var connectionId: String
-    public var apiId: String
-    public var accountId: String?
-    public var resourceId: String?
+    public var connectionID: String
+    public var apiID: String
+    public var accountID: String?
+    public var resourceID: String?
     public var resourcePath: String?
     public var httpMethod: String?
     public var authorizer: [String: JSONValue]?
@@ -235,23 +251,27 @@ public struct APIGatewayWebSocketRequestContext: Codable, Sendable, Equatable {
     public var disconnectReason: String?
 
     public init(
-        routeKey: String, messageId: String?, eventType: EventType, extendedRequestId: String?, requestTime: AWSTimestamp,
+        routeKey: String, messageID: String?, eventType: EventType, extendedRequestID: String?, requestTime: AWSTimestamp,
         messageDirection: String = "IN", stage: String, connectedAt: AWSTimestamp, requestTimeEpoch: AWSTimestamp,
-        identity: APIGatewayRequestIdentity, requestId: String, domainName: String, connectionId: String, apiId: String
+        identity: APIGatewayRequestIdentity, requestID: String, domainName: String, connectionID: String, apiID: String
     ) {
         self.routeKey = routeKey
-        self.messageId = messageId
+        self.messageID = messageID
         self.eventType = eventType
-        self.extendedRequestId = extendedRequestId
+        self.extendedRequestID = extendedRequestID
         self.requestTime = requestTime
         self.messageDirection = messageDirection
         self.stage = stage
         self.connectedAt = connectedAt
         self.requestTimeEpoch = requestTimeEpoch
         self.identity = identity
-        self.requestId = requestId
+        self.requestID = requestID
         self.domainName = domainName
-        self.connectionId = connectionId
-        self.apiId = apiId
+        self.connectionID = connectionID
+        self.apiID = apiID
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case routeKey, messageID = "messageId", eventType, extendedRequestID = "extendedRequestId", requestTime, messageDirection, stage, connectedAt, requestTimeEpoch, identity, requestID = "requestId", domainName, connectionID = "connectionId", apiID = "apiId", accountID = "accountId", resourceID = "resourceId", resourcePath, httpMethod, authorizer, integrationLatency, error, status, disconnectStatusCode, disconnectReason
     }
 }

@@ -106,10 +106,10 @@ extension APIGatewayV2Request {
             cookies: cookies.isEmpty ? nil : cookies, headers: headers, queryStringParameters: query.isEmpty ? nil : query,
             pathParameters: pathParameters,
             requestContext: APIGatewayV2RequestContext(
-                accountId: source.accountID, apiId: source.apiID, authorizer: authorizer, domainName: host,
+                accountID: source.accountID, apiID: source.apiID, authorizer: authorizer, domainName: host,
                 domainPrefix: String(host.prefix { $0 != "." }),
-                http: .init(method: request.method, path: request.path, sourceIp: request.sourceIP, userAgent: headers["user-agent"] ?? ""),
-                requestId: source.requestID, routeKey: routeKey, stage: source.stage,
+                http: .init(method: request.method, path: request.path, sourceIP: request.sourceIP, userAgent: headers["user-agent"] ?? ""),
+                requestID: source.requestID, routeKey: routeKey, stage: source.stage,
                 time: AWSTimestamp(request.time, format: .commonLogFormat),
                 timeEpoch: AWSTimestamp(request.time, format: .epochMilliseconds)),
             body: body, isBase64Encoded: isBase64Encoded)
@@ -136,9 +136,9 @@ extension APIGatewayV1Request {
             multiValueQueryStringParameters: query.isEmpty ? nil : query,
             pathParameters: pathParameters,
             requestContext: APIGatewayV1RequestContext(
-                accountId: source.accountID, apiId: source.apiID, resourceId: nil, stage: source.stage,
-                requestId: source.requestID,
-                identity: APIGatewayRequestIdentity(sourceIp: request.sourceIP, userAgent: request.header("User-Agent")),
+                accountID: source.accountID, apiID: source.apiID, resourceID: nil, stage: source.stage,
+                requestID: source.requestID,
+                identity: APIGatewayRequestIdentity(sourceIP: request.sourceIP, userAgent: request.header("User-Agent")),
                 resourcePath: resource, httpMethod: request.method, path: "/\(source.stage)\(request.path)",
                 requestTime: AWSTimestamp(request.time, format: .commonLogFormat),
                 requestTimeEpoch: AWSTimestamp(request.time, format: .epochMilliseconds), domainName: host,
@@ -160,7 +160,7 @@ extension SQSMessage {
     ) throws(SQSMessageSystemAttributes.Invalid) {
         let parts = queueARN.split(separator: ":", omittingEmptySubsequences: false)
         self.init(
-            messageId: messageID, receiptHandle: receiptHandle, body: body,
+            messageID: messageID, receiptHandle: receiptHandle, body: body,
             attributes: try SQSMessageSystemAttributes(received: systemAttributes), messageAttributes: messageAttributes,
             md5OfBody: md5OfBody, md5OfMessageAttributes: md5OfMessageAttributes, eventSourceARN: queueARN,
             awsRegion: parts.count > 3 ? String(parts[3]) : "")
@@ -194,11 +194,11 @@ extension SQSMessageSystemAttributes {
         let named = Set(CodingKeys.allCases.map(\.rawValue))
         self.init(
             approximateReceiveCount: receiveCount, sentTimestamp: try timestamp("SentTimestamp"),
-            senderId: try required("SenderId"),
+            senderID: try required("SenderId"),
             approximateFirstReceiveTimestamp: try timestamp("ApproximateFirstReceiveTimestamp"),
-            messageGroupId: attributes["MessageGroupId"], messageDeduplicationId: attributes["MessageDeduplicationId"],
+            messageGroupID: attributes["MessageGroupId"], messageDeduplicationID: attributes["MessageDeduplicationId"],
             sequenceNumber: attributes["SequenceNumber"], awsTraceHeader: attributes["AWSTraceHeader"],
-            deadLetterQueueSourceArn: attributes["DeadLetterQueueSourceArn"],
+            deadLetterQueueSourceARN: attributes["DeadLetterQueueSourceArn"],
             otherAttributes: attributes.filter { !named.contains($0.key) })
     }
 }

@@ -68,7 +68,7 @@ extension SQSMessage {
     public func decodeBody<Body: Decodable>(
         _ type: Body.Type, decoder: JSONDecoder = JSONDecoder()
     ) throws(EventBodyDecodingError) -> Body {
-        try EventBody.decode(type, from: body, record: "message \(messageId)", field: "body", decoder: decoder)
+        try EventBody.decode(type, from: body, record: "message \(messageID)", field: "body", decoder: decoder)
     }
 
     /// The SNS notification in the body of a queue subscribed to a topic without raw delivery.
@@ -92,7 +92,7 @@ extension SQSEvent {
     ) -> [(message: SQSMessage, body: Result<Body, EventBodyDecodingError>)] {
         records.enumerated().map { index, message in
             let result = Result { () throws(EventBodyDecodingError) -> Body in
-                try EventBody.decode(type, from: message.body, record: "Records[\(index)] (messageId \(message.messageId))",
+                try EventBody.decode(type, from: message.body, record: "Records[\(index)] (messageId \(message.messageID))",
                                      field: "body", decoder: decoder)
             }
             return (message, result)
@@ -104,7 +104,7 @@ extension SNSNotification {
     public func decodeMessage<Message: Decodable>(
         _ type: Message.Type, decoder: JSONDecoder = JSONDecoder()
     ) throws(EventBodyDecodingError) -> Message {
-        try EventBody.decode(type, from: message, record: "SNS message \(messageId)", field: "Message", decoder: decoder)
+        try EventBody.decode(type, from: message, record: "SNS message \(messageID)", field: "Message", decoder: decoder)
     }
 }
 
@@ -113,7 +113,7 @@ extension APIGatewayV1Request {
         _ type: Body.Type, decoder: JSONDecoder = JSONDecoder()
     ) throws(EventBodyDecodingError) -> Body {
         try EventBody.decode(type, from: body, isBase64Encoded: isBase64Encoded ?? false,
-                             record: "request \(requestContext.requestId)", field: "body", decoder: decoder)
+                             record: "request \(requestContext.requestID)", field: "body", decoder: decoder)
     }
 }
 
@@ -122,7 +122,7 @@ extension APIGatewayV2Request {
         _ type: Body.Type, decoder: JSONDecoder = JSONDecoder()
     ) throws(EventBodyDecodingError) -> Body {
         try EventBody.decode(type, from: body, isBase64Encoded: isBase64Encoded,
-                             record: "request \(requestContext.requestId)", field: "body", decoder: decoder)
+                             record: "request \(requestContext.requestID)", field: "body", decoder: decoder)
     }
 }
 
@@ -131,6 +131,6 @@ extension APIGatewayWebSocketRequest {
         _ type: Body.Type, decoder: JSONDecoder = JSONDecoder()
     ) throws(EventBodyDecodingError) -> Body {
         try EventBody.decode(type, from: body, isBase64Encoded: isBase64Encoded ?? false,
-                             record: "request \(requestContext.requestId)", field: "body", decoder: decoder)
+                             record: "request \(requestContext.requestID)", field: "body", decoder: decoder)
     }
 }

@@ -21,22 +21,22 @@ public struct SNSEvent: Codable, Sendable, Equatable {
 
 public struct SNSEventRecord: Codable, Sendable, Equatable {
     public var eventVersion: String
-    public var eventSubscriptionArn: String
+    public var eventSubscriptionARN: String
     /// Always `aws:sns`.
     public var eventSource: String
     public var sns: SNSNotification
 
-    public init(eventVersion: String = "1.0", eventSubscriptionArn: String, eventSource: String = "aws:sns",
+    public init(eventVersion: String = "1.0", eventSubscriptionARN: String, eventSource: String = "aws:sns",
                 sns: SNSNotification) {
         self.eventVersion = eventVersion
-        self.eventSubscriptionArn = eventSubscriptionArn
+        self.eventSubscriptionARN = eventSubscriptionARN
         self.eventSource = eventSource
         self.sns = sns
     }
 
     enum CodingKeys: String, CodingKey {
         case eventVersion = "EventVersion"
-        case eventSubscriptionArn = "EventSubscriptionArn"
+        case eventSubscriptionARN = "EventSubscriptionArn"
         case eventSource = "EventSource"
         case sns = "Sns"
     }
@@ -58,8 +58,8 @@ public struct SNSNotification: Codable, Sendable, Equatable {
 
     /// `Notification` (or `SubscriptionConfirmation` / `UnsubscribeConfirmation` over HTTP).
     public var type: String
-    public var messageId: String
-    public var topicArn: String
+    public var messageID: String
+    public var topicARN: String
     @NullPreserving public var subject: String?
     public var message: String
     public var timestamp: AWSTimestamp
@@ -77,14 +77,14 @@ public struct SNSNotification: Codable, Sendable, Equatable {
     public var urlKeyCasing: URLKeyCasing
 
     public init(
-        type: String = "Notification", messageId: String, topicArn: String, subject: String? = nil, message: String,
+        type: String = "Notification", messageID: String, topicARN: String, subject: String? = nil, message: String,
         timestamp: AWSTimestamp, signatureVersion: String = "1", signature: String, signingCertURL: String,
         unsubscribeURL: String?, messageAttributes: [String: SNSMessageAttribute]? = [:], sequenceNumber: String? = nil,
         urlKeyCasing: URLKeyCasing
     ) {
         self.type = type
-        self.messageId = messageId
-        self.topicArn = topicArn
+        self.messageID = messageID
+        self.topicARN = topicARN
         self.subject = subject
         self.message = message
         self.timestamp = timestamp
@@ -99,8 +99,8 @@ public struct SNSNotification: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case type = "Type"
-        case messageId = "MessageId"
-        case topicArn = "TopicArn"
+        case messageID = "MessageId"
+        case topicARN = "TopicArn"
         case subject = "Subject"
         case message = "Message"
         case timestamp = "Timestamp"
@@ -119,8 +119,8 @@ public struct SNSNotification: Codable, Sendable, Equatable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         type = try container.decode(String.self, forKey: .type)
-        messageId = try container.decode(String.self, forKey: .messageId)
-        topicArn = try container.decode(String.self, forKey: .topicArn)
+        messageID = try container.decode(String.self, forKey: .messageID)
+        topicARN = try container.decode(String.self, forKey: .topicARN)
         _subject = try container.decode(NullPreserving<String>.self, forKey: .subject)
         message = try container.decode(String.self, forKey: .message)
         timestamp = try container.decode(AWSTimestamp.self, forKey: .timestamp)
@@ -144,8 +144,8 @@ public struct SNSNotification: Codable, Sendable, Equatable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(type, forKey: .type)
-        try container.encode(messageId, forKey: .messageId)
-        try container.encode(topicArn, forKey: .topicArn)
+        try container.encode(messageID, forKey: .messageID)
+        try container.encode(topicARN, forKey: .topicARN)
         try container.encode(_subject, forKey: .subject)
         try container.encode(message, forKey: .message)
         try container.encode(timestamp, forKey: .timestamp)

@@ -22,7 +22,7 @@ public struct SQSEvent: Codable, Sendable, Equatable {
 
 /// One SQS message as Lambda delivers it (camel-cased keys, unlike the ReceiveMessage API).
 public struct SQSMessage: Codable, Sendable, Equatable {
-    public var messageId: String
+    public var messageID: String
     public var receiptHandle: String
     public var body: String
     public var attributes: SQSMessageSystemAttributes
@@ -35,11 +35,11 @@ public struct SQSMessage: Codable, Sendable, Equatable {
     public var awsRegion: String
 
     public init(
-        messageId: String, receiptHandle: String, body: String, attributes: SQSMessageSystemAttributes,
+        messageID: String, receiptHandle: String, body: String, attributes: SQSMessageSystemAttributes,
         messageAttributes: [String: SQSMessageAttribute] = [:], md5OfBody: String, md5OfMessageAttributes: String? = nil,
         eventSource: String = "aws:sqs", eventSourceARN: String, awsRegion: String
     ) {
-        self.messageId = messageId
+        self.messageID = messageID
         self.receiptHandle = receiptHandle
         self.body = body
         self.attributes = attributes
@@ -55,6 +55,10 @@ public struct SQSMessage: Codable, Sendable, Equatable {
     public var queueName: String {
         eventSourceARN.split(separator: ":").last.map(String.init) ?? eventSourceARN
     }
+
+    enum CodingKeys: String, CodingKey {
+        case messageID = "messageId", receiptHandle, body, attributes, messageAttributes, md5OfBody, md5OfMessageAttributes, eventSource, eventSourceARN, awsRegion
+    }
 }
 
 /// The `attributes` of an SQS message: the system attributes SQS sets. AWS sends every value
@@ -65,47 +69,47 @@ public struct SQSMessageSystemAttributes: Codable, Sendable, Equatable {
     public var approximateReceiveCount: Int
     public var sentTimestamp: AWSTimestamp
     /// The IAM principal (account id or role id) that sent the message.
-    public var senderId: String
+    public var senderID: String
     public var approximateFirstReceiveTimestamp: AWSTimestamp
     /// FIFO queues only.
-    public var messageGroupId: String?
+    public var messageGroupID: String?
     /// FIFO queues only.
-    public var messageDeduplicationId: String?
+    public var messageDeduplicationID: String?
     /// FIFO queues only: a large number, kept as the string SQS sends.
     public var sequenceNumber: String?
     public var awsTraceHeader: String?
-    public var deadLetterQueueSourceArn: String?
+    public var deadLetterQueueSourceARN: String?
     /// Attributes SQS adds that this model does not name, kept so they survive re-encoding.
     public var otherAttributes: [String: String]
 
     public init(
-        approximateReceiveCount: Int, sentTimestamp: AWSTimestamp, senderId: String,
-        approximateFirstReceiveTimestamp: AWSTimestamp, messageGroupId: String? = nil,
-        messageDeduplicationId: String? = nil, sequenceNumber: String? = nil, awsTraceHeader: String? = nil,
-        deadLetterQueueSourceArn: String? = nil, otherAttributes: [String: String] = [:]
+        approximateReceiveCount: Int, sentTimestamp: AWSTimestamp, senderID: String,
+        approximateFirstReceiveTimestamp: AWSTimestamp, messageGroupID: String? = nil,
+        messageDeduplicationID: String? = nil, sequenceNumber: String? = nil, awsTraceHeader: String? = nil,
+        deadLetterQueueSourceARN: String? = nil, otherAttributes: [String: String] = [:]
     ) {
         self.approximateReceiveCount = approximateReceiveCount
         self.sentTimestamp = sentTimestamp
-        self.senderId = senderId
+        self.senderID = senderID
         self.approximateFirstReceiveTimestamp = approximateFirstReceiveTimestamp
-        self.messageGroupId = messageGroupId
-        self.messageDeduplicationId = messageDeduplicationId
+        self.messageGroupID = messageGroupID
+        self.messageDeduplicationID = messageDeduplicationID
         self.sequenceNumber = sequenceNumber
         self.awsTraceHeader = awsTraceHeader
-        self.deadLetterQueueSourceArn = deadLetterQueueSourceArn
+        self.deadLetterQueueSourceARN = deadLetterQueueSourceARN
         self.otherAttributes = otherAttributes
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case approximateReceiveCount = "ApproximateReceiveCount"
         case sentTimestamp = "SentTimestamp"
-        case senderId = "SenderId"
+        case senderID = "SenderId"
         case approximateFirstReceiveTimestamp = "ApproximateFirstReceiveTimestamp"
-        case messageGroupId = "MessageGroupId"
-        case messageDeduplicationId = "MessageDeduplicationId"
+        case messageGroupID = "MessageGroupId"
+        case messageDeduplicationID = "MessageDeduplicationId"
         case sequenceNumber = "SequenceNumber"
         case awsTraceHeader = "AWSTraceHeader"
-        case deadLetterQueueSourceArn = "DeadLetterQueueSourceArn"
+        case deadLetterQueueSourceARN = "DeadLetterQueueSourceArn"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -117,13 +121,13 @@ public struct SQSMessageSystemAttributes: Codable, Sendable, Equatable {
         }
         approximateReceiveCount = parsed
         sentTimestamp = try container.decode(AWSTimestamp.self, forKey: .sentTimestamp)
-        senderId = try container.decode(String.self, forKey: .senderId)
+        senderID = try container.decode(String.self, forKey: .senderID)
         approximateFirstReceiveTimestamp = try container.decode(AWSTimestamp.self, forKey: .approximateFirstReceiveTimestamp)
-        messageGroupId = try container.decodeIfPresent(String.self, forKey: .messageGroupId)
-        messageDeduplicationId = try container.decodeIfPresent(String.self, forKey: .messageDeduplicationId)
+        messageGroupID = try container.decodeIfPresent(String.self, forKey: .messageGroupID)
+        messageDeduplicationID = try container.decodeIfPresent(String.self, forKey: .messageDeduplicationID)
         sequenceNumber = try container.decodeIfPresent(String.self, forKey: .sequenceNumber)
         awsTraceHeader = try container.decodeIfPresent(String.self, forKey: .awsTraceHeader)
-        deadLetterQueueSourceArn = try container.decodeIfPresent(String.self, forKey: .deadLetterQueueSourceArn)
+        deadLetterQueueSourceARN = try container.decodeIfPresent(String.self, forKey: .deadLetterQueueSourceARN)
         var others: [String: String] = [:]
         let all = try decoder.container(keyedBy: JSONKey.self)
         for key in all.allKeys where CodingKeys(stringValue: key.stringValue) == nil {
@@ -136,13 +140,13 @@ public struct SQSMessageSystemAttributes: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(String(approximateReceiveCount), forKey: .approximateReceiveCount)
         try container.encode(sentTimestamp, forKey: .sentTimestamp)
-        try container.encode(senderId, forKey: .senderId)
+        try container.encode(senderID, forKey: .senderID)
         try container.encode(approximateFirstReceiveTimestamp, forKey: .approximateFirstReceiveTimestamp)
-        try container.encodeIfPresent(messageGroupId, forKey: .messageGroupId)
-        try container.encodeIfPresent(messageDeduplicationId, forKey: .messageDeduplicationId)
+        try container.encodeIfPresent(messageGroupID, forKey: .messageGroupID)
+        try container.encodeIfPresent(messageDeduplicationID, forKey: .messageDeduplicationID)
         try container.encodeIfPresent(sequenceNumber, forKey: .sequenceNumber)
         try container.encodeIfPresent(awsTraceHeader, forKey: .awsTraceHeader)
-        try container.encodeIfPresent(deadLetterQueueSourceArn, forKey: .deadLetterQueueSourceArn)
+        try container.encodeIfPresent(deadLetterQueueSourceARN, forKey: .deadLetterQueueSourceARN)
         try encoder.encodeAdditionalFields(otherAttributes.mapValues(JSONValue.string))
     }
 }
@@ -188,7 +192,7 @@ public struct SQSBatchResponse: Codable, Sendable, Equatable {
         self.batchItemFailures = batchItemFailures
     }
 
-    public init(failedMessageIds: some Sequence<String>) {
-        batchItemFailures = failedMessageIds.map(BatchItemFailure.init(itemIdentifier:))
+    public init(failedMessageIDs: some Sequence<String>) {
+        batchItemFailures = failedMessageIDs.map(BatchItemFailure.init(itemIdentifier:))
     }
 }

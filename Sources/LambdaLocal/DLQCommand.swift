@@ -29,7 +29,7 @@ struct DLQListCommand: ParsableCommand {
             let letters = try await DeadLetterQueues(admin: AWSAdmin(configuration: configuration)).list(queue)
             for letter in letters {
                 let body = full || letter.body.count <= 200 ? letter.body : String(letter.body.prefix(200)) + "..."
-                var line = "\(letter.messageId)\treceives=\(letter.receiveCount.map(String.init) ?? "?")"
+                var line = "\(letter.messageID)\treceives=\(letter.receiveCount.map(String.init) ?? "?")"
                 if let sent = letter.sentTimestamp { line += "\tsent=\(sent)" }
                 if let source = letter.sourceARN { line += "\tfrom=\(source)" }
                 if !letter.attributes.isEmpty { line += "\tattributes=\(letter.attributes.keys.sorted().joined(separator: ","))" }

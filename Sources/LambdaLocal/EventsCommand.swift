@@ -58,7 +58,7 @@ struct EventsCommand: ParsableCommand {
         var queueArn: String?
 
         @Option(help: "SNS: the topic's ARN.")
-        var topicArn: String?
+        var topicARN: String?
 
         @Option(help: "SNS: the subject.")
         var subject: String?
@@ -121,13 +121,13 @@ struct EventsCommand: ParsableCommand {
             options.cloudEventType = type
             options.count = count
             options.queueARN = queueArn
-            options.topicARN = topicArn
+            options.topicARN = topicARN
             options.subject = subject
             guard let payload = EventGenerationOptions.SQSPayload(rawValue: carry) else {
                 throw ValidationError("--carry must be raw, sns or eventbridge")
             }
             options.sqsPayload = payload
-            options.messageGroupId = groupId ?? (fifo ? "orders" : nil)
+            options.messageGroupID = groupId ?? (fifo ? "orders" : nil)
             options.receiveCount = receiveCount
             options.detailType = detailType
             options.source = source
@@ -143,7 +143,7 @@ struct EventsCommand: ParsableCommand {
                 throw ValidationError("--websocket-event must be connect, message or disconnect")
             }
             options.webSocketEventType = websocket
-            options.failedMessageIds = failedIds
+            options.failedMessageIDs = failedIds
 
             let data: Data
             do {

@@ -4,7 +4,7 @@ import Foundation
 
 /// A message sitting in a dead-letter queue.
 public struct DeadLetter: Sendable, Equatable {
-    public var messageId: String
+    public var messageID: String
     public var body: String
     public var receiveCount: Int?
     public var sentTimestamp: String?
@@ -65,9 +65,9 @@ public struct DeadLetterQueues: Sendable {
                 if messages.isEmpty { break }
                 for message in messages {
                     if let handle = message.receiptHandle { handles.append(handle) }
-                    guard let id = message.messageId, seen[id] == nil else { continue }
+                    guard let id = message.messageID, seen[id] == nil else { continue }
                     seen[id] = DeadLetter(
-                        messageId: id, body: message.body ?? "", receiveCount: message.attributes?["ApproximateReceiveCount"].flatMap { Int($0) },
+                        messageID: id, body: message.body ?? "", receiveCount: message.attributes?["ApproximateReceiveCount"].flatMap { Int($0) },
                         sentTimestamp: message.attributes?["SentTimestamp"], sourceARN: message.attributes?["DeadLetterQueueSourceArn"],
                         attributes: message.messageAttributes ?? [:])
                 }
@@ -78,7 +78,7 @@ public struct DeadLetterQueues: Sendable {
             throw error
         }
         try await release(handles, queue: url)
-        return seen.values.sorted { ($0.sentTimestamp ?? "", $0.messageId) < ($1.sentTimestamp ?? "", $1.messageId) }
+        return seen.values.sorted { ($0.sentTimestamp ?? "", $0.messageID) < ($1.sentTimestamp ?? "", $1.messageID) }
     }
 
     private func release(_ handles: [String], queue url: String) async throws {
@@ -130,12 +130,12 @@ public struct DeadLetterQueues: Sendable {
                 SendMessageBatchRequestEntry(
                     id: "m\(index)", messageBody: message.body ?? "",
                     messageAttributes: (message.messageAttributes?.isEmpty ?? true) ? nil : message.messageAttributes,
-                    messageDeduplicationId: fifo ? message.attributes?["MessageDeduplicationId"] ?? message.messageId : nil,
-                    messageGroupId: fifo ? message.attributes?["MessageGroupId"] : nil)
+                    messageDeduplicationID: fifo ? message.attributes?["MessageDeduplicationId"] ?? message.messageID : nil,
+                    messageGroupID: fifo ? message.attributes?["MessageGroupId"] : nil)
             }
             let sent = try await sqs.sendMessageBatch(SendMessageBatchInput(queueUrl: sourceURL, entries: entries), deadline: nil)
             result.sendFailures += sent.failed.map { failure in
-                "\(messages[Int(failure.id.dropFirst()) ?? 0].messageId ?? "?"): \(failure.code)\(failure.message.map { " \($0)" } ?? "")"
+                "\(messages[Int(failure.id.dropFirst()) ?? 0].messageID ?? "?"): \(failure.code)\(failure.message.map { " \($0)" } ?? "")"
             }
             let sentIDs = Set(sent.successful.map(\.id))
             let deletions = messages.enumerated().compactMap { index, message -> DeleteMessageBatchRequestEntry? in
@@ -146,7 +146,7 @@ public struct DeadLetterQueues: Sendable {
                 let deleted = try await sqs.deleteMessageBatch(DeleteMessageBatchInput(queueUrl: dlqURL, entries: deletions), deadline: nil)
                 result.moved += deleted.successful.count
                 result.deleteFailures += deleted.failed.map { failure in
-                    "\(messages[Int(failure.id.dropFirst()) ?? 0].messageId ?? "?"): \(failure.code)\(failure.message.map { " \($0)" } ?? "")"
+                    "\(messages[Int(failure.id.dropFirst()) ?? 0].messageID ?? "?"): \(failure.code)\(failure.message.map { " \($0)" } ?? "")"
                 }
             }
             // Refused sends stay hidden under the visibility timeout, so the loop ends

@@ -203,7 +203,7 @@ public final class EventSourceMapping: Sendable {
             return
         }
         let report = await blocking { lambda.invoke(event) }
-        let ids = batch.compactMap(\.messageId)
+        let ids = batch.compactMap(\.messageID)
         let outcome: BatchRecord.Outcome
         var keep: Set<String> = []
         switch report.result {
@@ -221,7 +221,7 @@ public final class EventSourceMapping: Sendable {
             outcome = .failed(reason: report.errorType ?? "error")
         }
 
-        let toDelete = batch.filter { message in message.messageId.map { !keep.contains($0) } ?? false }
+        let toDelete = batch.filter { message in message.messageID.map { !keep.contains($0) } ?? false }
         var deleted = 0
         var deleteFailures: [String] = []
         for chunk in stride(from: 0, to: toDelete.count, by: 10).map({ Array(toDelete[$0..<min($0 + 10, toDelete.count)]) }) {
@@ -233,10 +233,10 @@ public final class EventSourceMapping: Sendable {
                 deleted += output.successful.count
                 deleteFailures += output.failed.map { failure in
                     let index = Int(failure.id.dropFirst()) ?? 0
-                    return "\(chunk[index].messageId ?? "?"): \(failure.code)\(failure.message.map { " \($0)" } ?? "")"
+                    return "\(chunk[index].messageID ?? "?"): \(failure.code)\(failure.message.map { " \($0)" } ?? "")"
                 }
             } catch {
-                deleteFailures += chunk.map { "\($0.messageId ?? "?"): \(error)" }
+                deleteFailures += chunk.map { "\($0.messageID ?? "?"): \(error)" }
             }
         }
 
@@ -264,7 +264,7 @@ public final class EventSourceMapping: Sendable {
                     stringListValues: value.stringListValues ?? [], binaryListValues: value.binaryListValues?.map { Base64.encode($0) } ?? [])
             }
             return try LambdaEvents.SQSMessage(
-                receivedMessageID: message.messageId ?? "", receiptHandle: message.receiptHandle ?? "", body: message.body ?? "",
+                receivedMessageID: message.messageID ?? "", receiptHandle: message.receiptHandle ?? "", body: message.body ?? "",
                 systemAttributes: message.attributes ?? [:], messageAttributes: messageAttributes, md5OfBody: message.md5OfBody ?? "",
                 md5OfMessageAttributes: message.md5OfMessageAttributes, queueARN: configuration.queueARN)
         }

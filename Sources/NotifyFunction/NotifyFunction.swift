@@ -15,7 +15,7 @@ import Logging
 /// `notify`'s configuration, from its environment.
 public struct NotifyConfiguration: Sendable, Equatable {
     /// `NOTIFICATIONS_TOPIC_ARN`.
-    public var notificationsTopicArn: String
+    public var notificationsTopicARN: String
     /// `IDEMPOTENCY_TABLE`: the two-phase records, one per notified event.
     public var idempotencyTable: String
     /// `NOTIFY_TYPES` (default `*.alert,*.failed`).
@@ -23,8 +23,8 @@ public struct NotifyConfiguration: Sendable, Equatable {
 
     public static let defaultNotifyTypes = "*.alert,*.failed"
 
-    public init(notificationsTopicArn: String, idempotencyTable: String, notifyTypes: [EventTypePattern]) {
-        self.notificationsTopicArn = notificationsTopicArn
+    public init(notificationsTopicARN: String, idempotencyTable: String, notifyTypes: [EventTypePattern]) {
+        self.notificationsTopicARN = notificationsTopicARN
         self.idempotencyTable = idempotencyTable
         self.notifyTypes = notifyTypes
     }
@@ -37,7 +37,7 @@ public struct NotifyConfiguration: Sendable, Equatable {
         guard !patterns.isEmpty else {
             throw ConfigurationError(variable: "NOTIFY_TYPES", problem: "names no event type pattern (e.g. \(Self.defaultNotifyTypes))")
         }
-        self.init(notificationsTopicArn: topic, idempotencyTable: table, notifyTypes: patterns.map(EventTypePattern.init))
+        self.init(notificationsTopicARN: topic, idempotencyTable: table, notifyTypes: patterns.map(EventTypePattern.init))
     }
 }
 
@@ -88,19 +88,19 @@ public struct NotificationsUnavailable: BatchStoppingError, CustomStringConverti
 public struct NotifyHandler: LambdaHandler {
     public let store: any IdempotencyStore
     public let sns: any SNSClientProtocol
-    public let notificationsTopicArn: String
+    public let notificationsTopicARN: String
     public let notifyTypes: [EventTypePattern]
     /// The breaker in front of SNS (the client's transport consults it on every call); read
     /// here so that an open circuit stops the batch before any record is written.
     public let circuitBreaker: CircuitBreaker?
 
     public init(
-        store: any IdempotencyStore, sns: any SNSClientProtocol, notificationsTopicArn: String, notifyTypes: [EventTypePattern],
+        store: any IdempotencyStore, sns: any SNSClientProtocol, notificationsTopicARN: String, notifyTypes: [EventTypePattern],
         circuitBreaker: CircuitBreaker?
     ) {
         self.store = store
         self.sns = sns
-        self.notificationsTopicArn = notificationsTopicArn
+        self.notificationsTopicARN = notificationsTopicARN
         self.notifyTypes = notifyTypes
         self.circuitBreaker = circuitBreaker
     }
@@ -119,8 +119,8 @@ public struct NotifyHandler: LambdaHandler {
             let outcome: IdempotentOutcome<String>
             do {
                 outcome = try await store.idempotent(key: "notify#\(event.id)", payloadHash: event.payloadHash, deadline: deadline) {
-                    let published = try await sns.publish(Self.notification(for: event, topicArn: notificationsTopicArn), deadline: context.deadline)
-                    return published.messageId ?? ""
+                    let published = try await sns.publish(Self.notification(for: event, topicARN: notificationsTopicARN), deadline: context.deadline)
+                    return published.messageID ?? ""
                 }
             } catch let error as AWSTransportError {
                 if case .circuitOpen = error { throw NotificationsUnavailable(reason: error.description) }
@@ -133,17 +133,17 @@ public struct NotifyHandler: LambdaHandler {
                 return
             }
             switch outcome {
-            case let .executed(messageId):
-                logger.info("notified", metadata: ["snsMessageId": .string(messageId)])
-            case let .replayed(messageId):
-                logger.info("duplicate: already notified, nothing sent", metadata: ["snsMessageId": .string(messageId)])
+            case let .executed(messageID):
+                logger.info("notified", metadata: ["snsMessageId": .string(messageID)])
+            case let .replayed(messageID):
+                logger.info("duplicate: already notified, nothing sent", metadata: ["snsMessageId": .string(messageID)])
             }
         }
     }
 
     /// The notification: a subject line for e-mail subscribers, a readable body, and the
     /// event's `type` and `source` as message attributes for subscription filters.
-    public static func notification(for event: CloudEvent, topicArn: String) -> PublishInput {
+    public static func notification(for event: CloudEvent, topicARN: String) -> PublishInput {
         let severity = event.type.hasSuffix(".failed") ? "FAILED" : event.type.hasSuffix(".alert") ? "ALERT" : "NOTICE"
         var lines = ["\(severity): \(event.type)\(event.subject.map { " for \($0)" } ?? "")", ""]
         lines.append("source:   \(event.source)")
@@ -155,11 +155,11 @@ public struct NotifyHandler: LambdaHandler {
             lines += ["", String(decoding: (try? encoder.encode(data)) ?? Data(), as: UTF8.self)]
         }
         return PublishInput(
-            topicArn: topicArn, message: lines.joined(separator: "\n"),
+            topicARN: topicARN, message: lines.joined(separator: "\n"),
             subject: snsSubject("[\(severity)] \(event.type)\(event.subject.map { ": \($0)" } ?? "")"),
             messageAttributes: ["type": .string(event.type), "source": .string(event.source)],
-            messageDeduplicationId: topicArn.hasSuffix(".fifo") ? event.id : nil,
-            messageGroupId: topicArn.hasSuffix(".fifo") ? event.subject ?? event.source : nil)
+            messageDeduplicationID: topicARN.hasSuffix(".fifo") ? event.id : nil,
+            messageGroupID: topicARN.hasSuffix(".fifo") ? event.subject ?? event.source : nil)
     }
 
     /// SNS subjects are at most 100 printable ASCII characters, without line breaks.

@@ -31,13 +31,13 @@ public enum APIGatewayRequest: Decodable, Sendable {
             for (name, value) in request.headers ?? [:] { headers[name.lowercased()] = value }
             return HTTPRequestView(
                 method: request.httpMethod, headers: headers, body: request.body, isBase64Encoded: request.isBase64Encoded ?? false,
-                requestId: request.requestContext.requestId, caller: Self.caller(of: request.requestContext))
+                requestID: request.requestContext.requestID, caller: Self.caller(of: request.requestContext))
         case let .v2(request):
             var headers: [String: String] = [:]
             for (name, value) in request.headers { headers[name.lowercased()] = value }
             return HTTPRequestView(
                 method: request.requestContext.http.method, headers: headers, body: request.body, isBase64Encoded: request.isBase64Encoded,
-                requestId: request.requestContext.requestId, caller: Self.caller(of: request.requestContext.authorizer))
+                requestID: request.requestContext.requestID, caller: Self.caller(of: request.requestContext.authorizer))
         }
     }
 
@@ -50,10 +50,10 @@ public enum APIGatewayRequest: Decodable, Sendable {
         if let principal = context.authorizer?["principalId"]?.stringValue {
             return .init(type: "unknown", id: principal)
         }
-        if let user = context.identity.userArn ?? context.identity.caller {
+        if let user = context.identity.userARN ?? context.identity.caller {
             return .init(type: "service_account", id: user)
         }
-        if let key = context.identity.apiKeyId {
+        if let key = context.identity.apiKeyID {
             return .init(type: "api_key", id: key)
         }
         return .unauthenticated
@@ -63,7 +63,7 @@ public enum APIGatewayRequest: Decodable, Sendable {
         if let subject = authorizer?.jwt?.claims?["sub"] {
             return .init(type: "app_user", id: subject)
         }
-        if let iam = authorizer?.iam, let user = iam.userArn ?? iam.callerId {
+        if let iam = authorizer?.iam, let user = iam.userARN ?? iam.callerID {
             return .init(type: "service_account", id: user)
         }
         if let lambda = authorizer?.lambda {
@@ -120,7 +120,7 @@ struct HTTPRequestView: Sendable {
     var headers: [String: String]
     var body: String?
     var isBase64Encoded: Bool
-    var requestId: String
+    var requestID: String
     var caller: CloudEvent.AuthContext
 }
 

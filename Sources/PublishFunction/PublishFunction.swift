@@ -17,7 +17,7 @@ import UTCTime
 /// `publish`'s configuration, from its environment.
 public struct PublishConfiguration: Sendable, Equatable {
     /// `TOPIC_ARN`: events go to this SNS topic (FIFO if it ends in `.fifo`).
-    public var topicArn: String?
+    public var topicARN: String?
     /// `EVENT_BUS_NAME`: events go on this EventBridge bus.
     public var eventBusName: String?
     /// `IDEMPOTENCY_TABLE`.
@@ -27,8 +27,8 @@ public struct PublishConfiguration: Sendable, Equatable {
 
     public static let defaultEventSource = "urn:swift-lambda-kit:publish"
 
-    public init(topicArn: String?, eventBusName: String?, idempotencyTable: String, eventSource: String = Self.defaultEventSource) {
-        self.topicArn = topicArn
+    public init(topicARN: String?, eventBusName: String?, idempotencyTable: String, eventSource: String = Self.defaultEventSource) {
+        self.topicARN = topicARN
         self.eventBusName = eventBusName
         self.idempotencyTable = idempotencyTable
         self.eventSource = eventSource
@@ -42,7 +42,7 @@ public struct PublishConfiguration: Sendable, Equatable {
             throw ConfigurationError(variable: "TOPIC_ARN", problem: "and EVENT_BUS_NAME are both unset: set at least one, so published events go somewhere")
         }
         self.init(
-            topicArn: topic, eventBusName: bus,
+            topicARN: topic, eventBusName: bus,
             idempotencyTable: try reader.tableName("IDEMPOTENCY_TABLE", "the DynamoDB table of idempotency records"),
             eventSource: reader.optional("EVENT_SOURCE") ?? Self.defaultEventSource)
     }
@@ -50,10 +50,10 @@ public struct PublishConfiguration: Sendable, Equatable {
 
 /// Where the events go: an SNS topic, an EventBridge bus, or both.
 public struct PublishTargets: Sendable {
-    public var sns: (client: any SNSClientProtocol, topicArn: String)?
+    public var sns: (client: any SNSClientProtocol, topicARN: String)?
     public var eventBridge: (client: any EventBridgeClientProtocol, eventBusName: String)?
 
-    public init(sns: (client: any SNSClientProtocol, topicArn: String)? = nil, eventBridge: (client: any EventBridgeClientProtocol, eventBusName: String)? = nil) {
+    public init(sns: (client: any SNSClientProtocol, topicARN: String)? = nil, eventBridge: (client: any EventBridgeClientProtocol, eventBusName: String)? = nil) {
         self.sns = sns
         self.eventBridge = eventBridge
     }
@@ -96,13 +96,13 @@ public struct PublishHandler: LambdaHandler {
     public func handle(_ request: APIGatewayRequest, context: LambdaContext) async throws -> APIGatewayResponse {
         let view = request.view
         var logger = context.logger
-        logger[metadataKey: "apiRequestId"] = .string(view.requestId)
+        logger[metadataKey: "apiRequestId"] = .string(view.requestID)
         do {
             return request.response(try await accept(view, context: context, logger: &logger))
         } catch {
             let problem = error
             logger.warning("refused", metadata: ["status": "\(problem.status)", "problem": .string(problem.type), "detail": .string(problem.detail)])
-            return request.response(problem.response(instance: view.requestId))
+            return request.response(problem.response(instance: view.requestID))
         }
     }
 
@@ -220,13 +220,13 @@ public struct PublishHandler: LambdaHandler {
     /// fails and a retry publishes to SNS again: consumers deduplicate by event id.
     func publish(_ event: CloudEvent, deadline: ContinuousClock.Instant, logger: Logger) async throws {
         let message = event.canonicalJSON
-        if let (client, topicArn) = targets.sns {
-            let fifo = topicArn.hasSuffix(".fifo")
+        if let (client, topicARN) = targets.sns {
+            let fifo = topicARN.hasSuffix(".fifo")
             let output = try await client.publish(PublishInput(
-                topicArn: topicArn, message: message,
+                topicARN: topicARN, message: message,
                 messageAttributes: ["type": .string(event.type), "source": .string(event.source)],
-                messageDeduplicationId: fifo ? event.id : nil, messageGroupId: fifo ? event.subject ?? event.source : nil), deadline: deadline)
-            logger.info("published to SNS", metadata: ["snsMessageId": .string(output.messageId ?? "")])
+                messageDeduplicationID: fifo ? event.id : nil, messageGroupID: fifo ? event.subject ?? event.source : nil), deadline: deadline)
+            logger.info("published to SNS", metadata: ["snsMessageId": .string(output.messageID ?? "")])
         }
         if let (client, busName) = targets.eventBridge {
             let output = try await client.putEvents(PutEventsInput(entries: [
@@ -235,7 +235,7 @@ public struct PublishHandler: LambdaHandler {
             if let failure = output.failures.first {
                 throw EventBridgeEntryRejected(code: failure.entry.errorCode ?? "unknown", message: failure.entry.errorMessage ?? "")
             }
-            logger.info("put on EventBridge", metadata: ["eventBridgeId": .string(output.entries.first?.eventId ?? "")])
+            logger.info("put on EventBridge", metadata: ["eventBridgeId": .string(output.entries.first?.eventID ?? "")])
         }
     }
 

@@ -35,7 +35,7 @@ public struct StoreConfiguration: Sendable, Equatable {
 
 /// One event as the audit store keeps it.
 public struct AuditRecord: Sendable, Hashable {
-    public var eventId: String
+    public var eventID: String
     public var type: String
     public var source: String
     /// The event's JSON text as received.
@@ -48,8 +48,8 @@ public struct AuditRecord: Sendable, Hashable {
     /// Epoch seconds: the TTL.
     public var expiresAt: Int64
 
-    public init(eventId: String, type: String, source: String, payload: String, payloadHash: String, carrier: String, storedAt: String, expiresAt: Int64) {
-        self.eventId = eventId
+    public init(eventID: String, type: String, source: String, payload: String, payloadHash: String, carrier: String, storedAt: String, expiresAt: Int64) {
+        self.eventID = eventID
         self.type = type
         self.source = source
         self.payload = payload
@@ -86,7 +86,7 @@ public struct DynamoDBAuditStore: AuditStore {
 
     func item(_ record: AuditRecord, sortKey: String) -> DynamoDBItem {
         [
-            "pk": .s(record.eventId), "sk": .s(sortKey), "type": .s(record.type), "source": .s(record.source),
+            "pk": .s(record.eventID), "sk": .s(sortKey), "type": .s(record.type), "source": .s(record.source),
             "payload": .s(record.payload), "payloadHash": .s(record.payloadHash), "carrier": .s(record.carrier),
             "storedAt": .s(record.storedAt), "expiresAt": .n(String(record.expiresAt)),
         ]
@@ -102,10 +102,10 @@ public struct DynamoDBAuditStore: AuditStore {
             var existing = error.conditionCheckFailureItem
             if existing == nil {
                 existing = try await client.getItem(GetItemInput(
-                    tableName: tableName, key: ["pk": .s(record.eventId), "sk": "ORIGINAL"], consistentRead: true), deadline: deadline).item
+                    tableName: tableName, key: ["pk": .s(record.eventID), "sk": "ORIGINAL"], consistentRead: true), deadline: deadline).item
             }
             guard case let .s(hash)? = existing?["payloadHash"] else {
-                throw AuditStoreError.unreadableOriginal(eventId: record.eventId)
+                throw AuditStoreError.unreadableOriginal(eventID: record.eventID)
             }
             return .exists(payloadHash: hash)
         }
@@ -124,7 +124,7 @@ public struct DynamoDBAuditStore: AuditStore {
 }
 
 public enum AuditStoreError: Error, Sendable, Hashable, CustomStringConvertible {
-    case unreadableOriginal(eventId: String)
+    case unreadableOriginal(eventID: String)
 
     public var description: String {
         switch self {
@@ -168,7 +168,7 @@ public struct StoreHandler: LambdaHandler {
     func auditRecord(_ received: ReceivedCloudEvent) -> AuditRecord {
         let now = now()
         return AuditRecord(
-            eventId: received.event.id, type: received.event.type, source: received.event.source, payload: received.verbatim,
+            eventID: received.event.id, type: received.event.type, source: received.event.source, payload: received.verbatim,
             payloadHash: received.event.payloadHash, carrier: received.carrier.name,
             storedAt: now.iso8601(fractionalDigits: 3),
             expiresAt: now.wholeSecondsSince1970 + retention.components.seconds)

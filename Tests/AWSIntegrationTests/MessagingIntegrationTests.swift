@@ -17,7 +17,7 @@ import Testing
         let sent = try await sqs.sendMessage(SendMessageInput(
             queueUrl: queueUrl, messageBody: #"{"orderId":"o-1"}"#,
             messageAttributes: ["type": .string("order.created"), "attempt": .number(1), "blob": .binary(Data([9, 8]))]))
-        #expect(sent.messageId != nil)
+        #expect(sent.messageID != nil)
         #expect(sent.md5OfMessageBody == "a5d7ee5c9e2a4f1fa1b3d3ee8d8fa6a8" || sent.md5OfMessageBody?.count == 32)
 
         let batch = try await sqs.sendMessageBatch(SendMessageBatchInput(queueUrl: queueUrl, entries: [
@@ -34,7 +34,7 @@ import Testing
             queueUrl: queueUrl, messageSystemAttributeNames: ["ApproximateReceiveCount"], messageAttributeNames: ["All"],
             maxNumberOfMessages: 10, visibilityTimeout: 30, waitTimeSeconds: 1))
         #expect(received.messages.count == 3)
-        let first = try #require(received.messages.first { $0.messageId == sent.messageId })
+        let first = try #require(received.messages.first { $0.messageID == sent.messageID })
         #expect(first.body == #"{"orderId":"o-1"}"#)
         #expect(first.messageAttributes?["type"] == .string("order.created"))
         #expect(first.messageAttributes?["attempt"]?.stringValue == "1")
@@ -45,11 +45,11 @@ import Testing
         try await sqs.changeMessageVisibility(ChangeMessageVisibilityInput(queueUrl: queueUrl, receiptHandle: first.receiptHandle!, visibilityTimeout: 0))
         let again = try await sqs.receiveMessage(ReceiveMessageInput(queueUrl: queueUrl, messageSystemAttributeNames: ["ApproximateReceiveCount"], maxNumberOfMessages: 10))
         let redelivered = try #require(again.messages.first)
-        #expect(redelivered.messageId == sent.messageId)
+        #expect(redelivered.messageID == sent.messageID)
         #expect(redelivered.attributes?["ApproximateReceiveCount"] == "2")
 
         try await sqs.deleteMessage(DeleteMessageInput(queueUrl: queueUrl, receiptHandle: redelivered.receiptHandle!))
-        let others = received.messages.filter { $0.messageId != sent.messageId }
+        let others = received.messages.filter { $0.messageID != sent.messageID }
         let deleted = try await sqs.deleteMessageBatch(DeleteMessageBatchInput(
             queueUrl: queueUrl,
             entries: others.enumerated().map { .init(id: "m\($0.offset)", receiptHandle: $0.element.receiptHandle!) }))
@@ -91,12 +91,12 @@ import Testing
         let configuration = try Endpoint.configuration()
         let sns = SNSClient(configuration: configuration)
         let sqs = SQSClient(configuration: configuration)
-        let topicArn = try #require(try await sns.transport.sendQuery(
+        let topicARN = try #require(try await sns.transport.sendQuery(
             operation: "CreateTopic", parameters: { var p = QueryParameters(); p.add("Name", Endpoint.uniqueName("events")); return p }(),
             deadline: nil).descendant("TopicArn")?.text)
         let queue = try await makeQueue(sqs)
         var subscribe = QueryParameters()
-        subscribe.add("TopicArn", topicArn)
+        subscribe.add("TopicArn", topicARN)
         subscribe.add("Protocol", "sqs")
         subscribe.add("Endpoint", queue.arn)
         subscribe.add("Attributes.entry.1.key", "FilterPolicy")
@@ -106,16 +106,16 @@ import Testing
         _ = try await sns.transport.sendQuery(operation: "Subscribe", parameters: subscribe, deadline: nil)
 
         let matching = try await sns.publish(PublishInput(
-            topicArn: topicArn, message: #"{"orderId":"o-1"}"#, subject: "order created",
+            topicARN: topicARN, message: #"{"orderId":"o-1"}"#, subject: "order created",
             messageAttributes: ["type": .string("order.created"), "priority": .number(5)]))
-        #expect(matching.messageId != nil)
-        _ = try await sns.publish(PublishInput(topicArn: topicArn, message: "ignored", messageAttributes: ["type": .string("order.cancelled")]))
-        let batch = try await sns.publishBatch(PublishBatchInput(topicArn: topicArn, publishBatchRequestEntries: [
+        #expect(matching.messageID != nil)
+        _ = try await sns.publish(PublishInput(topicARN: topicARN, message: "ignored", messageAttributes: ["type": .string("order.cancelled")]))
+        let batch = try await sns.publishBatch(PublishBatchInput(topicARN: topicARN, publishBatchRequestEntries: [
             .init(id: "match", message: "from batch", messageAttributes: ["type": .string("order.created")]),
             .init(id: "skip", message: "filtered out", messageAttributes: ["type": .string("other")]),
         ]))
         #expect(batch.successful.compactMap(\.id).sorted() == ["match", "skip"])
-        #expect(batch.successful.allSatisfy { $0.messageId != nil })
+        #expect(batch.successful.allSatisfy { $0.messageID != nil })
         #expect(batch.failed.isEmpty)
 
         let delivered = try await drain(sqs, queue.url, expecting: 2)
@@ -131,13 +131,13 @@ import Testing
         create.add("Name", name + ".fifo")
         create.add("Attributes.entry.1.key", "FifoTopic")
         create.add("Attributes.entry.1.value", "true")
-        let topicArn = try #require(try await sns.transport.sendQuery(operation: "CreateTopic", parameters: create, deadline: nil).descendant("TopicArn")?.text)
+        let topicARN = try #require(try await sns.transport.sendQuery(operation: "CreateTopic", parameters: create, deadline: nil).descendant("TopicArn")?.text)
         let queueURL = try #require(try await Endpoint.json(sqs.transport, "CreateQueue", [
             "QueueName": name + ".fifo", "Attributes": ["FifoQueue": "true"],
         ])["QueueUrl"] as? String)
         let queueArn = try #require(try await sqs.getQueueAttributes(GetQueueAttributesInput(queueUrl: queueURL, attributeNames: ["QueueArn"])).attributes["QueueArn"])
         var subscribe = QueryParameters()
-        subscribe.add("TopicArn", topicArn)
+        subscribe.add("TopicArn", topicARN)
         subscribe.add("Protocol", "sqs")
         subscribe.add("Endpoint", queueArn)
         subscribe.add("Attributes.entry.1.key", "RawMessageDelivery")
@@ -145,8 +145,8 @@ import Testing
         _ = try await sns.transport.sendQuery(operation: "Subscribe", parameters: subscribe, deadline: nil)
 
         let published = try await sns.publish(PublishInput(
-            topicArn: topicArn, message: "entry 1", subject: "ledger entry", messageDeduplicationId: "dedup-1", messageGroupId: "account-1"))
-        #expect(published.messageId != nil)
+            topicARN: topicARN, message: "entry 1", subject: "ledger entry", messageDeduplicationID: "dedup-1", messageGroupID: "account-1"))
+        #expect(published.messageID != nil)
         let received = try await sqs.receiveMessage(ReceiveMessageInput(
             queueUrl: queueURL, messageSystemAttributeNames: ["MessageGroupId", "MessageDeduplicationId"], waitTimeSeconds: 1))
         #expect(received.messages.first?.body == "entry 1")
@@ -156,7 +156,7 @@ import Testing
         // Without a group id a FIFO topic refuses the message, with a typed, non-retried error
         // (AWS says InvalidParameter, moto MissingParameter).
         let error = await #expect(throws: AWSError.self) {
-            try await sns.publish(PublishInput(topicArn: topicArn, message: "no group", messageDeduplicationId: "dedup-2"))
+            try await sns.publish(PublishInput(topicARN: topicARN, message: "no group", messageDeduplicationID: "dedup-2"))
         }
         #expect(error?.service == "SNS")
         #expect(error?.statusCode == 400)
@@ -185,7 +185,7 @@ import Testing
         #expect(output.entries.count == 3)
         #expect(output.failures.map(\.index) == [2])
         #expect(output.failures.first?.entry.errorCode == "InvalidArgument")
-        #expect(output.entries[0].eventId != nil)
+        #expect(output.entries[0].eventID != nil)
 
         let delivered = try await drain(sqs, queue.url, expecting: 1)
         #expect(delivered.count == 1)
@@ -208,7 +208,7 @@ import Testing
         let error = await #expect(throws: AWSError.self) { try await sqs.getQueueUrl(GetQueueUrlInput(queueName: "any")) }
         #expect(error?.statusCode == 403)
         let sns = SNSClient(configuration: configuration, options: .init(retryPolicy: .none))
-        let snsError = await #expect(throws: AWSError.self) { try await sns.publish(PublishInput(topicArn: "arn:aws:sns:us-east-1:123456789012:none", message: "m")) }
+        let snsError = await #expect(throws: AWSError.self) { try await sns.publish(PublishInput(topicARN: "arn:aws:sns:us-east-1:123456789012:none", message: "m")) }
         #expect(snsError?.code == .signatureDoesNotMatch)
     }
 

@@ -9,9 +9,9 @@ import Testing
 @Suite struct SNSQueryTests {
     @Test func publishFlattensAttributesAndFIFOIds() {
         let parameters = SNSQuery.parameters(for: PublishInput(
-            topicArn: "arn:aws:sns:eu-west-1:1:t.fifo", message: "hello world", subject: "greeting",
+            topicARN: "arn:aws:sns:eu-west-1:1:t.fifo", message: "hello world", subject: "greeting",
             messageAttributes: ["type": .string("order"), "blob": .binary(Data([1, 2])), "n": .number(3)],
-            messageDeduplicationId: "d-1", messageGroupId: "g-1"))
+            messageDeduplicationID: "d-1", messageGroupID: "g-1"))
         #expect(parameters.pairs.map { "\($0.0)=\($0.1)" } == [
             "TopicArn=arn:aws:sns:eu-west-1:1:t.fifo", "Message=hello world", "Subject=greeting",
             "MessageAttributes.entry.1.Name=blob", "MessageAttributes.entry.1.Value.DataType=Binary", "MessageAttributes.entry.1.Value.BinaryValue=AQI=",
@@ -22,8 +22,8 @@ import Testing
     }
 
     @Test func publishBatchNumbersMembersFromOne() {
-        let parameters = SNSQuery.parameters(for: PublishBatchInput(topicArn: "t", publishBatchRequestEntries: [
-            .init(id: "a", message: "m1", messageAttributes: ["k": .string("v")], messageGroupId: "g"),
+        let parameters = SNSQuery.parameters(for: PublishBatchInput(topicARN: "t", publishBatchRequestEntries: [
+            .init(id: "a", message: "m1", messageAttributes: ["k": .string("v")], messageGroupID: "g"),
             .init(id: "b", message: "m2"),
         ]))
         let names = parameters.pairs.map(\.0)
@@ -43,7 +43,7 @@ import Testing
             </PublishBatchResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></PublishBatchResponse>
             """
         let output = SNSQuery.publishBatchOutput(from: try XMLElementNode.parse(Array(xml.utf8)))
-        #expect(output.successful == [PublishBatchResultEntry(id: "a", messageId: "m-1", sequenceNumber: "10")])
+        #expect(output.successful == [PublishBatchResultEntry(id: "a", messageID: "m-1", sequenceNumber: "10")])
         #expect(output.failed == [SNSBatchResultErrorEntry(id: "b", code: "InvalidParameter", message: "bad <attr>", senderFault: true)])
     }
 
@@ -57,8 +57,8 @@ import Testing
         defer { server.stop() }
         let client = SNSClient(configuration: AWSConfiguration(
             region: "eu-west-1", credentials: AWSCredentials(accessKeyID: "AKID", secretAccessKey: "secret-key-123"), endpointURL: "http://\(server.authority)"))
-        let output = try await client.publish(PublishInput(topicArn: "arn:t", message: "a b"))
-        #expect(output == PublishOutput(messageId: "abc-1"))
+        let output = try await client.publish(PublishInput(topicARN: "arn:t", message: "a b"))
+        #expect(output == PublishOutput(messageID: "abc-1"))
         let request = try #require(box.requests.withLock { $0.first })
         #expect(String(decoding: request.body, as: UTF8.self) == "Action=Publish&Version=2010-03-31&TopicArn=arn%3At&Message=a+b")
         #expect(request.headers["Content-Type"] == "application/x-www-form-urlencoded; charset=utf-8")

@@ -24,8 +24,8 @@ import Testing
         let (sqs, server) = try client(answering: #"{"MessageId":"m-1","MD5OfMessageBody":"x"}"#, box: box)
         defer { server.stop() }
         let output = try await sqs.sendMessage(SendMessageInput(
-            queueUrl: "https://sqs/1/q", messageBody: "hi", messageAttributes: ["b": .binary(Data([1, 2]))], messageGroupId: "g"))
-        #expect(output.messageId == "m-1")
+            queueUrl: "https://sqs/1/q", messageBody: "hi", messageAttributes: ["b": .binary(Data([1, 2]))], messageGroupID: "g"))
+        #expect(output.messageID == "m-1")
         let request = try #require(box.requests.withLock { $0.first })
         #expect(request.headers["X-Amz-Target"] == "AmazonSQS.SendMessage")
         let body = try JSONSerialization.jsonObject(with: Data(request.body)) as! [String: Any]

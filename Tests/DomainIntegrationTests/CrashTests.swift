@@ -18,8 +18,8 @@ import Testing
         let topic = try await aws.createTopicWithQueue("notifications")
         let batch = try sampleEvent("sqs-eventbridge.json")  // one payment.failed event
         let message = try JSONDecoder().decode(SQSEvent.self, from: Data(batch)).records[0]
-        let eventId = try message.receivedCloudEvent().event.id
-        let environment = ["NOTIFICATIONS_TOPIC_ARN": topic.topicArn, "IDEMPOTENCY_TABLE": table]
+        let eventID = try message.receivedCloudEvent().event.id
+        let environment = ["NOTIFICATIONS_TOPIC_ARN": topic.topicARN, "IDEMPOTENCY_TABLE": table]
 
         let release = DispatchSemaphore(value: 0)
         let blackHole = try LoopbackHTTPServer { _ in
@@ -51,7 +51,7 @@ import Testing
         // Phase one happened: the record is INPROGRESS, and the publish hangs.
         var record: DynamoDBItem?
         for _ in 0..<100 {
-            record = try await aws.item(table, ["id": .s("notify#\(eventId)")])
+            record = try await aws.item(table, ["id": .s("notify#\(eventID)")])
             if record != nil { break }
             try await Task.sleep(for: .milliseconds(100))
         }
@@ -60,13 +60,13 @@ import Testing
 
         // A redelivery while it is in progress is a retryable failure, and sends nothing.
         let during = healthy.invoke(batch)
-        #expect(batchFailures(during.payload) == [message.messageId], "\(during.result)")
+        #expect(batchFailures(during.payload) == [message.messageID], "\(during.result)")
 
         // The crash: the process dies mid-effect; its record stays behind.
         stuck.shutdown()
         firstDone.wait()
         #expect(firstReport.withLock { $0?.isSuccess } == false)
-        #expect(try await aws.item(table, ["id": .s("notify#\(eventId)")])?["status"] == .s("INPROGRESS"))
+        #expect(try await aws.item(table, ["id": .s("notify#\(eventID)")])?["status"] == .s("INPROGRESS"))
         #expect(try await aws.drain(topic.queueURL).isEmpty)
 
         // SQS redelivers until the record's in-progress expiry (the dead invocation's deadline)
@@ -81,6 +81,6 @@ import Testing
         #expect(healthy.invoke(batch).isSuccess)
         let delivered = try await aws.drain(topic.queueURL)
         #expect(delivered.count == 1)
-        #expect(try await aws.item(table, ["id": .s("notify#\(eventId)")])?["status"] == .s("COMPLETED"))
+        #expect(try await aws.item(table, ["id": .s("notify#\(eventID)")])?["status"] == .s("COMPLETED"))
     }
 }

@@ -131,7 +131,7 @@ import Testing
         let aws = try AWS()
         let table = try await aws.createTable("idempotency", sortKey: false)
         let topic = try await aws.createTopicWithQueue("events")
-        let environment = ["TOPIC_ARN": topic.topicArn, "IDEMPOTENCY_TABLE": table]
+        let environment = ["TOPIC_ARN": topic.topicARN, "IDEMPOTENCY_TABLE": table]
         var answers: [String] = []
         for _ in 0..<2 {
             let result = try lambdaLocalInvoke("publish", event: "events/publish-apigw-v2-short-form.json", environment: environment)
@@ -160,7 +160,7 @@ import Testing
         let aws = try AWS()
         let table = try await aws.createTable("idempotency", sortKey: false)
         let topic = try await aws.createTopicWithQueue("notifications")
-        let environment = ["NOTIFICATIONS_TOPIC_ARN": topic.topicArn, "IDEMPOTENCY_TABLE": table]
+        let environment = ["NOTIFICATIONS_TOPIC_ARN": topic.topicARN, "IDEMPOTENCY_TABLE": table]
         for _ in 0..<2 {
             let result = try lambdaLocalInvoke("notify", event: mixedBatch, environment: environment)
             #expect(result.status == 0, "\(result.stderr)")

@@ -46,11 +46,11 @@ private final class FirstPublishAnswerLost: SNSClientProtocol {
         let topic = try await aws.createTopicWithQueue("notifications", fifo: fifo)
         let handler = NotifyHandler(
             store: DynamoDBIdempotencyStore(client: aws.dynamoDB, tableName: table), sns: FirstPublishAnswerLost(aws.sns),
-            notificationsTopicArn: topic.topicArn, notifyTypes: [EventTypePattern("*.alert")], circuitBreaker: nil)
+            notificationsTopicARN: topic.topicARN, notifyTypes: [EventTypePattern("*.alert")], circuitBreaker: nil)
 
         let first = SQSEvent.make(bodies: [Self.alert])
         let failed = try await handler.handle(first, context: .testing(timeout: .seconds(10), logs: CapturedLogs()))
-        #expect(failed.batchItemFailures == [.init(itemIdentifier: first.records[0].messageId)], "the lost answer fails the message, for SQS to redeliver")
+        #expect(failed.batchItemFailures == [.init(itemIdentifier: first.records[0].messageID)], "the lost answer fails the message, for SQS to redeliver")
 
         let redelivered = SQSEvent.make(bodies: [Self.alert], receiveCount: 2)
         let retried = try await handler.handle(redelivered, context: .testing(timeout: .seconds(10), logs: CapturedLogs()))

@@ -48,21 +48,21 @@ struct AWS {
 
     /// A topic with a queue subscribed (raw delivery off: the body is the SNS notification);
     /// a FIFO topic has a FIFO queue subscribed.
-    func createTopicWithQueue(_ prefix: String, fifo: Bool = false) async throws -> (topicArn: String, queueURL: String) {
+    func createTopicWithQueue(_ prefix: String, fifo: Bool = false) async throws -> (topicARN: String, queueURL: String) {
         var create = QueryParameters()
         create.add("Name", Endpoint.uniqueName(prefix) + (fifo ? ".fifo" : ""))
         if fifo {
             create.add("Attributes.entry.1.key", "FifoTopic")
             create.add("Attributes.entry.1.value", "true")
         }
-        let topicArn = try #require(try await sns.transport.sendQuery(operation: "CreateTopic", parameters: create, deadline: nil).descendant("TopicArn")?.text)
+        let topicARN = try #require(try await sns.transport.sendQuery(operation: "CreateTopic", parameters: create, deadline: nil).descendant("TopicArn")?.text)
         let queue = try await createQueue(prefix + "-subscriber", fifo: fifo)
         var subscribe = QueryParameters()
-        subscribe.add("TopicArn", topicArn)
+        subscribe.add("TopicArn", topicARN)
         subscribe.add("Protocol", "sqs")
         subscribe.add("Endpoint", queue.arn)
         _ = try await sns.transport.sendQuery(operation: "Subscribe", parameters: subscribe, deadline: nil)
-        return (topicArn, queue.url)
+        return (topicARN, queue.url)
     }
 
     /// Every message on the queue now (moto delivers at once), with a short wait for stragglers.

@@ -24,9 +24,9 @@ struct Halt: BatchStoppingError, CustomStringConvertible { var description: Stri
         let logs = CapturedLogs()
         let context = LambdaContext.testing(logs: logs)
         let batch = SQSEvent(records: [
-            .make(body: cloudEvent(id: "a"), messageId: "m-a"),
-            .make(body: "not json", messageId: "m-bad"),
-            .make(body: cloudEvent(id: "b"), messageId: "m-b"),
+            .make(body: cloudEvent(id: "a"), messageID: "m-a"),
+            .make(body: "not json", messageID: "m-bad"),
+            .make(body: cloudEvent(id: "b"), messageID: "m-b"),
         ])
         let seen = Mutex<[String]>([])
         let response = await CloudEventBatch.process(batch, logger: context.logger) { received, logger in
@@ -57,7 +57,7 @@ struct Halt: BatchStoppingError, CustomStringConvertible { var description: Stri
             seen.withLock { $0.append(received.event.id) }
             if received.event.id == "1" { throw Boom() }
         }
-        let ids = batch.records.map(\.messageId)
+        let ids = batch.records.map(\.messageID)
         #expect(response.batchItemFailures.map(\.itemIdentifier) == [ids[0], ids[2], ids[4]])
         #expect(seen.withLock { $0 } == ["1", "2", "4"])
     }
@@ -69,7 +69,7 @@ struct Halt: BatchStoppingError, CustomStringConvertible { var description: Stri
             seen.withLock { $0.append(received.event.id) }
             if received.event.id == "2" { throw Halt() }
         }
-        #expect(response.batchItemFailures.map(\.itemIdentifier) == Array(batch.records.map(\.messageId).dropFirst()))
+        #expect(response.batchItemFailures.map(\.itemIdentifier) == Array(batch.records.map(\.messageID).dropFirst()))
         #expect(seen.withLock { $0 } == ["1", "2"])
     }
 }

@@ -111,9 +111,9 @@ let orderCreated = #"{"specversion":"1.0","id":"e-1","source":"/shop/orders","ty
     }
 
     @Test func anSNSNotificationCarriesTheEventInItsMessage() throws {
-        let notification = SNSNotification.make(message: orderCreated, messageId: "sns-1")
+        let notification = SNSNotification.make(message: orderCreated, messageID: "sns-1")
         let received = try SQSMessage.carrying(notification).receivedCloudEvent()
-        #expect(received.carrier == .sns(messageId: "sns-1", topicArn: SampleAWS.topicARN))
+        #expect(received.carrier == .sns(messageID: "sns-1", topicARN: SampleAWS.topicARN))
         #expect(received.verbatim == orderCreated)
         #expect(received.event.type == "order.created")
     }
@@ -128,9 +128,9 @@ let orderCreated = #"{"specversion":"1.0","id":"e-1","source":"/shop/orders","ty
     }
 
     @Test func failuresNameTheMessageAndTheField() throws {
-        let notJSON = SQSMessage.make(body: "hello", messageId: "m-1")
+        let notJSON = SQSMessage.make(body: "hello", messageID: "m-1")
         let e1 = #expect(throws: CloudEventExtractionError.self) { try notJSON.receivedCloudEvent() }
-        #expect(e1?.messageId == "m-1")
+        #expect(e1?.messageID == "m-1")
         #expect(e1?.field == "body")
         #expect(e1?.reason.contains("not valid JSON") == true)
 

@@ -78,7 +78,7 @@ func counters(_ store: InMemoryIdempotencyStore) -> [String: Int] {
         ])
         let logs = CapturedLogs()
         let failed = try await invoke(handler, batch, logs: logs)
-        #expect(failed == Array(batch.records.prefix(3).map(\.messageId)))
+        #expect(failed == Array(batch.records.prefix(3).map(\.messageID)))
         #expect(store.commits.map(\.key) == ["c", "e"])
         let conflict = try #require(logs.jsonLines.first { $0["message"] as? String == "failed" })
         #expect(conflict["correlationId"] as? String == "c")
@@ -143,7 +143,7 @@ func counters(_ store: InMemoryIdempotencyStore) -> [String: Int] {
         let configuration = try NotifyConfiguration(environment: [
             "NOTIFICATIONS_TOPIC_ARN": "arn:aws:sns:us-east-1:123456789012:notifications", "IDEMPOTENCY_TABLE": "idem", "NOTIFY_TYPES": types,
         ])
-        return NotifyHandler(store: store, sns: sns, notificationsTopicArn: configuration.notificationsTopicArn,
+        return NotifyHandler(store: store, sns: sns, notificationsTopicARN: configuration.notificationsTopicARN,
                              notifyTypes: configuration.notifyTypes, circuitBreaker: breaker ?? sns.breaker)
     }
 
@@ -158,7 +158,7 @@ func counters(_ store: InMemoryIdempotencyStore) -> [String: Int] {
         #expect(try await invoke(notify, batch) == [])
         #expect(sns.published.count == 2)
         let first = try #require(sns.published.first)
-        #expect(first.topicArn == "arn:aws:sns:us-east-1:123456789012:notifications")
+        #expect(first.topicARN == "arn:aws:sns:us-east-1:123456789012:notifications")
         #expect(first.subject == "[FAILED] payment.failed: ord-1")
         #expect(first.message.hasPrefix("FAILED: payment.failed for ord-1\n\nsource:   /shop/orders\n"))
         #expect(first.message.contains("event id: 2"))
@@ -175,7 +175,7 @@ func counters(_ store: InMemoryIdempotencyStore) -> [String: Int] {
         _ = try await store.begin(key: "notify#9", payloadHash: try CloudEvent(validating: try parse(body)).payloadHash,
                                   inProgressExpiry: now + 60_000, deadline: nil)
         let batch = SQSEvent.make(bodies: [body])
-        #expect(try await invoke(try handler(store: store, sns: sns), batch) == batch.records.map(\.messageId))
+        #expect(try await invoke(try handler(store: store, sns: sns), batch) == batch.records.map(\.messageID))
         #expect(sns.published.isEmpty)
         store.advance(by: .seconds(61))
         #expect(try await invoke(try handler(store: store, sns: sns), batch) == [])
@@ -191,7 +191,7 @@ func counters(_ store: InMemoryIdempotencyStore) -> [String: Int] {
         let notify = try handler(store: store, sns: sns)
         let batch = SQSEvent.make(bodies: (1...5).map { cloudEvent(id: "\($0)", type: "disk.alert") })
         let logs = CapturedLogs()
-        #expect(try await invoke(notify, batch, logs: logs) == batch.records.map(\.messageId))
+        #expect(try await invoke(notify, batch, logs: logs) == batch.records.map(\.messageID))
         // Two failures opened the circuit; the third message found it open and stopped the
         // batch, the last two were not tried.
         let stop = try #require(logs.jsonLines.first { ($0["message"] as? String)?.hasPrefix("failed; the rest of the batch") == true })
@@ -228,7 +228,7 @@ func counters(_ store: InMemoryIdempotencyStore) -> [String: Int] {
 
     @Test func subjectsFitSNSLimits() {
         let event = CloudEvent(id: "1", source: "/s", type: "x.alert", subject: "café " + String(repeating: "y", count: 200))
-        let subject = try! #require(NotifyHandler.notification(for: event, topicArn: "arn:aws:sns:us-east-1:1:n").subject)
+        let subject = try! #require(NotifyHandler.notification(for: event, topicARN: "arn:aws:sns:us-east-1:1:n").subject)
         #expect(subject.count == 100)
         #expect(subject.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value < 0x7F })
     }

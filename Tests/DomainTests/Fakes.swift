@@ -29,7 +29,7 @@ final class RecordingSNS: SNSClientProtocol {
             }
             breaker?.recordSuccess()
             state.published.append(input)
-            return PublishOutput(messageId: "sns-\(state.published.count)")
+            return PublishOutput(messageID: "sns-\(state.published.count)")
         }
     }
 
@@ -49,7 +49,7 @@ final class RecordingEventBridge: EventBridgeClientProtocol {
             return PutEventsOutput(failedEntryCount: 1, entries: [.init(errorCode: "InvalidArgument", errorMessage: "bad source")])
         }
         state.withLock { $0 += input.entries }
-        return PutEventsOutput(failedEntryCount: 0, entries: input.entries.map { _ in .init(eventId: UUID().uuidString) })
+        return PutEventsOutput(failedEntryCount: 0, entries: input.entries.map { _ in .init(eventID: UUID().uuidString) })
     }
 }
 
@@ -61,8 +61,8 @@ final class InMemoryAuditStore: AuditStore {
 
     func keepOriginal(_ record: AuditRecord, deadline: ContinuousClock.Instant?) async throws -> KeepOriginalOutcome {
         state.withLock { items in
-            if let existing = items[record.eventId]?["ORIGINAL"] { return .exists(payloadHash: existing.payloadHash) }
-            items[record.eventId, default: [:]]["ORIGINAL"] = record
+            if let existing = items[record.eventID]?["ORIGINAL"] { return .exists(payloadHash: existing.payloadHash) }
+            items[record.eventID, default: [:]]["ORIGINAL"] = record
             return .stored
         }
     }
@@ -70,8 +70,8 @@ final class InMemoryAuditStore: AuditStore {
     func keepConflict(_ record: AuditRecord, deadline: ContinuousClock.Instant?) async throws -> Bool {
         state.withLock { items in
             let key = "CONFLICT#\(record.payloadHash)"
-            if items[record.eventId]?[key] != nil { return false }
-            items[record.eventId, default: [:]][key] = record
+            if items[record.eventID]?[key] != nil { return false }
+            items[record.eventID, default: [:]][key] = record
             return true
         }
     }

@@ -18,12 +18,12 @@ struct PublishFixture {
     let eventBridge = RecordingEventBridge()
     let handler: PublishHandler
 
-    init(topicArn: String = SampleAWS.topicARN, sns: RecordingSNS = RecordingSNS(), eventBus: Bool = true) {
+    init(topicARN: String = SampleAWS.topicARN, sns: RecordingSNS = RecordingSNS(), eventBus: Bool = true) {
         self.sns = sns
         let counter = Counter()
         handler = PublishHandler(
             store: store,
-            targets: PublishTargets(sns: (sns, topicArn), eventBridge: eventBus ? (eventBridge, "orders-bus") : nil),
+            targets: PublishTargets(sns: (sns, topicARN), eventBridge: eventBus ? (eventBridge, "orders-bus") : nil),
             defaultSource: "urn:test:publish",
             makeID: { "id-\(counter.next())" },
             now: { UTCTime(secondsSince1970: 1_714_564_800) })
@@ -71,10 +71,10 @@ extension APIGatewayResponse {
         #expect(response.headers["Content-Type"] == "application/json")
 
         let published = try #require(fixture.sns.published.first)
-        #expect(published.topicArn == SampleAWS.topicARN)
+        #expect(published.topicARN == SampleAWS.topicARN)
         #expect(published.messageAttributes?["type"] == .string("order.created"))
         #expect(published.messageAttributes?["source"] == .string("urn:test:publish"))
-        #expect(published.messageGroupId == nil)
+        #expect(published.messageGroupID == nil)
         let event = try CloudEvent(validating: try JSONValue(parsing: Data(published.message.utf8)))
         #expect(event.id == "id-1")
         #expect(event.time == "2024-05-01T12:00:00.000Z")
@@ -130,11 +130,11 @@ extension APIGatewayResponse {
     }
 
     @Test func aFIFOTopicGetsAGroupAndADeduplicationId() async throws {
-        let fixture = PublishFixture(topicArn: "arn:aws:sns:us-east-1:123456789012:events.fifo", eventBus: false)
+        let fixture = PublishFixture(topicARN: "arn:aws:sns:us-east-1:123456789012:events.fifo", eventBus: false)
         _ = try await fixture.post(shortForm)
         let published = try #require(fixture.sns.published.first)
-        #expect(published.messageGroupId == "ord-1")
-        #expect(published.messageDeduplicationId == "id-1")
+        #expect(published.messageGroupID == "ord-1")
+        #expect(published.messageDeduplicationID == "id-1")
     }
 
     @Test func badRequestsGetProblemDetails() async throws {
@@ -200,7 +200,7 @@ extension APIGatewayResponse {
         #expect(noTarget?.description == "TOPIC_ARN and EVENT_BUS_NAME are both unset: set at least one, so published events go somewhere")
         let configuration = try PublishConfiguration(environment: ["EVENT_BUS_NAME": "bus", "IDEMPOTENCY_TABLE": "idem"])
         #expect(configuration.eventSource == "urn:swift-lambda-kit:publish")
-        #expect(configuration.topicArn == nil)
+        #expect(configuration.topicARN == nil)
         let noTable = #expect(throws: ConfigurationError.self) { try PublishConfiguration(environment: ["TOPIC_ARN": SampleAWS.topicARN]) }
         #expect(noTable?.variable == "IDEMPOTENCY_TABLE")
     }

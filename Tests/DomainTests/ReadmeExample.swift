@@ -15,7 +15,7 @@ import Testing
 struct ReceiptSender: LambdaHandler {
     let store: any IdempotencyStore      // DynamoDBIdempotencyStore in the function
     let sns: any SNSClientProtocol
-    let receiptsTopicArn: String
+    let receiptsTopicARN: String
 
     func handle(_ batch: SQSEvent, context: LambdaContext) async throws -> SQSBatchResponse {
         let deadline = InvocationDeadline(epochMilliseconds: context.deadlineMilliseconds, instant: context.deadline)
@@ -25,8 +25,8 @@ struct ReceiptSender: LambdaHandler {
             let event = received.event
             guard event.type == "order.created" else { return }
             let sent = try await store.idempotent(key: "receipt#\(event.id)", payloadHash: event.payloadHash, deadline: deadline) {
-                try await sns.publish(PublishInput(topicArn: receiptsTopicArn, message: "Thank you for order \(event.subject ?? event.id)"),
-                                      deadline: context.deadline).messageId ?? ""
+                try await sns.publish(PublishInput(topicARN: receiptsTopicARN, message: "Thank you for order \(event.subject ?? event.id)"),
+                                      deadline: context.deadline).messageID ?? ""
             }
             logger.info(sent.isReplay ? "receipt already sent" : "receipt sent")
         }
@@ -36,7 +36,7 @@ struct ReceiptSender: LambdaHandler {
 @Test func aRedeliveredOrderGetsOneReceipt() async throws {
     let sns = RecordingSNS()
     let sender = ReceiptSender(store: InMemoryIdempotencyStore(nowMilliseconds: Int64(Date().timeIntervalSince1970 * 1000)),
-                               sns: sns, receiptsTopicArn: "arn:aws:sns:us-east-1:123456789012:receipts")
+                               sns: sns, receiptsTopicARN: "arn:aws:sns:us-east-1:123456789012:receipts")
     let batch = SQSEvent.make(bodies: [EventGenerator.cloudEvent(type: "order.created")])
     for _ in 0..<2 {
         let response = try await LambdaTest.invoke(sender, encoding: batch).decode(as: SQSBatchResponse.self)

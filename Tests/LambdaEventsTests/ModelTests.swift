@@ -121,7 +121,7 @@ struct BodyTests {
         let results = event.decodeBodies(CloudEvent.self)
         #expect((try? results[0].body.get()) != nil)
         let error = try #require(throws: EventBodyDecodingError.self) { try results[1].body.get() }
-        #expect(error.record == "Records[1] (messageId \(event.records[1].messageId))")
+        #expect(error.record == "Records[1] (messageId \(event.records[1].messageID))")
         #expect(error.field == "body")
         #expect(error.path == "$.data.total")
     }
@@ -132,7 +132,7 @@ struct BodyTests {
             try event.records[0].sns.decodeMessage(CloudEvent.self)
         }
         #expect(error.field == "Message")
-        #expect(error.record.contains(event.records[0].sns.messageId))
+        #expect(error.record.contains(event.records[0].sns.messageID))
     }
 
     @Test func emptyAndNonBase64BodiesAreErrors() throws {
@@ -149,8 +149,8 @@ struct BuilderTests {
     @Test func sqsBatchFromBodies() throws {
         let event = SQSEvent.make(bodies: ["a", "b", "c"], receiveCount: 3)
         #expect(event.records.map(\.body) == ["a", "b", "c"])
-        #expect(Set(event.records.map(\.messageId)).count == 3)
-        #expect(event.records.allSatisfy { $0.attributes.approximateReceiveCount == 3 && $0.attributes.messageGroupId == nil })
+        #expect(Set(event.records.map(\.messageID)).count == 3)
+        #expect(event.records.allSatisfy { $0.attributes.approximateReceiveCount == 3 && $0.attributes.messageGroupID == nil })
         #expect(event.records[0].md5OfBody == "0cc175b9c0f1b6a831c399e269772661")
         let decoded = try JSONDecoder().decode(SQSEvent.self, from: JSONEncoder().encode(event))
         #expect(decoded == event)
@@ -158,11 +158,11 @@ struct BuilderTests {
 
     @Test func fifoBatchHasGroupsAndIncreasingSequenceNumbers() throws {
         let event = SQSEvent.makeFIFO([("order-1", "a"), ("order-2", "b"), ("order-1", "c")])
-        #expect(event.records.map(\.attributes.messageGroupId) == ["order-1", "order-2", "order-1"])
+        #expect(event.records.map(\.attributes.messageGroupID) == ["order-1", "order-2", "order-1"])
         let sequence = event.records.compactMap(\.attributes.sequenceNumber)
         #expect(sequence.count == 3 && sequence == sequence.sorted() && Set(sequence).count == 3)
         #expect(sequence.allSatisfy { $0.count == 20 })
-        #expect(event.records.allSatisfy { $0.attributes.messageDeduplicationId != nil && $0.queueName.hasSuffix(".fifo") })
+        #expect(event.records.allSatisfy { $0.attributes.messageDeduplicationID != nil && $0.queueName.hasSuffix(".fifo") })
     }
 
     @Test func sqsRecordCarryingSNSAndEventBridge() throws {
@@ -181,7 +181,7 @@ struct BuilderTests {
 
     @Test func snsEventAndScheduledEvent() throws {
         let event = SNSEvent.make(message: "m", topicARN: "arn:aws:sns:eu-west-1:111122223333:alerts")
-        #expect(event.records[0].eventSubscriptionArn.hasPrefix("arn:aws:sns:eu-west-1:111122223333:alerts:"))
+        #expect(event.records[0].eventSubscriptionARN.hasPrefix("arn:aws:sns:eu-west-1:111122223333:alerts:"))
         #expect(event.records[0].sns.signingCertURL.contains("sns.eu-west-1.amazonaws.com"))
         #expect(try encodeJSON(event)["Records"]?.arrayValue?.first?["Sns"]?["SigningCertUrl"] != nil)
         let scheduled = ScheduledEvent.makeScheduled()

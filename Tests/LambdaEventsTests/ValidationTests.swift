@@ -54,7 +54,7 @@ struct ValidationTests {
         #expect(try report("sqs-eventbridge.json").nestedKinds.values.contains(.eventbridge))
         let fifo = try JSONDecoder().decode(
             SQSEvent.self, from: Data(contentsOf: sampleEventsDirectory.appendingPathComponent("sqs-fifo-batch.json")))
-        #expect(fifo.records.allSatisfy { $0.attributes.messageGroupId != nil && $0.eventSourceARN.hasSuffix(".fifo") })
+        #expect(fifo.records.allSatisfy { $0.attributes.messageGroupID != nil && $0.eventSourceARN.hasSuffix(".fifo") })
     }
 
     @Test("generated events validate and decode", arguments: EventKind.allCases)
@@ -97,7 +97,7 @@ struct ValidationTests {
 
     @Test func generationRejectsInconsistentOptions() throws {
         var options = EventGenerationOptions()
-        options.messageGroupId = "orders"
+        options.messageGroupID = "orders"
         options.queueARN = SampleAWS.queueARN
         #expect(throws: EventGenerationError.self) { try EventGenerator.generate(.sqs, options: options) }
         var notJSON = EventGenerationOptions()

@@ -72,7 +72,7 @@ import Testing
             invoked.append(try #require(parameters["FunctionName"] as? String))
             let batch = try JSONDecoder().decode(SQSEvent.self, from: try Self.payload(task))
             #expect(batch.records.map(\.body) == [Self.event])
-            #expect(batch.records.first?.messageId == "execution-1")
+            #expect(batch.records.first?.messageID == "execution-1")
         }
         #expect(invoked.sorted() == ["${NotifyFunctionArn}", "${ProcessFunctionArn}"])
     }

@@ -15,6 +15,6 @@ await Lambda.run { context in
     let sns = SNSClient(configuration: aws)
     let store = DynamoDBIdempotencyStore(client: DynamoDBClient(configuration: aws), tableName: configuration.idempotencyTable)
     return NotifyHandler(
-        store: store, sns: sns, notificationsTopicArn: configuration.notificationsTopicArn, notifyTypes: configuration.notifyTypes,
+        store: store, sns: sns, notificationsTopicARN: configuration.notificationsTopicARN, notifyTypes: configuration.notifyTypes,
         circuitBreaker: sns.transport.circuitBreaker)
 }

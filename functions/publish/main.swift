@@ -14,7 +14,7 @@ await Lambda.run { context in
     let configuration = try PublishConfiguration(environment: context.environment)
     let aws = try AWSConfiguration(environment: context.environment)
     let targets = PublishTargets(
-        sns: configuration.topicArn.map { (client: SNSClient(configuration: aws), topicArn: $0) },
+        sns: configuration.topicARN.map { (client: SNSClient(configuration: aws), topicARN: $0) },
         eventBridge: configuration.eventBusName.map { (client: EventBridgeClient(configuration: aws), eventBusName: $0) })
     let store = DynamoDBIdempotencyStore(client: DynamoDBClient(configuration: aws), tableName: configuration.idempotencyTable)
     return PublishHandler(store: store, targets: targets, defaultSource: configuration.eventSource)
