@@ -8,7 +8,7 @@ FUNCTIONS ?= $(patsubst functions/%/main.swift,%,$(wildcard functions/*/main.swi
 DIST      ?= dist
 RELEASE_SCRATCH ?= .build-release
 
-.PHONY: deps build invoke test bench bench-events package test-package lint-template bench-package clean
+.PHONY: deps build invoke test lint bench bench-events package test-package lint-template bench-package clean
 
 deps:
 	@scripts/install-deps.sh
@@ -23,9 +23,13 @@ invoke: build
 # Every test: unit tests, and integration tests that run real bootstrap processes. The AWS
 # integration tests talk to moto_server on loopback, started and stopped by with-moto.sh
 # (or to the endpoint AWS_ENDPOINT_URL names, when it is set).
-test: deps
+test: deps lint
 	$(SWIFT) build --build-tests
 	scripts/with-moto.sh $(SWIFT) test --skip-build
+
+# The tree as swift-format writes it (.swift-format: the anchors' 120 columns, 4 spaces).
+lint:
+	swift format lint --strict --recursive --parallel Sources functions Tests Benchmarks
 
 bench: deps
 	$(SWIFT) build -c release

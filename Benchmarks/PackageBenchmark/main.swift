@@ -28,13 +28,19 @@ func environment(_ function: String) -> [String: String] {
         "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
         "AWS_ENDPOINT_URL": "http://127.0.0.1:9",
         "LAMBDA_TASK_ROOT": "/var/task",
-        "LD_LIBRARY_PATH": "/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib",
+        "LD_LIBRARY_PATH":
+            "/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib",
     ]
     switch function {
-    case "publish": variables.merge(["TOPIC_ARN": topic, "EVENT_BUS_NAME": "swift-lambda-kit", "IDEMPOTENCY_TABLE": "idempotency"]) { $1 }
+    case "publish":
+        variables.merge(["TOPIC_ARN": topic, "EVENT_BUS_NAME": "swift-lambda-kit", "IDEMPOTENCY_TABLE": "idempotency"])
+        { $1 }
     case "process": variables["EVENTS_TABLE"] = "events"
     case "store": variables["AUDIT_TABLE"] = "audit"
-    case "notify": variables.merge(["NOTIFICATIONS_TOPIC_ARN": topic + "-notifications", "IDEMPOTENCY_TABLE": "idempotency"]) { $1 }
+    case "notify":
+        variables.merge(["NOTIFICATIONS_TOPIC_ARN": topic + "-notifications", "IDEMPOTENCY_TABLE": "idempotency"]) {
+            $1
+        }
     default: break
     }
     return variables
@@ -45,13 +51,16 @@ func environment(_ function: String) -> [String: String] {
 /// that "to first response" is start-up, decoding and the runtime's round trip, not retries
 /// against the closed endpoint.
 func event(_ function: String) throws -> [UInt8] {
-    let file = switch function {
-    case "echo": "events/echo/hello.json"
-    case "publish": "events/apigw-v2-post-events.json"
-    default: "events/sqs-sns-notification.json"
-    }
+    let file =
+        switch function {
+        case "echo": "events/echo/hello.json"
+        case "publish": "events/apigw-v2-post-events.json"
+        default: "events/sqs-sns-notification.json"
+        }
     let sample = try Data(contentsOf: URL(fileURLWithPath: file))
-    guard function != "echo", var object = try JSONSerialization.jsonObject(with: sample) as? [String: Any] else { return Array(sample) }
+    guard function != "echo", var object = try JSONSerialization.jsonObject(with: sample) as? [String: Any] else {
+        return Array(sample)
+    }
     if function == "publish" {
         object["body"] = #"{"not":"a cloud event"}"#
     } else if var records = object["Records"] as? [[String: Any]] {
@@ -67,10 +76,11 @@ struct ColdStart {
 }
 
 func measure(_ function: String, command: [String]) throws -> ColdStart {
-    let lambda = try LocalLambda(configuration: LocalLambdaConfiguration(
-        command: command, functionName: function, timeout: .seconds(20),
-        environment: environment(function), inheritsEnvironment: false,
-        functionOutput: LocalLambdaConfiguration.discard))
+    let lambda = try LocalLambda(
+        configuration: LocalLambdaConfiguration(
+            command: command, functionName: function, timeout: .seconds(20),
+            environment: environment(function), inheritsEnvironment: false,
+            functionOutput: LocalLambdaConfiguration.discard))
     defer { lambda.shutdown() }
     let payload = try event(function)
     var toNext: [Duration] = []
@@ -81,9 +91,13 @@ func measure(_ function: String, command: [String]) throws -> ColdStart {
         let answered = began.duration(to: .now)
         switch report.result {
         case .response, .functionError: break
-        default: throw BenchmarkError(description: "\(function) via \(command): \(String(decoding: report.payload, as: UTF8.self))")
+        default:
+            throw BenchmarkError(
+                description: "\(function) via \(command): \(String(decoding: report.payload, as: UTF8.self))")
         }
-        guard let initDuration = report.initDuration else { throw BenchmarkError(description: "\(function): no cold start measured") }
+        guard let initDuration = report.initDuration else {
+            throw BenchmarkError(description: "\(function): no cold start measured")
+        }
         toNext.append(initDuration)
         toResponse.append(answered)
         lambda.stopProcess()
@@ -107,21 +121,31 @@ do {
     print("|---|---:|---:|---|---:|---:|")
     for zip in zips {
         let function = String(zip.dropLast(4))
-        let zipBytes = (try FileManager.default.attributesOfItem(atPath: "\(dist)/\(zip)")[.size] as? NSNumber)?.intValue ?? 0
+        let zipBytes =
+            (try FileManager.default.attributesOfItem(atPath: "\(dist)/\(zip)")[.size] as? NSNumber)?.intValue ?? 0
         let root = try EmptyRoot(zip: "\(dist)/\(zip)")
         defer { try? root.remove() }
         let unzipped = root.contents().reduce(0) { total, path in
-            total + ((try? FileManager.default.attributesOfItem(atPath: "\(root.path)/\(path)"))?[.type] as? FileAttributeType == .typeRegular
-                ? ((try? FileManager.default.attributesOfItem(atPath: "\(root.path)/\(path)"))?[.size] as? NSNumber)?.intValue ?? 0 : 0)
+            total
+                + ((try? FileManager.default.attributesOfItem(atPath: "\(root.path)/\(path)"))?[.type]
+                    as? FileAttributeType == .typeRegular
+                    ? ((try? FileManager.default.attributesOfItem(atPath: "\(root.path)/\(path)"))?[.size] as? NSNumber)?
+                        .intValue ?? 0 : 0)
         }
         let binary = "\(binaries)/\(function)"
         let packaged = try measure(function, command: try root.command())
         let direct = try measure(function, command: [binary])
         let launcher = try measure(function, command: [unshare, "--mount", "--mount-proc=/proc", binary])
         let binaryBytes = (try FileManager.default.attributesOfItem(atPath: binary)[.size] as? NSNumber)?.intValue ?? 0
-        print("| \(function) | \(mb(zipBytes)) | \(mb(unzipped)) | zip, chrooted empty root | \(ms(packaged.toNext)) | \(ms(packaged.toResponse)) |")
-        print("| \(function) | | \(mb(binaryBytes)) | unpackaged binary, this machine | \(ms(direct.toNext)) | \(ms(direct.toResponse)) |")
-        print("| \(function) | | | unpackaged, through unshare (launcher cost) | \(ms(launcher.toNext)) | \(ms(launcher.toResponse)) |")
+        print(
+            "| \(function) | \(mb(zipBytes)) | \(mb(unzipped)) | zip, chrooted empty root | \(ms(packaged.toNext)) | \(ms(packaged.toResponse)) |"
+        )
+        print(
+            "| \(function) | | \(mb(binaryBytes)) | unpackaged binary, this machine | \(ms(direct.toNext)) | \(ms(direct.toResponse)) |"
+        )
+        print(
+            "| \(function) | | | unpackaged, through unshare (launcher cost) | \(ms(launcher.toNext)) | \(ms(launcher.toResponse)) |"
+        )
     }
 } catch {
     FileHandle.standardError.write(Data("PackageBenchmark: \(error)\n".utf8))

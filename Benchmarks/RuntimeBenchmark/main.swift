@@ -55,8 +55,10 @@ func milliseconds(_ duration: Duration) -> String {
     String(format: "%.2f ms", duration / .milliseconds(1))
 }
 
-func measure(name: String, configuration: LocalLambdaConfiguration, invocations: Int, coldStarts: Int) throws -> Figures {
-    let event = Array(try JSONSerialization.data(withJSONObject: ["id": "evt-1", "pad": String(repeating: "a", count: 990)]))
+func measure(name: String, configuration: LocalLambdaConfiguration, invocations: Int, coldStarts: Int) throws -> Figures
+{
+    let event = Array(
+        try JSONSerialization.data(withJSONObject: ["id": "evt-1", "pad": String(repeating: "a", count: 990)]))
     precondition((1000...1100).contains(event.count), "the event should be about 1 KB")
 
     // Cold starts: a fresh process each time, measured to its first /next.
@@ -66,12 +68,13 @@ func measure(name: String, configuration: LocalLambdaConfiguration, invocations:
     var idleRSS: [Int] = []
     for _ in 0..<coldStarts {
         switch lambda.start() {
-        case let .ready(initDuration):
+        case .ready(let initDuration):
             starts.append(initDuration)
             // Lambda freezes the process here; its peak so far is what init cost.
             idleRSS.append(lambda.peakResidentKilobytes ?? 0)
-        case let .failed(report):
-            throw BenchmarkError(description: "\(name) failed to start: \(String(decoding: report.payload, as: UTF8.self))")
+        case .failed(let report):
+            throw BenchmarkError(
+                description: "\(name) failed to start: \(String(decoding: report.payload, as: UTF8.self))")
         }
         lambda.stopProcess()
     }
@@ -117,39 +120,50 @@ guard FileManager.default.isExecutableFile(atPath: options.echo) else {
 
 var results: [Figures] = []
 do {
-    results.append(try measure(
-        name: "swift-lambda-kit (echo, release)",
-        configuration: LocalLambdaConfiguration(command: [options.echo], functionName: "echo", functionOutput: LocalLambdaConfiguration.discard),
-        invocations: options.invocations, coldStarts: options.coldStarts))
+    results.append(
+        try measure(
+            name: "swift-lambda-kit (echo, release)",
+            configuration: LocalLambdaConfiguration(
+                command: [options.echo], functionName: "echo", functionOutput: LocalLambdaConfiguration.discard),
+            invocations: options.invocations, coldStarts: options.coldStarts))
 
     if !options.skipPython {
         let taskRoot = FileManager.default.temporaryDirectory.appendingPathComponent("ric-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: taskRoot, withIntermediateDirectories: true)
         try "def handler(event, context):\n    return event\n".write(
             to: taskRoot.appendingPathComponent("handler.py"), atomically: true, encoding: .utf8)
-        results.append(try measure(
-            name: "awslambdaric (Python)",
-            configuration: LocalLambdaConfiguration(
-                command: [options.python, "-m", "awslambdaric", "handler.handler"], functionName: "python-ric",
-                handler: "handler.handler", workingDirectory: taskRoot.path, functionOutput: LocalLambdaConfiguration.discard),
-            invocations: max(1000, options.invocations / 4), coldStarts: options.coldStarts))
+        results.append(
+            try measure(
+                name: "awslambdaric (Python)",
+                configuration: LocalLambdaConfiguration(
+                    command: [options.python, "-m", "awslambdaric", "handler.handler"], functionName: "python-ric",
+                    handler: "handler.handler", workingDirectory: taskRoot.path,
+                    functionOutput: LocalLambdaConfiguration.discard),
+                invocations: max(1000, options.invocations / 4), coldStarts: options.coldStarts))
     }
 } catch {
     FileHandle.standardError.write(Data("benchmark failed: \(error)\n".utf8))
     exit(1)
 }
 
-print("| runtime | warm invocations/s | latency p50 | latency p99 | bootstrap CPU per invocation | cold start p50 | cold start p90 | idle peak RSS | peak RSS after load |")
+print(
+    "| runtime | warm invocations/s | latency p50 | latency p99 | bootstrap CPU per invocation | cold start p50 | cold start p90 | idle peak RSS | peak RSS after load |"
+)
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 for figures in results {
-    print("| \(figures.name) | \(String(format: "%.0f", figures.invocationsPerSecond)) | \(milliseconds(figures.latencyP50)) | \(milliseconds(figures.latencyP99)) | \(String(format: "%.1f µs", figures.cpuPerInvocation / .microseconds(1))) | \(milliseconds(figures.coldStartP50)) | \(milliseconds(figures.coldStartP90)) | \(String(format: "%.1f MB", Double(figures.idlePeakRSSKB) / 1024)) | \(String(format: "%.1f MB", Double(figures.peakRSSAfterLoadKB) / 1024)) |")
+    print(
+        "| \(figures.name) | \(String(format: "%.0f", figures.invocationsPerSecond)) | \(milliseconds(figures.latencyP50)) | \(milliseconds(figures.latencyP99)) | \(String(format: "%.1f µs", figures.cpuPerInvocation / .microseconds(1))) | \(milliseconds(figures.coldStartP50)) | \(milliseconds(figures.coldStartP90)) | \(String(format: "%.1f MB", Double(figures.idlePeakRSSKB) / 1024)) | \(String(format: "%.1f MB", Double(figures.peakRSSAfterLoadKB) / 1024)) |"
+    )
 }
 if results.count == 2 {
     let (swift, python) = (results[0], results[1])
     print("")
-    print(String(format: "Ratios (swift-lambda-kit vs awslambdaric): %.1f× the warm throughput, %.1f× less CPU per invocation, %.1f× faster cold start, %.2f× the idle memory.",
-        swift.invocationsPerSecond / python.invocationsPerSecond,
-        python.cpuPerInvocation / swift.cpuPerInvocation,
-        python.coldStartP50 / swift.coldStartP50,
-        Double(swift.idlePeakRSSKB) / Double(python.idlePeakRSSKB)))
+    print(
+        String(
+            format:
+                "Ratios (swift-lambda-kit vs awslambdaric): %.1f× the warm throughput, %.1f× less CPU per invocation, %.1f× faster cold start, %.2f× the idle memory.",
+            swift.invocationsPerSecond / python.invocationsPerSecond,
+            python.cpuPerInvocation / swift.cpuPerInvocation,
+            python.coldStartP50 / swift.coldStartP50,
+            Double(swift.idlePeakRSSKB) / Double(python.idlePeakRSSKB)))
 }

@@ -19,7 +19,9 @@ public struct AWSService: Sendable, Hashable {
         case query(apiVersion: String)
     }
 
-    public init(name: String, signingName: String, endpointPrefix: String, environmentSuffix: String, wireProtocol: WireProtocol) {
+    public init(
+        name: String, signingName: String, endpointPrefix: String, environmentSuffix: String, wireProtocol: WireProtocol
+    ) {
         self.name = name
         self.signingName = signingName
         self.endpointPrefix = endpointPrefix
@@ -39,9 +41,9 @@ public enum AWSConfigurationError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .missingRegion:
             "no AWS region: set AWS_REGION (Lambda sets it) or AWS_DEFAULT_REGION"
-        case let .missingCredentials(missing):
+        case .missingCredentials(let missing):
             "no AWS credentials: \(missing.joined(separator: " and ")) \(missing.count == 1 ? "is" : "are") not set (Lambda sets them from the function's execution role)"
-        case let .invalidEndpoint(variable, value):
+        case .invalidEndpoint(let variable, let value):
             "\(variable)=\(value) is not an http:// or https:// URL"
         }
     }
@@ -56,7 +58,10 @@ public struct AWSConfiguration: Sendable, CustomStringConvertible {
     /// `AWS_ENDPOINT_URL_<SERVICE>`, keyed by the service's environment suffix; wins over `endpointURL`.
     public var serviceEndpointURLs: [String: String]
 
-    public init(region: String, credentials: AWSCredentials, endpointURL: String? = nil, serviceEndpointURLs: [String: String] = [:]) {
+    public init(
+        region: String, credentials: AWSCredentials, endpointURL: String? = nil,
+        serviceEndpointURLs: [String: String] = [:]
+    ) {
         self.region = region
         self.credentials = credentials
         self.endpointURL = endpointURL
@@ -76,10 +81,11 @@ public struct AWSConfiguration: Sendable, CustomStringConvertible {
         let accessKeyID = value("AWS_ACCESS_KEY_ID")
         let secret = value("AWS_SECRET_ACCESS_KEY")
         guard let accessKeyID, let secret else {
-            throw .missingCredentials(missing: [
-                accessKeyID == nil ? "AWS_ACCESS_KEY_ID" : nil,
-                secret == nil ? "AWS_SECRET_ACCESS_KEY" : nil,
-            ].compactMap { $0 })
+            throw .missingCredentials(
+                missing: [
+                    accessKeyID == nil ? "AWS_ACCESS_KEY_ID" : nil,
+                    secret == nil ? "AWS_SECRET_ACCESS_KEY" : nil,
+                ].compactMap { $0 })
         }
         var endpointURL: String?
         var serviceEndpointURLs: [String: String] = [:]
@@ -98,14 +104,16 @@ public struct AWSConfiguration: Sendable, CustomStringConvertible {
         }
         self.init(
             region: region,
-            credentials: AWSCredentials(accessKeyID: accessKeyID, secretAccessKey: secret, sessionToken: value("AWS_SESSION_TOKEN")),
+            credentials: AWSCredentials(
+                accessKeyID: accessKeyID, secretAccessKey: secret, sessionToken: value("AWS_SESSION_TOKEN")),
             endpointURL: endpointURL,
             serviceEndpointURLs: serviceEndpointURLs)
     }
 
     /// The base URL requests to `service` go to, without a trailing slash.
     public func endpoint(for service: AWSService) -> String {
-        var url = serviceEndpointURLs[service.environmentSuffix] ?? endpointURL
+        var url =
+            serviceEndpointURLs[service.environmentSuffix] ?? endpointURL
             ?? "https://\(service.endpointPrefix).\(region).\(Self.dnsSuffix(region: region))"
         while url.hasSuffix("/") { url.removeLast() }
         return url

@@ -44,7 +44,10 @@ public struct AWSError: Error, Sendable, CustomStringConvertible {
     /// reasons). Credentials never appear in it: they are removed when the error is built.
     public var body: [UInt8]
 
-    public init(service: String, operation: String, code: AWSErrorCode, message: String?, requestID: String?, statusCode: Int, body: [UInt8] = []) {
+    public init(
+        service: String, operation: String, code: AWSErrorCode, message: String?, requestID: String?, statusCode: Int,
+        body: [UInt8] = []
+    ) {
         self.service = service
         self.operation = operation
         self.code = code
@@ -75,13 +78,13 @@ public enum AWSTransportError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .network(service, operation, attempts, underlying):
+        case .network(let service, let operation, let attempts, let underlying):
             "\(service).\(operation) got no response after \(attempts) attempt\(attempts == 1 ? "" : "s"): \(underlying)"
-        case let .circuitOpen(service, operation, endpoint):
+        case .circuitOpen(let service, let operation, let endpoint):
             "\(service).\(operation) not attempted: the circuit breaker for \(endpoint) is open after repeated failures"
-        case let .deadlineExceeded(service, operation, attempts):
+        case .deadlineExceeded(let service, let operation, let attempts):
             "\(service).\(operation) stopped after \(attempts) attempt\(attempts == 1 ? "" : "s"): the caller's deadline passed"
-        case let .invalidResponse(service, operation, reason):
+        case .invalidResponse(let service, let operation, let reason):
             "\(service).\(operation) returned an unreadable response: \(reason)"
         }
     }

@@ -25,8 +25,9 @@ extension AWSServiceClient {
         circuitBreakers: CircuitBreakerRegistry = CircuitBreakerRegistry(),
         logger: Logger = Logger(label: "aws", factory: { _ in SwiftLogNoOpLogHandler() })
     ) {
-        self.init(boundTransport: AWSTransport(
-            service: Self.service, configuration: configuration, options: options, httpClient: httpClient,
-            circuitBreakers: circuitBreakers, logger: logger))
+        self.init(
+            boundTransport: AWSTransport(
+                service: Self.service, configuration: configuration, options: options, httpClient: httpClient,
+                circuitBreakers: circuitBreakers, logger: logger))
     }
 }

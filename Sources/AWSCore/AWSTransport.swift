@@ -1,12 +1,13 @@
 import Dispatch
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import LambdaHTTP
-import UTCTime
 import Logging
+import UTCTime
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Sends signed requests to one AWS service: signs every attempt, retries what may succeed
 /// later with jittered backoff inside the caller's deadline, and consults the endpoint's
@@ -21,7 +22,10 @@ public final class AWSTransport: Sendable {
         /// within this. `nil` bounds a call only by its attempts.
         public var defaultTimeBudget: Duration?
 
-        public init(retryPolicy: RetryPolicy = .default, attemptTimeout: Duration = .seconds(10), defaultTimeBudget: Duration? = nil) {
+        public init(
+            retryPolicy: RetryPolicy = .default, attemptTimeout: Duration = .seconds(10),
+            defaultTimeBudget: Duration? = nil
+        ) {
             self.retryPolicy = retryPolicy
             self.attemptTimeout = attemptTimeout
             self.defaultTimeBudget = defaultTimeBudget
@@ -53,7 +57,8 @@ public final class AWSTransport: Sendable {
         self.service = service
         self.endpoint = configuration.endpoint(for: service)
         self.options = options
-        self.signer = SigV4Signer(credentials: configuration.credentials, region: configuration.region, service: service.signingName)
+        self.signer = SigV4Signer(
+            credentials: configuration.credentials, region: configuration.region, service: service.signingName)
         self.redactor = SecretRedactor(credentials: configuration.credentials)
         self.httpClient = httpClient
         self.breaker = circuitBreakers.breaker(for: endpoint)
@@ -73,33 +78,39 @@ public final class AWSTransport: Sendable {
     /// from the response.
     /// `attemptTimeout` overrides the transport's for one call (a long poll needs longer).
     public func sendJSON<Output: Decodable>(
-        operation: String, input: some Encodable, as output: Output.Type = Output.self, deadline: ContinuousClock.Instant?,
+        operation: String, input: some Encodable, as output: Output.Type = Output.self,
+        deadline: ContinuousClock.Instant?,
         attemptTimeout: Duration? = nil
     ) async throws -> Output {
-        guard case let .json(version, targetPrefix) = service.wireProtocol else {
+        guard case .json(let version, let targetPrefix) = service.wireProtocol else {
             preconditionFailure("\(service.name) does not speak the JSON protocol")
         }
         let body: [UInt8]
         do {
             body = Array(try JSONEncoder().encode(input))
         } catch {
-            throw AWSTransportError.invalidResponse(service: service.name, operation: operation, reason: "cannot encode the request: \(error)")
+            throw AWSTransportError.invalidResponse(
+                service: service.name, operation: operation, reason: "cannot encode the request: \(error)")
         }
         let headers: HTTPHeaders = [
             "Content-Type": "application/x-amz-json-\(version)",
             "X-Amz-Target": "\(targetPrefix).\(operation)",
         ]
-        let response = try await send(operation: operation, headers: headers, body: body, deadline: deadline, attemptTimeout: attemptTimeout)
+        let response = try await send(
+            operation: operation, headers: headers, body: body, deadline: deadline, attemptTimeout: attemptTimeout)
         do {
-            return try JSONDecoder().decode(Output.self, from: response.body.isEmpty ? Data("{}".utf8) : Data(response.body))
+            return try JSONDecoder().decode(
+                Output.self, from: response.body.isEmpty ? Data("{}".utf8) : Data(response.body))
         } catch {
             throw AWSTransportError.invalidResponse(service: service.name, operation: operation, reason: "\(error)")
         }
     }
 
     /// An `awsQuery` call. Returns the response's root element (`<PublishResponse>`).
-    package func sendQuery(operation: String, parameters: QueryParameters, deadline: ContinuousClock.Instant?) async throws -> XMLElementNode {
-        guard case let .query(apiVersion) = service.wireProtocol else {
+    package func sendQuery(operation: String, parameters: QueryParameters, deadline: ContinuousClock.Instant?)
+        async throws -> XMLElementNode
+    {
+        guard case .query(let apiVersion) = service.wireProtocol else {
             preconditionFailure("\(service.name) does not speak the query protocol")
         }
         var form = QueryParameters()
@@ -107,7 +118,8 @@ public final class AWSTransport: Sendable {
         form.add("Version", apiVersion)
         for (name, value) in parameters.pairs { form.add(name, value) }
         let headers: HTTPHeaders = ["Content-Type": "application/x-www-form-urlencoded; charset=utf-8"]
-        let response = try await send(operation: operation, headers: headers, body: Array(form.encoded().utf8), deadline: deadline)
+        let response = try await send(
+            operation: operation, headers: headers, body: Array(form.encoded().utf8), deadline: deadline)
         do {
             return try XMLElementNode.parse(response.body)
         } catch {
@@ -120,7 +132,8 @@ public final class AWSTransport: Sendable {
     /// POSTs `body` to the endpoint, signed, and returns the first 2xx response. A service
     /// error is thrown as ``AWSError``; no response at all as ``AWSTransportError``.
     public func send(
-        operation: String, headers: HTTPHeaders, body: [UInt8], deadline: ContinuousClock.Instant?, attemptTimeout: Duration? = nil
+        operation: String, headers: HTTPHeaders, body: [UInt8], deadline: ContinuousClock.Instant?,
+        attemptTimeout: Duration? = nil
     ) async throws -> HTTPResponse {
         let deadline = deadline ?? options.defaultTimeBudget.map { timing.now() + $0 }
         let policy = options.retryPolicy
@@ -135,7 +148,8 @@ public final class AWSTransport: Sendable {
                 let remaining = deadline - timing.now()
                 guard remaining > .zero else {
                     logger.debug("AWS call abandoned: deadline passed", metadata: ["aws.attempt": "\(attempt)"])
-                    throw AWSTransportError.deadlineExceeded(service: service.name, operation: operation, attempts: attempt - 1)
+                    throw AWSTransportError.deadlineExceeded(
+                        service: service.name, operation: operation, attempts: attempt - 1)
                 }
                 timeout = min(timeout, remaining)
             }
@@ -144,26 +158,32 @@ public final class AWSTransport: Sendable {
                 throw AWSTransportError.circuitOpen(service: service.name, operation: operation, endpoint: endpoint)
             }
 
-            var request = HTTPRequest(method: "POST", url: endpoint + "/", headers: headers, body: body, timeout: timeout)
+            var request = HTTPRequest(
+                method: "POST", url: endpoint + "/", headers: headers, body: body, timeout: timeout)
             request.headers.replaceOrAdd("User-Agent", "swift-lambda-kit")
             signer.sign(&request, at: wallClock())
-            logger.trace("AWS request", metadata: [
-                "aws.attempt": "\(attempt)",
-                "http.url": "\(request.url)",
-                "http.request.body.size": "\(body.count)",
-                // Names only: the values of Authorization and X-Amz-Security-Token are secret.
-                "http.request.header_names": "\(request.headers.map(\.name).joined(separator: ","))",
-            ])
+            logger.trace(
+                "AWS request",
+                metadata: [
+                    "aws.attempt": "\(attempt)",
+                    "http.url": "\(request.url)",
+                    "http.request.body.size": "\(body.count)",
+                    // Names only: the values of Authorization and X-Amz-Security-Token are secret.
+                    "http.request.header_names": "\(request.headers.map(\.name).joined(separator: ","))",
+                ])
 
             let failure: any Error
             do {
                 let response = try await perform(request)
                 if (200..<300).contains(response.status) {
                     breaker.recordSuccess()
-                    logger.debug("AWS response", metadata: [
-                        "aws.attempt": "\(attempt)", "http.status": "\(response.status)",
-                        "aws.request_id": "\(response.headers["x-amzn-RequestId"] ?? response.headers["x-amz-request-id"] ?? "-")",
-                    ])
+                    logger.debug(
+                        "AWS response",
+                        metadata: [
+                            "aws.attempt": "\(attempt)", "http.status": "\(response.status)",
+                            "aws.request_id":
+                                "\(response.headers["x-amzn-RequestId"] ?? response.headers["x-amz-request-id"] ?? "-")",
+                        ])
                     return response
                 }
                 var error = ErrorParsing.parse(response, service: service, operation: operation)
@@ -171,10 +191,13 @@ public final class AWSTransport: Sendable {
                 error.body = redactor.redact(error.body)
                 // The breaker tracks endpoint health: an answered 4xx (even a throttle) shows it alive.
                 if error.isServerError { breaker.recordFailure() } else { breaker.recordSuccess() }
-                logger.debug("AWS error", metadata: [
-                    "aws.attempt": "\(attempt)", "http.status": "\(error.statusCode)", "aws.error.code": "\(error.code)",
-                    "aws.error.message": "\(error.message ?? "")", "aws.request_id": "\(error.requestID ?? "-")",
-                ])
+                logger.debug(
+                    "AWS error",
+                    metadata: [
+                        "aws.attempt": "\(attempt)", "http.status": "\(error.statusCode)",
+                        "aws.error.code": "\(error.code)",
+                        "aws.error.message": "\(error.message ?? "")", "aws.request_id": "\(error.requestID ?? "-")",
+                    ])
                 failure = error
             } catch {
                 breaker.recordFailure()
@@ -187,7 +210,9 @@ public final class AWSTransport: Sendable {
             }
             let delay = policy.delay(afterFailedAttempts: attempt, jitter: timing.jitter())
             if let deadline, timing.now() + delay >= deadline {
-                logger.debug("AWS call not retried: the backoff would pass the deadline", metadata: ["aws.attempt": "\(attempt)"])
+                logger.debug(
+                    "AWS call not retried: the backoff would pass the deadline", metadata: ["aws.attempt": "\(attempt)"]
+                )
                 throw wrap(failure, operation: operation, attempts: attempt)
             }
             logger.debug("AWS call retrying", metadata: ["aws.attempt": "\(attempt)", "aws.retry.delay": "\(delay)"])
@@ -197,7 +222,8 @@ public final class AWSTransport: Sendable {
 
     private func wrap(_ error: any Error, operation: String, attempts: Int) -> any Error {
         if let error = error as? HTTPClientError {
-            return AWSTransportError.network(service: service.name, operation: operation, attempts: attempts, underlying: error)
+            return AWSTransportError.network(
+                service: service.name, operation: operation, attempts: attempts, underlying: error)
         }
         return error
     }

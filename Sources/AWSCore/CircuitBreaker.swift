@@ -32,7 +32,10 @@ public final class CircuitBreaker: Sendable {
     private let now: @Sendable () -> ContinuousClock.Instant
     private let state = Mutex<State>(.closed(consecutiveFailures: 0))
 
-    public init(endpoint: String, configuration: Configuration = Configuration(), now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
+    public init(
+        endpoint: String, configuration: Configuration = Configuration(),
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
+    ) {
         self.endpoint = endpoint
         self.configuration = configuration
         self.now = now
@@ -42,7 +45,7 @@ public final class CircuitBreaker: Sendable {
     public var currentState: State {
         let now = self.now()
         return state.withLock { state in
-            if case let .open(until) = state, now >= until { return .halfOpen(probeInFlight: false) }
+            if case .open(let until) = state, now >= until { return .halfOpen(probeInFlight: false) }
             return state
         }
     }
@@ -55,7 +58,7 @@ public final class CircuitBreaker: Sendable {
             switch state {
             case .closed:
                 return true
-            case let .open(until):
+            case .open(let until):
                 guard now >= until else { return false }
                 state = .halfOpen(probeInFlight: true)
                 return true
@@ -77,8 +80,9 @@ public final class CircuitBreaker: Sendable {
         let threshold = configuration.failureThreshold
         state.withLock { state in
             switch state {
-            case let .closed(failures):
-                state = failures + 1 >= threshold ? .open(until: reopenUntil) : .closed(consecutiveFailures: failures + 1)
+            case .closed(let failures):
+                state =
+                    failures + 1 >= threshold ? .open(until: reopenUntil) : .closed(consecutiveFailures: failures + 1)
             case .halfOpen:
                 state = .open(until: reopenUntil)
             case .open:
@@ -95,7 +99,10 @@ public final class CircuitBreakerRegistry: Sendable {
     private let now: @Sendable () -> ContinuousClock.Instant
     private let breakers = Mutex<[String: CircuitBreaker]>([:])
 
-    public init(configuration: CircuitBreaker.Configuration = CircuitBreaker.Configuration(), now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
+    public init(
+        configuration: CircuitBreaker.Configuration = CircuitBreaker.Configuration(),
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
+    ) {
         self.configuration = configuration
         self.now = now
     }

@@ -1,9 +1,10 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import LambdaHTTP
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Reads the error a service answered with, in the shape of its protocol.
 enum ErrorParsing {
@@ -19,12 +20,18 @@ enum ErrorParsing {
                 var type: String?
                 var code: String?
                 var message: String?
-                enum CodingKeys: String, CodingKey { case type = "__type", code, codeUpper = "Code", message, messageUpper = "Message" }
+                enum CodingKeys: String, CodingKey {
+                    case type = "__type", code, codeUpper = "Code", message, messageUpper = "Message"
+                }
                 init(from decoder: any Decoder) throws {
                     let container = try decoder.container(keyedBy: CodingKeys.self)
                     type = try? container.decodeIfPresent(String.self, forKey: .type)
-                    code = (try? container.decodeIfPresent(String.self, forKey: .code)) ?? (try? container.decodeIfPresent(String.self, forKey: .codeUpper))
-                    message = (try? container.decodeIfPresent(String.self, forKey: .message)) ?? (try? container.decodeIfPresent(String.self, forKey: .messageUpper))
+                    code =
+                        (try? container.decodeIfPresent(String.self, forKey: .code))
+                        ?? (try? container.decodeIfPresent(String.self, forKey: .codeUpper))
+                    message =
+                        (try? container.decodeIfPresent(String.self, forKey: .message))
+                        ?? (try? container.decodeIfPresent(String.self, forKey: .messageUpper))
                 }
             }
             let shape = try? JSONDecoder().decode(JSONErrorShape.self, from: Data(response.body))

@@ -11,7 +11,9 @@ public struct RetryPolicy: Sendable {
     public var baseDelay: Duration
     public var maximumDelay: Duration
 
-    public init(maximumAttempts: Int = 3, baseDelay: Duration = .milliseconds(100), maximumDelay: Duration = .seconds(5)) {
+    public init(
+        maximumAttempts: Int = 3, baseDelay: Duration = .milliseconds(100), maximumDelay: Duration = .seconds(5)
+    ) {
         precondition(maximumAttempts >= 1, "maximumAttempts counts the first attempt, so it is at least 1")
         self.maximumAttempts = maximumAttempts
         self.baseDelay = baseDelay

@@ -28,7 +28,10 @@ public struct SigV4Signer: Sendable {
         case addedAfterSigning
     }
 
-    public init(credentials: AWSCredentials, region: String, service: String, securityTokenPlacement: SecurityTokenPlacement = .signed) {
+    public init(
+        credentials: AWSCredentials, region: String, service: String,
+        securityTokenPlacement: SecurityTokenPlacement = .signed
+    ) {
         self.credentials = credentials
         self.region = region
         self.service = service
@@ -36,7 +39,9 @@ public struct SigV4Signer: Sendable {
     }
 
     /// Headers never signed: they are changed or added by proxies and HTTP stacks on the way.
-    static let unsignedHeaders: Set<String> = ["authorization", "user-agent", "expect", "x-amzn-trace-id", "content-length", "connection"]
+    static let unsignedHeaders: Set<String> = [
+        "authorization", "user-agent", "expect", "x-amzn-trace-id", "content-length", "connection",
+    ]
 
     /// Adds `Host` (when absent), `X-Amz-Date`, `X-Amz-Security-Token` (with a session token)
     /// and `Authorization` to `request`.
@@ -77,14 +82,19 @@ public struct SigV4Signer: Sendable {
         ].joined(separator: "\n")
 
         let scope = "\(time.dateStamp)/\(region)/\(service)/aws4_request"
-        let stringToSign = "AWS4-HMAC-SHA256\n\(time.amzDate)\n\(scope)\n\(Digest.sha256(Array(canonicalRequest.utf8)).hexEncoded)"
-        let signature = Digest.hmacSHA256(key: signingKey(dateStamp: time.dateStamp), data: Array(stringToSign.utf8)).hexEncoded
-        let authorization = "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(scope), SignedHeaders=\(signedHeaders), Signature=\(signature)"
+        let stringToSign =
+            "AWS4-HMAC-SHA256\n\(time.amzDate)\n\(scope)\n\(Digest.sha256(Array(canonicalRequest.utf8)).hexEncoded)"
+        let signature = Digest.hmacSHA256(key: signingKey(dateStamp: time.dateStamp), data: Array(stringToSign.utf8))
+            .hexEncoded
+        let authorization =
+            "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(scope), SignedHeaders=\(signedHeaders), Signature=\(signature)"
         request.headers.add("Authorization", authorization)
         if let token = credentials.sessionToken, securityTokenPlacement == .addedAfterSigning {
             request.headers.replaceOrAdd("X-Amz-Security-Token", token)
         }
-        return SigV4Signature(canonicalRequest: canonicalRequest, stringToSign: stringToSign, signature: signature, authorization: authorization)
+        return SigV4Signature(
+            canonicalRequest: canonicalRequest, stringToSign: stringToSign, signature: signature,
+            authorization: authorization)
     }
 
     private func signingKey(dateStamp: String) -> [UInt8] {

@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// A DynamoDB attribute value, encoded as its one-key JSON object (`{"S": "text"}`).
@@ -26,9 +26,12 @@ public indirect enum AttributeValue: Sendable, Hashable, Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         guard let key = container.allKeys.first, container.allKeys.count == 1 else {
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: decoder.codingPath,
-                debugDescription: "an AttributeValue has exactly one of S, N, B, BOOL, NULL, M, L, SS, NS, BS; got \(container.allKeys.map(\.stringValue))"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription:
+                        "an AttributeValue has exactly one of S, N, B, BOOL, NULL, M, L, SS, NS, BS; got \(container.allKeys.map(\.stringValue))"
+                ))
         }
         switch key {
         case .s: self = .s(try container.decode(String.self, forKey: key))
@@ -47,16 +50,16 @@ public indirect enum AttributeValue: Sendable, Hashable, Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         switch self {
-        case let .s(value): try container.encode(value, forKey: .s)
-        case let .n(value): try container.encode(value, forKey: .n)
-        case let .b(value): try container.encode(value, forKey: .b)  // base64, as the JSON protocol wants blobs
-        case let .bool(value): try container.encode(value, forKey: .bool)
+        case .s(let value): try container.encode(value, forKey: .s)
+        case .n(let value): try container.encode(value, forKey: .n)
+        case .b(let value): try container.encode(value, forKey: .b)  // base64, as the JSON protocol wants blobs
+        case .bool(let value): try container.encode(value, forKey: .bool)
         case .null: try container.encode(true, forKey: .null)
-        case let .m(value): try container.encode(value, forKey: .m)
-        case let .l(value): try container.encode(value, forKey: .l)
-        case let .ss(value): try container.encode(value, forKey: .ss)
-        case let .ns(value): try container.encode(value, forKey: .ns)
-        case let .bs(value): try container.encode(value, forKey: .bs)
+        case .m(let value): try container.encode(value, forKey: .m)
+        case .l(let value): try container.encode(value, forKey: .l)
+        case .ss(let value): try container.encode(value, forKey: .ss)
+        case .ns(let value): try container.encode(value, forKey: .ns)
+        case .bs(let value): try container.encode(value, forKey: .bs)
         }
     }
 }

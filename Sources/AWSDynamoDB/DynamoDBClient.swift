@@ -1,11 +1,12 @@
 import AWSCore
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import LambdaHTTP
 import Logging
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 extension AWSService {
     public static let dynamoDB = AWSService(
@@ -21,14 +22,19 @@ public protocol DynamoDBClientProtocol: Sendable {
     func updateItem(_ input: UpdateItemInput, deadline: ContinuousClock.Instant?) async throws -> UpdateItemOutput
     func deleteItem(_ input: DeleteItemInput, deadline: ContinuousClock.Instant?) async throws -> DeleteItemOutput
     func query(_ input: QueryInput, deadline: ContinuousClock.Instant?) async throws -> QueryOutput
-    func transactWriteItems(_ input: TransactWriteItemsInput, deadline: ContinuousClock.Instant?) async throws -> TransactWriteItemsOutput
+    func transactWriteItems(_ input: TransactWriteItemsInput, deadline: ContinuousClock.Instant?) async throws
+        -> TransactWriteItemsOutput
 }
 
 extension DynamoDBClientProtocol {
     public func putItem(_ input: PutItemInput) async throws -> PutItemOutput { try await putItem(input, deadline: nil) }
     public func getItem(_ input: GetItemInput) async throws -> GetItemOutput { try await getItem(input, deadline: nil) }
-    public func updateItem(_ input: UpdateItemInput) async throws -> UpdateItemOutput { try await updateItem(input, deadline: nil) }
-    public func deleteItem(_ input: DeleteItemInput) async throws -> DeleteItemOutput { try await deleteItem(input, deadline: nil) }
+    public func updateItem(_ input: UpdateItemInput) async throws -> UpdateItemOutput {
+        try await updateItem(input, deadline: nil)
+    }
+    public func deleteItem(_ input: DeleteItemInput) async throws -> DeleteItemOutput {
+        try await deleteItem(input, deadline: nil)
+    }
     public func query(_ input: QueryInput) async throws -> QueryOutput { try await query(input, deadline: nil) }
     public func transactWriteItems(_ input: TransactWriteItemsInput) async throws -> TransactWriteItemsOutput {
         try await transactWriteItems(input, deadline: nil)
@@ -52,11 +58,15 @@ public struct DynamoDBClient: DynamoDBClientProtocol, AWSServiceClient {
         try await transport.sendJSON(operation: "GetItem", input: input, deadline: deadline)
     }
 
-    public func updateItem(_ input: UpdateItemInput, deadline: ContinuousClock.Instant?) async throws -> UpdateItemOutput {
+    public func updateItem(_ input: UpdateItemInput, deadline: ContinuousClock.Instant?) async throws
+        -> UpdateItemOutput
+    {
         try await transport.sendJSON(operation: "UpdateItem", input: input, deadline: deadline)
     }
 
-    public func deleteItem(_ input: DeleteItemInput, deadline: ContinuousClock.Instant?) async throws -> DeleteItemOutput {
+    public func deleteItem(_ input: DeleteItemInput, deadline: ContinuousClock.Instant?) async throws
+        -> DeleteItemOutput
+    {
         try await transport.sendJSON(operation: "DeleteItem", input: input, deadline: deadline)
     }
 
@@ -64,7 +74,9 @@ public struct DynamoDBClient: DynamoDBClientProtocol, AWSServiceClient {
         try await transport.sendJSON(operation: "Query", input: input, deadline: deadline)
     }
 
-    public func transactWriteItems(_ input: TransactWriteItemsInput, deadline: ContinuousClock.Instant?) async throws -> TransactWriteItemsOutput {
+    public func transactWriteItems(_ input: TransactWriteItemsInput, deadline: ContinuousClock.Instant?) async throws
+        -> TransactWriteItemsOutput
+    {
         try await transport.sendJSON(operation: "TransactWriteItems", input: input, deadline: deadline)
     }
 }

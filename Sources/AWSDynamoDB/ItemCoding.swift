@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Encodes a Codable value to a DynamoDB item: structs and dictionaries become M (the top
@@ -12,8 +12,12 @@ public struct DynamoDBItemEncoder: Sendable {
     public init() {}
 
     public func encode(_ value: some Encodable) throws -> DynamoDBItem {
-        guard case let .m(item) = try encodeAttribute(value) else {
-            throw EncodingError.invalidValue(value, .init(codingPath: [], debugDescription: "an item must encode as a keyed container (a struct or a dictionary)"))
+        guard case .m(let item) = try encodeAttribute(value) else {
+            throw EncodingError.invalidValue(
+                value,
+                .init(
+                    codingPath: [],
+                    debugDescription: "an item must encode as a keyed container (a struct or a dictionary)"))
         }
         return item
     }
@@ -71,15 +75,15 @@ private final class EncodingNode {
     func resolve(codingPath: [any CodingKey]) throws -> AttributeValue {
         switch content {
         case .empty: return .m([:])  // a type that encoded nothing, e.g. an empty struct
-        case let .value(value): return value
-        case let .map(children): return .m(try children.mapValues { try $0.resolve(codingPath: codingPath) })
-        case let .list(children): return .l(try children.map { try $0.resolve(codingPath: codingPath) })
+        case .value(let value): return value
+        case .map(let children): return .m(try children.mapValues { try $0.resolve(codingPath: codingPath) })
+        case .list(let children): return .l(try children.map { try $0.resolve(codingPath: codingPath) })
         }
     }
 
     func mapChild(_ key: String) -> EncodingNode {
         var children: [String: EncodingNode] = [:]
-        if case let .map(existing) = content { children = existing }
+        if case .map(let existing) = content { children = existing }
         let child = EncodingNode()
         children[key] = child
         content = .map(children)
@@ -88,7 +92,7 @@ private final class EncodingNode {
 
     func appendChild() -> EncodingNode {
         var children: [EncodingNode] = []
-        if case let .list(existing) = content { children = existing }
+        if case .list(let existing) = content { children = existing }
         let child = EncodingNode()
         children.append(child)
         content = .list(children)
@@ -111,12 +115,15 @@ private struct ItemEncoding: Encoder {
         return UnkeyedItemEncoding(node: node, codingPath: codingPath)
     }
 
-    func singleValueContainer() -> any SingleValueEncodingContainer { SingleItemEncoding(node: node, codingPath: codingPath) }
+    func singleValueContainer() -> any SingleValueEncodingContainer {
+        SingleItemEncoding(node: node, codingPath: codingPath)
+    }
 }
 
 private func number<T: BinaryFloatingPoint>(_ value: T, _ codingPath: [any CodingKey]) throws -> AttributeValue {
     guard value.isFinite else {
-        throw EncodingError.invalidValue(value, .init(codingPath: codingPath, debugDescription: "DynamoDB numbers are finite"))
+        throw EncodingError.invalidValue(
+            value, .init(codingPath: codingPath, debugDescription: "DynamoDB numbers are finite"))
     }
     return .n("\(value)")
 }
@@ -129,14 +136,18 @@ private struct KeyedItemEncoding<Key: CodingKey>: KeyedEncodingContainerProtocol
     mutating func encode(_ value: some Encodable, forKey key: Key) throws {
         try node.mapChild(key.stringValue).store(value, codingPath: codingPath + [key])
     }
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)
+        -> KeyedEncodingContainer<NestedKey>
+    {
         ItemEncoding(node: node.mapChild(key.stringValue), codingPath: codingPath + [key]).container(keyedBy: keyType)
     }
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
         ItemEncoding(node: node.mapChild(key.stringValue), codingPath: codingPath + [key]).unkeyedContainer()
     }
     mutating func superEncoder() -> any Encoder { ItemEncoding(node: node.mapChild("super"), codingPath: codingPath) }
-    mutating func superEncoder(forKey key: Key) -> any Encoder { ItemEncoding(node: node.mapChild(key.stringValue), codingPath: codingPath + [key]) }
+    mutating func superEncoder(forKey key: Key) -> any Encoder {
+        ItemEncoding(node: node.mapChild(key.stringValue), codingPath: codingPath + [key])
+    }
 }
 
 private struct IndexKey: CodingKey {
@@ -151,7 +162,7 @@ private struct UnkeyedItemEncoding: UnkeyedEncodingContainer {
     let node: EncodingNode
     let codingPath: [any CodingKey]
     var count: Int {
-        if case let .list(children) = node.content { return children.count }
+        if case .list(let children) = node.content { return children.count }
         return 0
     }
 
@@ -160,7 +171,9 @@ private struct UnkeyedItemEncoding: UnkeyedEncodingContainer {
         let key = IndexKey(count)
         try node.appendChild().store(value, codingPath: codingPath + [key])
     }
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<
+        NestedKey
+    > {
         ItemEncoding(node: node.appendChild(), codingPath: codingPath).container(keyedBy: keyType)
     }
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
@@ -203,17 +216,17 @@ private struct ItemDecoding: Decoder {
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
-        guard case let .m(map) = value else { throw mismatch("a map (M)") }
+        guard case .m(let map) = value else { throw mismatch("a map (M)") }
         return KeyedDecodingContainer(KeyedItemDecoding<Key>(map: map, codingPath: codingPath))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
         let elements: [AttributeValue]
         switch value {
-        case let .l(list): elements = list
-        case let .ss(strings): elements = strings.map(AttributeValue.s)
-        case let .ns(numbers): elements = numbers.map(AttributeValue.n)
-        case let .bs(blobs): elements = blobs.map(AttributeValue.b)
+        case .l(let list): elements = list
+        case .ss(let strings): elements = strings.map(AttributeValue.s)
+        case .ns(let numbers): elements = numbers.map(AttributeValue.n)
+        case .bs(let blobs): elements = blobs.map(AttributeValue.b)
         default: throw mismatch("a list or set (L, SS, NS, BS)")
         }
         return UnkeyedItemDecoding(elements: elements, codingPath: codingPath)
@@ -223,7 +236,7 @@ private struct ItemDecoding: Decoder {
 
     func decodeValue<T: Decodable>(_ type: T.Type) throws -> T {
         if type == Data.self {
-            guard case let .b(data) = value else { throw mismatch("binary (B)") }
+            guard case .b(let data) = value else { throw mismatch("binary (B)") }
             return data as! T
         }
         if type == Date.self {
@@ -234,17 +247,19 @@ private struct ItemDecoding: Decoder {
     }
 
     func integer<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
-        guard case let .n(text) = value else { throw mismatch("a number (N)") }
+        guard case .n(let text) = value else { throw mismatch("a number (N)") }
         guard let number = T(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "\(text) does not fit \(T.self)"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: codingPath, debugDescription: "\(text) does not fit \(T.self)"))
         }
         return number
     }
 
     func floating<T: LosslessStringConvertible>(_ type: T.Type) throws -> T {
-        guard case let .n(text) = value else { throw mismatch("a number (N)") }
+        guard case .n(let text) = value else { throw mismatch("a number (N)") }
         guard let number = T(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "\(text) is not a \(T.self)"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: codingPath, debugDescription: "\(text) is not a \(T.self)"))
         }
         return number
     }
@@ -253,11 +268,11 @@ private struct ItemDecoding: Decoder {
 extension ItemDecoding: SingleValueDecodingContainer {
     func decodeNil() -> Bool { value == .null }
     func decode(_ type: Bool.Type) throws -> Bool {
-        guard case let .bool(flag) = value else { throw mismatch("a boolean (BOOL)") }
+        guard case .bool(let flag) = value else { throw mismatch("a boolean (BOOL)") }
         return flag
     }
     func decode(_ type: String.Type) throws -> String {
-        guard case let .s(text) = value else { throw mismatch("a string (S)") }
+        guard case .s(let text) = value else { throw mismatch("a string (S)") }
         return text
     }
     func decode(_ type: Double.Type) throws -> Double { try floating(type) }
@@ -284,17 +299,22 @@ private struct KeyedItemDecoding<Key: CodingKey>: KeyedDecodingContainerProtocol
 
     func child(_ key: Key) throws -> ItemDecoding {
         guard let value = map[key.stringValue] else {
-            throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "no attribute \(key.stringValue)"))
+            throw DecodingError.keyNotFound(
+                key, .init(codingPath: codingPath, debugDescription: "no attribute \(key.stringValue)"))
         }
         return ItemDecoding(value: value, codingPath: codingPath + [key])
     }
 
     func decodeNil(forKey key: Key) throws -> Bool { map[key.stringValue].map { $0 == .null } ?? true }
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T { try child(key).decodeValue(type) }
-    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
+    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
+        -> KeyedDecodingContainer<NestedKey>
+    {
         try child(key).container(keyedBy: type)
     }
-    func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer { try child(key).unkeyedContainer() }
+    func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
+        try child(key).unkeyedContainer()
+    }
     func superDecoder() throws -> any Decoder { ItemDecoding(value: map["super"] ?? .null, codingPath: codingPath) }
     func superDecoder(forKey key: Key) throws -> any Decoder { try child(key) }
 }
@@ -308,7 +328,9 @@ private struct UnkeyedItemDecoding: UnkeyedDecodingContainer {
 
     mutating func next() throws -> ItemDecoding {
         guard !isAtEnd else {
-            throw DecodingError.valueNotFound(Any.self, .init(codingPath: codingPath, debugDescription: "the list has only \(elements.count) elements"))
+            throw DecodingError.valueNotFound(
+                Any.self,
+                .init(codingPath: codingPath, debugDescription: "the list has only \(elements.count) elements"))
         }
         defer { currentIndex += 1 }
         return ItemDecoding(value: elements[currentIndex], codingPath: codingPath + [IndexKey(currentIndex)])
@@ -320,7 +342,9 @@ private struct UnkeyedItemDecoding: UnkeyedDecodingContainer {
         return true
     }
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T { try next().decodeValue(type) }
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<
+        NestedKey
+    > {
         try next().container(keyedBy: type)
     }
     mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer { try next().unkeyedContainer() }

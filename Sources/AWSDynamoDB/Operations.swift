@@ -24,7 +24,8 @@ public struct Capacity: Sendable, Codable, Equatable {
     public var writeCapacityUnits: Double?
     public var capacityUnits: Double?
     enum CodingKeys: String, CodingKey {
-        case readCapacityUnits = "ReadCapacityUnits", writeCapacityUnits = "WriteCapacityUnits", capacityUnits = "CapacityUnits"
+        case readCapacityUnits = "ReadCapacityUnits", writeCapacityUnits = "WriteCapacityUnits", capacityUnits =
+            "CapacityUnits"
     }
 }
 
@@ -50,7 +51,9 @@ public enum ReturnItemCollectionMetrics: String, Sendable, Codable {
 public struct ItemCollectionMetrics: Sendable, Codable, Equatable {
     public var itemCollectionKey: DynamoDBItem?
     public var sizeEstimateRangeGB: [Double]?
-    enum CodingKeys: String, CodingKey { case itemCollectionKey = "ItemCollectionKey", sizeEstimateRangeGB = "SizeEstimateRangeGB" }
+    enum CodingKeys: String, CodingKey {
+        case itemCollectionKey = "ItemCollectionKey", sizeEstimateRangeGB = "SizeEstimateRangeGB"
+    }
 }
 
 // MARK: PutItem
@@ -67,10 +70,12 @@ public struct PutItemInput: Sendable, Encodable, Equatable {
     public var returnItemCollectionMetrics: ReturnItemCollectionMetrics?
 
     public init(
-        tableName: String, item: DynamoDBItem, conditionExpression: String? = nil, expressionAttributeNames: [String: String]? = nil,
+        tableName: String, item: DynamoDBItem, conditionExpression: String? = nil,
+        expressionAttributeNames: [String: String]? = nil,
         expressionAttributeValues: DynamoDBItem? = nil, returnValues: ReturnValue? = nil,
         returnValuesOnConditionCheckFailure: ReturnValuesOnConditionCheckFailure? = nil,
-        returnConsumedCapacity: ReturnConsumedCapacity? = nil, returnItemCollectionMetrics: ReturnItemCollectionMetrics? = nil
+        returnConsumedCapacity: ReturnConsumedCapacity? = nil,
+        returnItemCollectionMetrics: ReturnItemCollectionMetrics? = nil
     ) {
         self.tableName = tableName
         self.item = item
@@ -85,9 +90,11 @@ public struct PutItemInput: Sendable, Encodable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case tableName = "TableName", item = "Item", conditionExpression = "ConditionExpression"
-        case expressionAttributeNames = "ExpressionAttributeNames", expressionAttributeValues = "ExpressionAttributeValues"
+        case expressionAttributeNames = "ExpressionAttributeNames", expressionAttributeValues =
+            "ExpressionAttributeValues"
         case returnValues = "ReturnValues", returnValuesOnConditionCheckFailure = "ReturnValuesOnConditionCheckFailure"
-        case returnConsumedCapacity = "ReturnConsumedCapacity", returnItemCollectionMetrics = "ReturnItemCollectionMetrics"
+        case returnConsumedCapacity = "ReturnConsumedCapacity", returnItemCollectionMetrics =
+            "ReturnItemCollectionMetrics"
     }
 }
 
@@ -95,12 +102,18 @@ public struct PutItemOutput: Sendable, Decodable, Equatable {
     public var attributes: DynamoDBItem?
     public var consumedCapacity: ConsumedCapacity?
     public var itemCollectionMetrics: ItemCollectionMetrics?
-    public init(attributes: DynamoDBItem? = nil, consumedCapacity: ConsumedCapacity? = nil, itemCollectionMetrics: ItemCollectionMetrics? = nil) {
+    public init(
+        attributes: DynamoDBItem? = nil, consumedCapacity: ConsumedCapacity? = nil,
+        itemCollectionMetrics: ItemCollectionMetrics? = nil
+    ) {
         self.attributes = attributes
         self.consumedCapacity = consumedCapacity
         self.itemCollectionMetrics = itemCollectionMetrics
     }
-    enum CodingKeys: String, CodingKey { case attributes = "Attributes", consumedCapacity = "ConsumedCapacity", itemCollectionMetrics = "ItemCollectionMetrics" }
+    enum CodingKeys: String, CodingKey {
+        case attributes = "Attributes", consumedCapacity = "ConsumedCapacity", itemCollectionMetrics =
+            "ItemCollectionMetrics"
+    }
 }
 
 // MARK: GetItem
@@ -126,7 +139,8 @@ public struct GetItemInput: Sendable, Encodable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case tableName = "TableName", key = "Key", consistentRead = "ConsistentRead", projectionExpression = "ProjectionExpression"
+        case tableName = "TableName", key = "Key", consistentRead = "ConsistentRead", projectionExpression =
+            "ProjectionExpression"
         case expressionAttributeNames = "ExpressionAttributeNames", returnConsumedCapacity = "ReturnConsumedCapacity"
     }
 }
@@ -159,8 +173,10 @@ public struct UpdateItemInput: Sendable, Encodable, Equatable {
     public init(
         tableName: String, key: DynamoDBItem, updateExpression: String? = nil, conditionExpression: String? = nil,
         expressionAttributeNames: [String: String]? = nil, expressionAttributeValues: DynamoDBItem? = nil,
-        returnValues: ReturnValue? = nil, returnValuesOnConditionCheckFailure: ReturnValuesOnConditionCheckFailure? = nil,
-        returnConsumedCapacity: ReturnConsumedCapacity? = nil, returnItemCollectionMetrics: ReturnItemCollectionMetrics? = nil
+        returnValues: ReturnValue? = nil,
+        returnValuesOnConditionCheckFailure: ReturnValuesOnConditionCheckFailure? = nil,
+        returnConsumedCapacity: ReturnConsumedCapacity? = nil,
+        returnItemCollectionMetrics: ReturnItemCollectionMetrics? = nil
     ) {
         self.tableName = tableName
         self.key = key
@@ -175,10 +191,13 @@ public struct UpdateItemInput: Sendable, Encodable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case tableName = "TableName", key = "Key", updateExpression = "UpdateExpression", conditionExpression = "ConditionExpression"
-        case expressionAttributeNames = "ExpressionAttributeNames", expressionAttributeValues = "ExpressionAttributeValues"
+        case tableName = "TableName", key = "Key", updateExpression = "UpdateExpression", conditionExpression =
+            "ConditionExpression"
+        case expressionAttributeNames = "ExpressionAttributeNames", expressionAttributeValues =
+            "ExpressionAttributeValues"
         case returnValues = "ReturnValues", returnValuesOnConditionCheckFailure = "ReturnValuesOnConditionCheckFailure"
-        case returnConsumedCapacity = "ReturnConsumedCapacity", returnItemCollectionMetrics = "ReturnItemCollectionMetrics"
+        case returnConsumedCapacity = "ReturnConsumedCapacity", returnItemCollectionMetrics =
+            "ReturnItemCollectionMetrics"
     }
 }
 
@@ -198,10 +217,12 @@ public struct DeleteItemInput: Sendable, Encodable, Equatable {
     public var returnItemCollectionMetrics: ReturnItemCollectionMetrics?
 
     public init(
-        tableName: String, key: DynamoDBItem, conditionExpression: String? = nil, expressionAttributeNames: [String: String]? = nil,
+        tableName: String, key: DynamoDBItem, conditionExpression: String? = nil,
+        expressionAttributeNames: [String: String]? = nil,
         expressionAttributeValues: DynamoDBItem? = nil, returnValues: ReturnValue? = nil,
         returnValuesOnConditionCheckFailure: ReturnValuesOnConditionCheckFailure? = nil,
-        returnConsumedCapacity: ReturnConsumedCapacity? = nil, returnItemCollectionMetrics: ReturnItemCollectionMetrics? = nil
+        returnConsumedCapacity: ReturnConsumedCapacity? = nil,
+        returnItemCollectionMetrics: ReturnItemCollectionMetrics? = nil
     ) {
         self.tableName = tableName
         self.key = key
@@ -216,9 +237,11 @@ public struct DeleteItemInput: Sendable, Encodable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case tableName = "TableName", key = "Key", conditionExpression = "ConditionExpression"
-        case expressionAttributeNames = "ExpressionAttributeNames", expressionAttributeValues = "ExpressionAttributeValues"
+        case expressionAttributeNames = "ExpressionAttributeNames", expressionAttributeValues =
+            "ExpressionAttributeValues"
         case returnValues = "ReturnValues", returnValuesOnConditionCheckFailure = "ReturnValuesOnConditionCheckFailure"
-        case returnConsumedCapacity = "ReturnConsumedCapacity", returnItemCollectionMetrics = "ReturnItemCollectionMetrics"
+        case returnConsumedCapacity = "ReturnConsumedCapacity", returnItemCollectionMetrics =
+            "ReturnItemCollectionMetrics"
     }
 }
 
@@ -245,8 +268,10 @@ public struct QueryInput: Sendable, Encodable, Equatable {
     public init(
         tableName: String, indexName: String? = nil, keyConditionExpression: String, filterExpression: String? = nil,
         projectionExpression: String? = nil, expressionAttributeNames: [String: String]? = nil,
-        expressionAttributeValues: DynamoDBItem? = nil, select: Select? = nil, limit: Int? = nil, consistentRead: Bool? = nil,
-        scanIndexForward: Bool? = nil, exclusiveStartKey: DynamoDBItem? = nil, returnConsumedCapacity: ReturnConsumedCapacity? = nil
+        expressionAttributeValues: DynamoDBItem? = nil, select: Select? = nil, limit: Int? = nil,
+        consistentRead: Bool? = nil,
+        scanIndexForward: Bool? = nil, exclusiveStartKey: DynamoDBItem? = nil,
+        returnConsumedCapacity: ReturnConsumedCapacity? = nil
     ) {
         self.tableName = tableName
         self.indexName = indexName
@@ -266,8 +291,10 @@ public struct QueryInput: Sendable, Encodable, Equatable {
     enum CodingKeys: String, CodingKey {
         case tableName = "TableName", indexName = "IndexName", keyConditionExpression = "KeyConditionExpression"
         case filterExpression = "FilterExpression", projectionExpression = "ProjectionExpression"
-        case expressionAttributeNames = "ExpressionAttributeNames", expressionAttributeValues = "ExpressionAttributeValues"
-        case select = "Select", limit = "Limit", consistentRead = "ConsistentRead", scanIndexForward = "ScanIndexForward"
+        case expressionAttributeNames = "ExpressionAttributeNames", expressionAttributeValues =
+            "ExpressionAttributeValues"
+        case select = "Select", limit = "Limit", consistentRead = "ConsistentRead", scanIndexForward =
+            "ScanIndexForward"
         case exclusiveStartKey = "ExclusiveStartKey", returnConsumedCapacity = "ReturnConsumedCapacity"
     }
 }
@@ -280,7 +307,10 @@ public struct QueryOutput: Sendable, Decodable, Equatable {
     public var lastEvaluatedKey: DynamoDBItem?
     public var consumedCapacity: ConsumedCapacity?
 
-    public init(items: [DynamoDBItem] = [], count: Int? = nil, scannedCount: Int? = nil, lastEvaluatedKey: DynamoDBItem? = nil, consumedCapacity: ConsumedCapacity? = nil) {
+    public init(
+        items: [DynamoDBItem] = [], count: Int? = nil, scannedCount: Int? = nil, lastEvaluatedKey: DynamoDBItem? = nil,
+        consumedCapacity: ConsumedCapacity? = nil
+    ) {
         self.items = items
         self.count = count ?? items.count
         self.scannedCount = scannedCount ?? items.count
@@ -298,7 +328,8 @@ public struct QueryOutput: Sendable, Decodable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case items = "Items", count = "Count", scannedCount = "ScannedCount", lastEvaluatedKey = "LastEvaluatedKey", consumedCapacity = "ConsumedCapacity"
+        case items = "Items", count = "Count", scannedCount = "ScannedCount", lastEvaluatedKey = "LastEvaluatedKey",
+            consumedCapacity = "ConsumedCapacity"
     }
 }
 
@@ -318,8 +349,12 @@ public enum TransactWriteItem: Sendable, Encodable, Equatable {
         public var expressionAttributeNames: [String: String]?
         public var expressionAttributeValues: DynamoDBItem?
         public var returnValuesOnConditionCheckFailure: ReturnValuesOnConditionCheckFailure?
-        public init(tableName: String, key: DynamoDBItem, conditionExpression: String, expressionAttributeNames: [String: String]? = nil,
-                    expressionAttributeValues: DynamoDBItem? = nil, returnValuesOnConditionCheckFailure: ReturnValuesOnConditionCheckFailure? = nil) {
+        public init(
+            tableName: String, key: DynamoDBItem, conditionExpression: String,
+            expressionAttributeNames: [String: String]? = nil,
+            expressionAttributeValues: DynamoDBItem? = nil,
+            returnValuesOnConditionCheckFailure: ReturnValuesOnConditionCheckFailure? = nil
+        ) {
             self.tableName = tableName
             self.key = key
             self.conditionExpression = conditionExpression
@@ -329,7 +364,8 @@ public enum TransactWriteItem: Sendable, Encodable, Equatable {
         }
         enum CodingKeys: String, CodingKey {
             case tableName = "TableName", key = "Key", conditionExpression = "ConditionExpression"
-            case expressionAttributeNames = "ExpressionAttributeNames", expressionAttributeValues = "ExpressionAttributeValues"
+            case expressionAttributeNames = "ExpressionAttributeNames", expressionAttributeValues =
+                "ExpressionAttributeValues"
             case returnValuesOnConditionCheckFailure = "ReturnValuesOnConditionCheckFailure"
         }
     }
@@ -341,8 +377,12 @@ public enum TransactWriteItem: Sendable, Encodable, Equatable {
         public var expressionAttributeNames: [String: String]?
         public var expressionAttributeValues: DynamoDBItem?
         public var returnValuesOnConditionCheckFailure: ReturnValuesOnConditionCheckFailure?
-        public init(tableName: String, item: DynamoDBItem, conditionExpression: String? = nil, expressionAttributeNames: [String: String]? = nil,
-                    expressionAttributeValues: DynamoDBItem? = nil, returnValuesOnConditionCheckFailure: ReturnValuesOnConditionCheckFailure? = nil) {
+        public init(
+            tableName: String, item: DynamoDBItem, conditionExpression: String? = nil,
+            expressionAttributeNames: [String: String]? = nil,
+            expressionAttributeValues: DynamoDBItem? = nil,
+            returnValuesOnConditionCheckFailure: ReturnValuesOnConditionCheckFailure? = nil
+        ) {
             self.tableName = tableName
             self.item = item
             self.conditionExpression = conditionExpression
@@ -352,7 +392,8 @@ public enum TransactWriteItem: Sendable, Encodable, Equatable {
         }
         enum CodingKeys: String, CodingKey {
             case tableName = "TableName", item = "Item", conditionExpression = "ConditionExpression"
-            case expressionAttributeNames = "ExpressionAttributeNames", expressionAttributeValues = "ExpressionAttributeValues"
+            case expressionAttributeNames = "ExpressionAttributeNames", expressionAttributeValues =
+                "ExpressionAttributeValues"
             case returnValuesOnConditionCheckFailure = "ReturnValuesOnConditionCheckFailure"
         }
     }
@@ -365,9 +406,11 @@ public enum TransactWriteItem: Sendable, Encodable, Equatable {
         public var expressionAttributeNames: [String: String]?
         public var expressionAttributeValues: DynamoDBItem?
         public var returnValuesOnConditionCheckFailure: ReturnValuesOnConditionCheckFailure?
-        public init(tableName: String, key: DynamoDBItem, updateExpression: String, conditionExpression: String? = nil,
-                    expressionAttributeNames: [String: String]? = nil, expressionAttributeValues: DynamoDBItem? = nil,
-                    returnValuesOnConditionCheckFailure: ReturnValuesOnConditionCheckFailure? = nil) {
+        public init(
+            tableName: String, key: DynamoDBItem, updateExpression: String, conditionExpression: String? = nil,
+            expressionAttributeNames: [String: String]? = nil, expressionAttributeValues: DynamoDBItem? = nil,
+            returnValuesOnConditionCheckFailure: ReturnValuesOnConditionCheckFailure? = nil
+        ) {
             self.tableName = tableName
             self.key = key
             self.updateExpression = updateExpression
@@ -377,8 +420,10 @@ public enum TransactWriteItem: Sendable, Encodable, Equatable {
             self.returnValuesOnConditionCheckFailure = returnValuesOnConditionCheckFailure
         }
         enum CodingKeys: String, CodingKey {
-            case tableName = "TableName", key = "Key", updateExpression = "UpdateExpression", conditionExpression = "ConditionExpression"
-            case expressionAttributeNames = "ExpressionAttributeNames", expressionAttributeValues = "ExpressionAttributeValues"
+            case tableName = "TableName", key = "Key", updateExpression = "UpdateExpression", conditionExpression =
+                "ConditionExpression"
+            case expressionAttributeNames = "ExpressionAttributeNames", expressionAttributeValues =
+                "ExpressionAttributeValues"
             case returnValuesOnConditionCheckFailure = "ReturnValuesOnConditionCheckFailure"
         }
     }
@@ -390,8 +435,12 @@ public enum TransactWriteItem: Sendable, Encodable, Equatable {
         public var expressionAttributeNames: [String: String]?
         public var expressionAttributeValues: DynamoDBItem?
         public var returnValuesOnConditionCheckFailure: ReturnValuesOnConditionCheckFailure?
-        public init(tableName: String, key: DynamoDBItem, conditionExpression: String? = nil, expressionAttributeNames: [String: String]? = nil,
-                    expressionAttributeValues: DynamoDBItem? = nil, returnValuesOnConditionCheckFailure: ReturnValuesOnConditionCheckFailure? = nil) {
+        public init(
+            tableName: String, key: DynamoDBItem, conditionExpression: String? = nil,
+            expressionAttributeNames: [String: String]? = nil,
+            expressionAttributeValues: DynamoDBItem? = nil,
+            returnValuesOnConditionCheckFailure: ReturnValuesOnConditionCheckFailure? = nil
+        ) {
             self.tableName = tableName
             self.key = key
             self.conditionExpression = conditionExpression
@@ -401,20 +450,23 @@ public enum TransactWriteItem: Sendable, Encodable, Equatable {
         }
         enum CodingKeys: String, CodingKey {
             case tableName = "TableName", key = "Key", conditionExpression = "ConditionExpression"
-            case expressionAttributeNames = "ExpressionAttributeNames", expressionAttributeValues = "ExpressionAttributeValues"
+            case expressionAttributeNames = "ExpressionAttributeNames", expressionAttributeValues =
+                "ExpressionAttributeValues"
             case returnValuesOnConditionCheckFailure = "ReturnValuesOnConditionCheckFailure"
         }
     }
 
-    enum CodingKeys: String, CodingKey { case conditionCheck = "ConditionCheck", put = "Put", update = "Update", delete = "Delete" }
+    enum CodingKeys: String, CodingKey {
+        case conditionCheck = "ConditionCheck", put = "Put", update = "Update", delete = "Delete"
+    }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         switch self {
-        case let .conditionCheck(action): try container.encode(action, forKey: .conditionCheck)
-        case let .put(action): try container.encode(action, forKey: .put)
-        case let .update(action): try container.encode(action, forKey: .update)
-        case let .delete(action): try container.encode(action, forKey: .delete)
+        case .conditionCheck(let action): try container.encode(action, forKey: .conditionCheck)
+        case .put(let action): try container.encode(action, forKey: .put)
+        case .update(let action): try container.encode(action, forKey: .update)
+        case .delete(let action): try container.encode(action, forKey: .delete)
         }
     }
 }
@@ -426,8 +478,11 @@ public struct TransactWriteItemsInput: Sendable, Encodable, Equatable {
     public var returnConsumedCapacity: ReturnConsumedCapacity?
     public var returnItemCollectionMetrics: ReturnItemCollectionMetrics?
 
-    public init(transactItems: [TransactWriteItem], clientRequestToken: String? = nil, returnConsumedCapacity: ReturnConsumedCapacity? = nil,
-                returnItemCollectionMetrics: ReturnItemCollectionMetrics? = nil) {
+    public init(
+        transactItems: [TransactWriteItem], clientRequestToken: String? = nil,
+        returnConsumedCapacity: ReturnConsumedCapacity? = nil,
+        returnItemCollectionMetrics: ReturnItemCollectionMetrics? = nil
+    ) {
         self.transactItems = transactItems
         self.clientRequestToken = clientRequestToken
         self.returnConsumedCapacity = returnConsumedCapacity
@@ -436,16 +491,21 @@ public struct TransactWriteItemsInput: Sendable, Encodable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case transactItems = "TransactItems", clientRequestToken = "ClientRequestToken"
-        case returnConsumedCapacity = "ReturnConsumedCapacity", returnItemCollectionMetrics = "ReturnItemCollectionMetrics"
+        case returnConsumedCapacity = "ReturnConsumedCapacity", returnItemCollectionMetrics =
+            "ReturnItemCollectionMetrics"
     }
 }
 
 public struct TransactWriteItemsOutput: Sendable, Decodable, Equatable {
     public var consumedCapacity: [ConsumedCapacity]?
     public var itemCollectionMetrics: [String: [ItemCollectionMetrics]]?
-    public init(consumedCapacity: [ConsumedCapacity]? = nil, itemCollectionMetrics: [String: [ItemCollectionMetrics]]? = nil) {
+    public init(
+        consumedCapacity: [ConsumedCapacity]? = nil, itemCollectionMetrics: [String: [ItemCollectionMetrics]]? = nil
+    ) {
         self.consumedCapacity = consumedCapacity
         self.itemCollectionMetrics = itemCollectionMetrics
     }
-    enum CodingKeys: String, CodingKey { case consumedCapacity = "ConsumedCapacity", itemCollectionMetrics = "ItemCollectionMetrics" }
+    enum CodingKeys: String, CodingKey {
+        case consumedCapacity = "ConsumedCapacity", itemCollectionMetrics = "ItemCollectionMetrics"
+    }
 }

@@ -1,11 +1,12 @@
 import AWSCore
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import LambdaHTTP
 import Logging
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 extension AWSService {
     public static let eventBridge = AWSService(
@@ -27,7 +28,8 @@ public struct PutEventsRequestEntry: Sendable, Encodable, Equatable {
     public var traceHeader: String?
 
     public init(
-        time: Date? = nil, source: String? = nil, resources: [String]? = nil, detailType: String? = nil, detail: String? = nil,
+        time: Date? = nil, source: String? = nil, resources: [String]? = nil, detailType: String? = nil,
+        detail: String? = nil,
         eventBusName: String? = nil, traceHeader: String? = nil
     ) {
         self.time = time
@@ -79,7 +81,9 @@ public struct PutEventsResultEntry: Sendable, Decodable, Equatable {
         self.errorMessage = errorMessage
     }
     public var isFailure: Bool { errorCode != nil }
-    enum CodingKeys: String, CodingKey { case eventID = "EventId", errorCode = "ErrorCode", errorMessage = "ErrorMessage" }
+    enum CodingKeys: String, CodingKey {
+        case eventID = "EventId", errorCode = "ErrorCode", errorMessage = "ErrorMessage"
+    }
 }
 
 /// PutEvents succeeds as a call even when entries fail: check `failedEntryCount`.
@@ -93,7 +97,8 @@ public struct PutEventsOutput: Sendable, Decodable, Equatable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         entries = try container.decodeIfPresent([PutEventsResultEntry].self, forKey: .entries) ?? []
-        failedEntryCount = try container.decodeIfPresent(Int.self, forKey: .failedEntryCount) ?? entries.filter(\.isFailure).count
+        failedEntryCount =
+            try container.decodeIfPresent(Int.self, forKey: .failedEntryCount) ?? entries.filter(\.isFailure).count
     }
     /// The failed entries with their index in the request, for a caller to retry or report.
     public var failures: [(index: Int, entry: PutEventsResultEntry)] {
@@ -107,7 +112,9 @@ public protocol EventBridgeClientProtocol: Sendable {
 }
 
 extension EventBridgeClientProtocol {
-    public func putEvents(_ input: PutEventsInput) async throws -> PutEventsOutput { try await putEvents(input, deadline: nil) }
+    public func putEvents(_ input: PutEventsInput) async throws -> PutEventsOutput {
+        try await putEvents(input, deadline: nil)
+    }
 }
 
 /// EventBridge over the JSON 1.1 protocol.

@@ -1,15 +1,17 @@
 import AWSCore
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import LambdaHTTP
 import Logging
 
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
 extension AWSService {
     public static let sns = AWSService(
-        name: "SNS", signingName: "sns", endpointPrefix: "sns", environmentSuffix: "SNS", wireProtocol: .query(apiVersion: "2010-03-31"))
+        name: "SNS", signingName: "sns", endpointPrefix: "sns", environmentSuffix: "SNS",
+        wireProtocol: .query(apiVersion: "2010-03-31"))
 }
 
 /// A message attribute (the model's `MessageAttributeValue`). Subscription filter policies
@@ -27,7 +29,9 @@ public struct SNSMessageAttributeValue: Sendable, Equatable {
     }
 
     public static func string(_ value: String) -> Self { Self(dataType: "String", stringValue: value) }
-    public static func number(_ value: some Numeric & CustomStringConvertible) -> Self { Self(dataType: "Number", stringValue: value.description) }
+    public static func number(_ value: some Numeric & CustomStringConvertible) -> Self {
+        Self(dataType: "Number", stringValue: value.description)
+    }
     public static func binary(_ value: Data) -> Self { Self(dataType: "Binary", binaryValue: value) }
 }
 
@@ -46,7 +50,8 @@ public struct PublishInput: Sendable, Equatable {
     public var messageGroupID: String?
 
     public init(
-        topicARN: String? = nil, targetArn: String? = nil, phoneNumber: String? = nil, message: String, subject: String? = nil,
+        topicARN: String? = nil, targetArn: String? = nil, phoneNumber: String? = nil, message: String,
+        subject: String? = nil,
         messageStructure: String? = nil, messageAttributes: [String: SNSMessageAttributeValue]? = nil,
         messageDeduplicationID: String? = nil, messageGroupID: String? = nil
     ) {
@@ -84,7 +89,8 @@ public struct PublishBatchRequestEntry: Sendable, Equatable {
 
     public init(
         id: String, message: String, subject: String? = nil, messageStructure: String? = nil,
-        messageAttributes: [String: SNSMessageAttributeValue]? = nil, messageDeduplicationID: String? = nil, messageGroupID: String? = nil
+        messageAttributes: [String: SNSMessageAttributeValue]? = nil, messageDeduplicationID: String? = nil,
+        messageGroupID: String? = nil
     ) {
         self.id = id
         self.message = message
@@ -147,7 +153,9 @@ public protocol SNSClientProtocol: Sendable {
 
 extension SNSClientProtocol {
     public func publish(_ input: PublishInput) async throws -> PublishOutput { try await publish(input, deadline: nil) }
-    public func publishBatch(_ input: PublishBatchInput) async throws -> PublishBatchOutput { try await publishBatch(input, deadline: nil) }
+    public func publishBatch(_ input: PublishBatchInput) async throws -> PublishBatchOutput {
+        try await publishBatch(input, deadline: nil)
+    }
 }
 
 /// SNS over the query protocol: form-encoded requests, XML responses.
@@ -160,13 +168,18 @@ public struct SNSClient: SNSClientProtocol, AWSServiceClient {
     }
 
     public func publish(_ input: PublishInput, deadline: ContinuousClock.Instant?) async throws -> PublishOutput {
-        let root = try await transport.sendQuery(operation: "Publish", parameters: SNSQuery.parameters(for: input), deadline: deadline)
+        let root = try await transport.sendQuery(
+            operation: "Publish", parameters: SNSQuery.parameters(for: input), deadline: deadline)
         let result = root.child("PublishResult")
-        return PublishOutput(messageID: result?.child("MessageId")?.text, sequenceNumber: result?.child("SequenceNumber")?.text)
+        return PublishOutput(
+            messageID: result?.child("MessageId")?.text, sequenceNumber: result?.child("SequenceNumber")?.text)
     }
 
-    public func publishBatch(_ input: PublishBatchInput, deadline: ContinuousClock.Instant?) async throws -> PublishBatchOutput {
-        let root = try await transport.sendQuery(operation: "PublishBatch", parameters: SNSQuery.parameters(for: input), deadline: deadline)
+    public func publishBatch(_ input: PublishBatchInput, deadline: ContinuousClock.Instant?) async throws
+        -> PublishBatchOutput
+    {
+        let root = try await transport.sendQuery(
+            operation: "PublishBatch", parameters: SNSQuery.parameters(for: input), deadline: deadline)
         return SNSQuery.publishBatchOutput(from: root)
     }
 }
@@ -204,7 +217,9 @@ package enum SNSQuery {
         return parameters
     }
 
-    static func add(_ attributes: [String: SNSMessageAttributeValue]?, prefix: String, to parameters: inout QueryParameters) {
+    static func add(
+        _ attributes: [String: SNSMessageAttributeValue]?, prefix: String, to parameters: inout QueryParameters
+    ) {
         guard let attributes else { return }
         // Sorted so that a request is reproducible (and its signature testable).
         for (index, name) in attributes.keys.sorted().enumerated() {
@@ -221,11 +236,13 @@ package enum SNSQuery {
         let result = root.child("PublishBatchResult")
         let successful = (result?.child("Successful")?.children ?? []).map { member in
             PublishBatchResultEntry(
-                id: member.child("Id")?.text, messageID: member.child("MessageId")?.text, sequenceNumber: member.child("SequenceNumber")?.text)
+                id: member.child("Id")?.text, messageID: member.child("MessageId")?.text,
+                sequenceNumber: member.child("SequenceNumber")?.text)
         }
         let failed = (result?.child("Failed")?.children ?? []).map { member in
             SNSBatchResultErrorEntry(
-                id: member.child("Id")?.text ?? "", code: member.child("Code")?.text ?? "", message: member.child("Message")?.text,
+                id: member.child("Id")?.text ?? "", code: member.child("Code")?.text ?? "",
+                message: member.child("Message")?.text,
                 senderFault: member.child("SenderFault")?.text == "true")
         }
         return PublishBatchOutput(successful: successful, failed: failed)

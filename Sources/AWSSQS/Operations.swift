@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Shapes of the SQS operations the kit carries, as in the service model
@@ -15,7 +15,10 @@ public struct SQSMessageAttributeValue: Sendable, Codable, Equatable {
     public var stringListValues: [String]?
     public var binaryListValues: [Data]?
 
-    public init(dataType: String, stringValue: String? = nil, binaryValue: Data? = nil, stringListValues: [String]? = nil, binaryListValues: [Data]? = nil) {
+    public init(
+        dataType: String, stringValue: String? = nil, binaryValue: Data? = nil, stringListValues: [String]? = nil,
+        binaryListValues: [Data]? = nil
+    ) {
         self.dataType = dataType
         self.stringValue = stringValue
         self.binaryValue = binaryValue
@@ -24,7 +27,9 @@ public struct SQSMessageAttributeValue: Sendable, Codable, Equatable {
     }
 
     public static func string(_ value: String) -> Self { Self(dataType: "String", stringValue: value) }
-    public static func number(_ value: some Numeric & CustomStringConvertible) -> Self { Self(dataType: "Number", stringValue: value.description) }
+    public static func number(_ value: some Numeric & CustomStringConvertible) -> Self {
+        Self(dataType: "Number", stringValue: value.description)
+    }
     public static func binary(_ value: Data) -> Self { Self(dataType: "Binary", binaryValue: value) }
 
     enum CodingKeys: String, CodingKey {
@@ -44,8 +49,10 @@ public struct SendMessageInput: Sendable, Encodable, Equatable {
     public var messageGroupID: String?
 
     public init(
-        queueUrl: String, messageBody: String, delaySeconds: Int? = nil, messageAttributes: [String: SQSMessageAttributeValue]? = nil,
-        messageSystemAttributes: [String: SQSMessageAttributeValue]? = nil, messageDeduplicationID: String? = nil, messageGroupID: String? = nil
+        queueUrl: String, messageBody: String, delaySeconds: Int? = nil,
+        messageAttributes: [String: SQSMessageAttributeValue]? = nil,
+        messageSystemAttributes: [String: SQSMessageAttributeValue]? = nil, messageDeduplicationID: String? = nil,
+        messageGroupID: String? = nil
     ) {
         self.queueUrl = queueUrl
         self.messageBody = messageBody
@@ -57,8 +64,10 @@ public struct SendMessageInput: Sendable, Encodable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case queueUrl = "QueueUrl", messageBody = "MessageBody", delaySeconds = "DelaySeconds", messageAttributes = "MessageAttributes"
-        case messageSystemAttributes = "MessageSystemAttributes", messageDeduplicationID = "MessageDeduplicationId", messageGroupID = "MessageGroupId"
+        case queueUrl = "QueueUrl", messageBody = "MessageBody", delaySeconds = "DelaySeconds", messageAttributes =
+            "MessageAttributes"
+        case messageSystemAttributes = "MessageSystemAttributes", messageDeduplicationID = "MessageDeduplicationId",
+            messageGroupID = "MessageGroupId"
     }
 }
 
@@ -69,7 +78,10 @@ public struct SendMessageOutput: Sendable, Decodable, Equatable {
     public var md5OfMessageSystemAttributes: String?
     public var sequenceNumber: String?
 
-    public init(messageID: String?, md5OfMessageBody: String? = nil, md5OfMessageAttributes: String? = nil, md5OfMessageSystemAttributes: String? = nil, sequenceNumber: String? = nil) {
+    public init(
+        messageID: String?, md5OfMessageBody: String? = nil, md5OfMessageAttributes: String? = nil,
+        md5OfMessageSystemAttributes: String? = nil, sequenceNumber: String? = nil
+    ) {
         self.messageID = messageID
         self.md5OfMessageBody = md5OfMessageBody
         self.md5OfMessageAttributes = md5OfMessageAttributes
@@ -78,7 +90,8 @@ public struct SendMessageOutput: Sendable, Decodable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case messageID = "MessageId", md5OfMessageBody = "MD5OfMessageBody", md5OfMessageAttributes = "MD5OfMessageAttributes"
+        case messageID = "MessageId", md5OfMessageBody = "MD5OfMessageBody", md5OfMessageAttributes =
+            "MD5OfMessageAttributes"
         case md5OfMessageSystemAttributes = "MD5OfMessageSystemAttributes", sequenceNumber = "SequenceNumber"
     }
 }
@@ -93,8 +106,10 @@ public struct SendMessageBatchRequestEntry: Sendable, Encodable, Equatable {
     public var messageGroupID: String?
 
     public init(
-        id: String, messageBody: String, delaySeconds: Int? = nil, messageAttributes: [String: SQSMessageAttributeValue]? = nil,
-        messageSystemAttributes: [String: SQSMessageAttributeValue]? = nil, messageDeduplicationID: String? = nil, messageGroupID: String? = nil
+        id: String, messageBody: String, delaySeconds: Int? = nil,
+        messageAttributes: [String: SQSMessageAttributeValue]? = nil,
+        messageSystemAttributes: [String: SQSMessageAttributeValue]? = nil, messageDeduplicationID: String? = nil,
+        messageGroupID: String? = nil
     ) {
         self.id = id
         self.messageBody = messageBody
@@ -106,8 +121,10 @@ public struct SendMessageBatchRequestEntry: Sendable, Encodable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id = "Id", messageBody = "MessageBody", delaySeconds = "DelaySeconds", messageAttributes = "MessageAttributes"
-        case messageSystemAttributes = "MessageSystemAttributes", messageDeduplicationID = "MessageDeduplicationId", messageGroupID = "MessageGroupId"
+        case id = "Id", messageBody = "MessageBody", delaySeconds = "DelaySeconds", messageAttributes =
+            "MessageAttributes"
+        case messageSystemAttributes = "MessageSystemAttributes", messageDeduplicationID = "MessageDeduplicationId",
+            messageGroupID = "MessageGroupId"
     }
 }
 
@@ -129,7 +146,8 @@ public struct SendMessageBatchResultEntry: Sendable, Decodable, Equatable {
     public var md5OfMessageSystemAttributes: String?
     public var sequenceNumber: String?
     enum CodingKeys: String, CodingKey {
-        case id = "Id", messageID = "MessageId", md5OfMessageBody = "MD5OfMessageBody", md5OfMessageAttributes = "MD5OfMessageAttributes"
+        case id = "Id", messageID = "MessageId", md5OfMessageBody = "MD5OfMessageBody", md5OfMessageAttributes =
+            "MD5OfMessageAttributes"
         case md5OfMessageSystemAttributes = "MD5OfMessageSystemAttributes", sequenceNumber = "SequenceNumber"
     }
 }
@@ -146,7 +164,9 @@ public struct SQSBatchResultErrorEntry: Sendable, Decodable, Equatable {
         self.code = code
         self.message = message
     }
-    enum CodingKeys: String, CodingKey { case id = "Id", senderFault = "SenderFault", code = "Code", message = "Message" }
+    enum CodingKeys: String, CodingKey {
+        case id = "Id", senderFault = "SenderFault", code = "Code", message = "Message"
+    }
 }
 
 public struct SendMessageBatchOutput: Sendable, Decodable, Equatable {
@@ -174,7 +194,8 @@ public struct ReceiveMessageInput: Sendable, Encodable, Equatable {
 
     public init(
         queueUrl: String, messageSystemAttributeNames: [String]? = nil, messageAttributeNames: [String]? = nil,
-        maxNumberOfMessages: Int? = nil, visibilityTimeout: Int? = nil, waitTimeSeconds: Int? = nil, receiveRequestAttemptId: String? = nil
+        maxNumberOfMessages: Int? = nil, visibilityTimeout: Int? = nil, waitTimeSeconds: Int? = nil,
+        receiveRequestAttemptId: String? = nil
     ) {
         self.queueUrl = queueUrl
         self.messageSystemAttributeNames = messageSystemAttributeNames
@@ -186,8 +207,10 @@ public struct ReceiveMessageInput: Sendable, Encodable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case queueUrl = "QueueUrl", messageSystemAttributeNames = "MessageSystemAttributeNames", messageAttributeNames = "MessageAttributeNames"
-        case maxNumberOfMessages = "MaxNumberOfMessages", visibilityTimeout = "VisibilityTimeout", waitTimeSeconds = "WaitTimeSeconds"
+        case queueUrl = "QueueUrl", messageSystemAttributeNames = "MessageSystemAttributeNames", messageAttributeNames =
+            "MessageAttributeNames"
+        case maxNumberOfMessages = "MaxNumberOfMessages", visibilityTimeout = "VisibilityTimeout", waitTimeSeconds =
+            "WaitTimeSeconds"
         case receiveRequestAttemptId = "ReceiveRequestAttemptId"
     }
 }
@@ -202,7 +225,8 @@ public struct SQSMessage: Sendable, Decodable, Equatable {
     public var md5OfMessageAttributes: String?
     public var messageAttributes: [String: SQSMessageAttributeValue]?
     enum CodingKeys: String, CodingKey {
-        case messageID = "MessageId", receiptHandle = "ReceiptHandle", md5OfBody = "MD5OfBody", body = "Body", attributes = "Attributes"
+        case messageID = "MessageId", receiptHandle = "ReceiptHandle", md5OfBody = "MD5OfBody", body = "Body",
+            attributes = "Attributes"
         case md5OfMessageAttributes = "MD5OfMessageAttributes", messageAttributes = "MessageAttributes"
     }
 }
@@ -272,7 +296,9 @@ public struct ChangeMessageVisibilityInput: Sendable, Encodable, Equatable {
         self.receiptHandle = receiptHandle
         self.visibilityTimeout = visibilityTimeout
     }
-    enum CodingKeys: String, CodingKey { case queueUrl = "QueueUrl", receiptHandle = "ReceiptHandle", visibilityTimeout = "VisibilityTimeout" }
+    enum CodingKeys: String, CodingKey {
+        case queueUrl = "QueueUrl", receiptHandle = "ReceiptHandle", visibilityTimeout = "VisibilityTimeout"
+    }
 }
 
 public struct GetQueueAttributesInput: Sendable, Encodable, Equatable {
@@ -303,7 +329,9 @@ public struct GetQueueUrlInput: Sendable, Encodable, Equatable {
         self.queueName = queueName
         self.queueOwnerAWSAccountId = queueOwnerAWSAccountId
     }
-    enum CodingKeys: String, CodingKey { case queueName = "QueueName", queueOwnerAWSAccountId = "QueueOwnerAWSAccountId" }
+    enum CodingKeys: String, CodingKey {
+        case queueName = "QueueName", queueOwnerAWSAccountId = "QueueOwnerAWSAccountId"
+    }
 }
 
 public struct GetQueueUrlOutput: Sendable, Decodable, Equatable {

@@ -1,10 +1,11 @@
 import Hashing
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import LambdaEvents
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// A CloudEvents 1.0 event in its JSON format: the one envelope the domain uses end to end.
 ///
@@ -54,7 +55,8 @@ public struct CloudEvent: Sendable, Hashable {
 
     /// The context attributes the spec names; everything else at the top level is an extension.
     static let specAttributes: Set<String> = [
-        "specversion", "id", "source", "type", "subject", "time", "datacontenttype", "dataschema", "data", "data_base64",
+        "specversion", "id", "source", "type", "subject", "time", "datacontenttype", "dataschema", "data",
+        "data_base64",
     ]
 
     /// The event as a JSON object in the CloudEvents JSON format.
@@ -106,7 +108,8 @@ extension CloudEvent: Codable {
         do {
             self = try CloudEvent(validating: json)
         } catch {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: error.description))
         }
     }
 

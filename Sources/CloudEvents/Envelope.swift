@@ -1,9 +1,10 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import LambdaEvents
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// A CloudEvent as it arrived, with what carried it and its text as received.
 public struct ReceivedCloudEvent: Sendable, Hashable {
@@ -62,9 +63,10 @@ extension SQSMessage {
         do {
             json = try decodeBody(JSONValue.self)
         } catch {
-            throw CloudEventExtractionError(messageID: messageID, field: "body", reason: "\(error.path): \(error.reason)")
+            throw CloudEventExtractionError(
+                messageID: messageID, field: "body", reason: "\(error.path): \(error.reason)")
         }
-        guard case let .object(object) = json else {
+        guard case .object(let object) = json else {
             throw CloudEventExtractionError(messageID: messageID, field: "body", reason: "expected a JSON object")
         }
 
@@ -76,13 +78,16 @@ extension SQSMessage {
             do {
                 notification = try decodeSNSNotification()
             } catch {
-                throw CloudEventExtractionError(messageID: messageID, field: "body", reason: "an SNS notification, but \(error.path): \(error.reason)")
+                throw CloudEventExtractionError(
+                    messageID: messageID, field: "body",
+                    reason: "an SNS notification, but \(error.path): \(error.reason)")
             }
             let message: JSONValue
             do {
                 message = try notification.decodeMessage(JSONValue.self)
             } catch {
-                throw CloudEventExtractionError(messageID: messageID, field: "body.Message", reason: "\(error.path): \(error.reason)")
+                throw CloudEventExtractionError(
+                    messageID: messageID, field: "body.Message", reason: "\(error.path): \(error.reason)")
             }
             return ReceivedCloudEvent(
                 event: try validate(message, field: "body.Message"),
@@ -94,15 +99,20 @@ extension SQSMessage {
             do {
                 envelope = try decodeEventBridgeEvent(detail: JSONValue.self)
             } catch {
-                throw CloudEventExtractionError(messageID: messageID, field: "body", reason: "an EventBridge event, but \(error.path): \(error.reason)")
+                throw CloudEventExtractionError(
+                    messageID: messageID, field: "body",
+                    reason: "an EventBridge event, but \(error.path): \(error.reason)")
             }
             let event = try validate(envelope.detail, field: "body.detail")
             return ReceivedCloudEvent(
-                event: event, carrier: .eventBridge(id: envelope.id, detailType: envelope.detailType), verbatim: CanonicalJSON.string(envelope.detail))
+                event: event, carrier: .eventBridge(id: envelope.id, detailType: envelope.detailType),
+                verbatim: CanonicalJSON.string(envelope.detail))
         }
         throw CloudEventExtractionError(
             messageID: messageID, field: "body",
-            reason: "neither a CloudEvent (no specversion), an SNS notification (Type, TopicArn, Message) nor an EventBridge event (detail-type, detail)")
+            reason:
+                "neither a CloudEvent (no specversion), an SNS notification (Type, TopicArn, Message) nor an EventBridge event (detail-type, detail)"
+        )
     }
 
     private func validate(_ json: JSONValue, field: String) throws(CloudEventExtractionError) -> CloudEvent {

@@ -1,11 +1,12 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import LambdaEvents
 import TextEncodings
 import UTCTime
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// One thing wrong with an event: where (a JSON pointer, RFC 6901) and what.
 public struct CloudEventViolation: Sendable, Hashable, Codable, CustomStringConvertible {
@@ -38,8 +39,10 @@ public struct CloudEventValidationError: Error, Sendable, Hashable, CustomString
 extension CloudEvent {
     /// Validates a JSON object against CloudEvents 1.0 (JSON format) and builds the event.
     public init(validating json: JSONValue) throws(CloudEventValidationError) {
-        guard case let .object(object) = json else {
-            throw CloudEventValidationError([CloudEventViolation(pointer: "", detail: "expected a JSON object, got \(json.kindDescription)")])
+        guard case .object(let object) = json else {
+            throw CloudEventValidationError([
+                CloudEventViolation(pointer: "", detail: "expected a JSON object, got \(json.kindDescription)")
+            ])
         }
         var violations: [CloudEventViolation] = []
         let specVersion = Self.requiredString("specversion", in: object, &violations)
@@ -57,14 +60,19 @@ extension CloudEvent {
     public static func completing(
         _ json: JSONValue, id: String, defaultSource: String, time: UTCTime
     ) throws(CloudEventValidationError) -> CloudEvent {
-        guard case var .object(object) = json else {
-            throw CloudEventValidationError([CloudEventViolation(pointer: "", detail: "expected a JSON object, got \(json.kindDescription)")])
+        guard case .object(var object) = json else {
+            throw CloudEventValidationError([
+                CloudEventViolation(pointer: "", detail: "expected a JSON object, got \(json.kindDescription)")
+            ])
         }
         var violations: [CloudEventViolation] = []
         for assigned in ["id", "time"] where object[assigned] != nil {
-            violations.append(.init(
-                pointer: "/\(assigned)",
-                detail: "is assigned by the publisher; to choose it, send a complete CloudEvent with \"specversion\": \"1.0\""))
+            violations.append(
+                .init(
+                    pointer: "/\(assigned)",
+                    detail:
+                        "is assigned by the publisher; to choose it, send a complete CloudEvent with \"specversion\": \"1.0\""
+                ))
         }
         if object["data"] == nil && object["data_base64"] == nil {
             violations.append(.init(pointer: "/data", detail: "required member is missing"))
@@ -72,7 +80,9 @@ extension CloudEvent {
         object["id"] = .string(id)
         object["time"] = .string(AWSTimestamp(time, format: .iso8601WithFractionalSeconds).description)
         if object["source"] == nil { object["source"] = .string(defaultSource) }
-        if object["datacontenttype"] == nil, object["data"] != nil { object["datacontenttype"] = .string("application/json") }
+        if object["datacontenttype"] == nil, object["data"] != nil {
+            object["datacontenttype"] = .string("application/json")
+        }
         let event = validateAttributes(object, &violations)
         guard violations.isEmpty, let event else { throw CloudEventValidationError(violations) }
         return event
@@ -89,17 +99,24 @@ extension CloudEvent {
         let id = requiredString("id", in: object, &violations)
         let source = requiredString("source", in: object, &violations)
         if let source, !isURIReference(source) {
-            violations.append(.init(pointer: "/source", detail: "must be a URI-reference (no spaces or control characters)"))
+            violations.append(
+                .init(pointer: "/source", detail: "must be a URI-reference (no spaces or control characters)"))
         }
         let type = requiredString("type", in: object, &violations)
         let subject = optionalString("subject", in: object, &violations)
         let time = optionalString("time", in: object, &violations)
         if let time, !isRFC3339(time) {
-            violations.append(.init(pointer: "/time", detail: "must be an RFC 3339 timestamp such as 2024-05-01T12:00:00Z, got \"\(time)\""))
+            violations.append(
+                .init(
+                    pointer: "/time",
+                    detail: "must be an RFC 3339 timestamp such as 2024-05-01T12:00:00Z, got \"\(time)\""))
         }
         let dataContentType = optionalString("datacontenttype", in: object, &violations)
         if let dataContentType, !dataContentType.contains("/") {
-            violations.append(.init(pointer: "/datacontenttype", detail: "must be a media type such as application/json, got \"\(dataContentType)\""))
+            violations.append(
+                .init(
+                    pointer: "/datacontenttype",
+                    detail: "must be a media type such as application/json, got \"\(dataContentType)\""))
         }
         let dataSchema = optionalString("dataschema", in: object, &violations)
         if let dataSchema, !(dataSchema.contains(":") && isURIReference(dataSchema)) {
@@ -118,20 +135,26 @@ extension CloudEvent {
         for name in object.keys.sorted() where !specAttributes.contains(name) {
             let value = object[name]!
             if !isValidAttributeName(name) {
-                violations.append(.init(
-                    pointer: "/" + escapePointer(name),
-                    detail: "is not a valid extension attribute name: CloudEvents attribute names are lower-case letters and digits only"))
+                violations.append(
+                    .init(
+                        pointer: "/" + escapePointer(name),
+                        detail:
+                            "is not a valid extension attribute name: CloudEvents attribute names are lower-case letters and digits only"
+                    ))
                 continue
             }
             switch value {
             case .null: continue
             case .string, .integer, .bool: extensions[name] = value
-            case let .number(number) where number.rounded() == number && abs(number) < 2_147_483_648:
+            case .number(let number) where number.rounded() == number && abs(number) < 2_147_483_648:
                 extensions[name] = .integer(Int64(number))
             default:
-                violations.append(.init(
-                    pointer: "/\(name)",
-                    detail: "extension attribute values must be a string, an integer or a boolean, got \(value.kindDescription)"))
+                violations.append(
+                    .init(
+                        pointer: "/\(name)",
+                        detail:
+                            "extension attribute values must be a string, an integer or a boolean, got \(value.kindDescription)"
+                    ))
             }
         }
         guard let id, let source, let type else { return nil }
@@ -140,12 +163,14 @@ extension CloudEvent {
             dataSchema: dataSchema, data: data, dataBase64: dataBase64, extensions: extensions)
     }
 
-    private static func requiredString(_ name: String, in object: [String: JSONValue], _ violations: inout [CloudEventViolation]) -> String? {
+    private static func requiredString(
+        _ name: String, in object: [String: JSONValue], _ violations: inout [CloudEventViolation]
+    ) -> String? {
         guard let value = object[name], value != .null else {
             violations.append(.init(pointer: "/\(name)", detail: "required member is missing"))
             return nil
         }
-        guard case let .string(string) = value else {
+        guard case .string(let string) = value else {
             violations.append(.init(pointer: "/\(name)", detail: "expected a string, got \(value.kindDescription)"))
             return nil
         }
@@ -156,9 +181,11 @@ extension CloudEvent {
         return string
     }
 
-    private static func optionalString(_ name: String, in object: [String: JSONValue], _ violations: inout [CloudEventViolation]) -> String? {
+    private static func optionalString(
+        _ name: String, in object: [String: JSONValue], _ violations: inout [CloudEventViolation]
+    ) -> String? {
         guard let value = object[name], value != .null else { return nil }
-        guard case let .string(string) = value else {
+        guard case .string(let string) = value else {
             violations.append(.init(pointer: "/\(name)", detail: "expected a string, got \(value.kindDescription)"))
             return nil
         }
@@ -181,8 +208,9 @@ extension CloudEvent {
     static func isRFC3339(_ value: String) -> Bool {
         let bytes = Array(value.utf8)
         guard bytes.count >= 20, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
-              bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t"),
-              let last = bytes.last, last == UInt8(ascii: "Z") || last == UInt8(ascii: "z") || bytes[bytes.count - 3] == UInt8(ascii: ":")
+            bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t"),
+            let last = bytes.last,
+            last == UInt8(ascii: "Z") || last == UInt8(ascii: "z") || bytes[bytes.count - 3] == UInt8(ascii: ":")
         else { return false }
         return UTCTime(iso8601: value) != nil
     }

@@ -43,7 +43,9 @@ public enum CloudEventBatch {
                 continue
             }
             if let group, failedGroups.contains(group) {
-                logger.warning("not tried: an earlier message of its FIFO group failed in this batch, so it waits to keep the order")
+                logger.warning(
+                    "not tried: an earlier message of its FIFO group failed in this batch, so it waits to keep the order"
+                )
                 fail()
                 continue
             }
@@ -51,10 +53,12 @@ public enum CloudEventBatch {
             do {
                 received = try message.receivedCloudEvent()
             } catch {
-                logger.error("the message does not carry a CloudEvent", metadata: [
-                    "field": .string(error.field), "reason": .string(error.reason),
-                    "receiveCount": "\(message.attributes.approximateReceiveCount)",
-                ])
+                logger.error(
+                    "the message does not carry a CloudEvent",
+                    metadata: [
+                        "field": .string(error.field), "reason": .string(error.reason),
+                        "receiveCount": "\(message.attributes.approximateReceiveCount)",
+                    ])
                 fail()
                 continue
             }
@@ -67,12 +71,16 @@ public enum CloudEventBatch {
                 stoppedBy = error
                 fail()
             } catch {
-                logger.error("failed", metadata: ["error": "\(error)", "receiveCount": "\(message.attributes.approximateReceiveCount)"])
+                logger.error(
+                    "failed",
+                    metadata: ["error": "\(error)", "receiveCount": "\(message.attributes.approximateReceiveCount)"])
                 fail()
             }
         }
         if !failed.isEmpty {
-            logger.info("batch done with failures", metadata: ["failed": "\(failed.count)", "messages": "\(batch.records.count)"])
+            logger.info(
+                "batch done with failures",
+                metadata: ["failed": "\(failed.count)", "messages": "\(batch.records.count)"])
         }
         return SQSBatchResponse(failedMessageIDs: failed)
     }

@@ -1,9 +1,10 @@
 import AWSCore
 import AWSDynamoDB
+
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Where records live in a table: the key attributes an idempotency key maps to.
@@ -15,7 +16,9 @@ public struct IdempotencyKeySchema: Sendable, Hashable {
     /// The constant sort key value of every record, when the table has a sort key.
     public var sortKeyValue: String?
 
-    public init(partitionKey: String, partitionKeyPrefix: String = "", sortKey: String? = nil, sortKeyValue: String? = nil) {
+    public init(
+        partitionKey: String, partitionKeyPrefix: String = "", sortKey: String? = nil, sortKeyValue: String? = nil
+    ) {
         precondition((sortKey == nil) == (sortKeyValue == nil), "a sort key needs its value, and only then")
         self.partitionKey = partitionKey
         self.partitionKeyPrefix = partitionKeyPrefix
@@ -68,15 +71,19 @@ public struct DynamoDBIdempotencyStore: IdempotencyStore {
     }
 
     private var names: [String: String] {
-        ["#pk": keySchema.partitionKey, "#status": Attribute.status, "#expiresAt": Attribute.expiresAt,
-         "#inProgressExpiry": Attribute.inProgressExpiry]
+        [
+            "#pk": keySchema.partitionKey, "#status": Attribute.status, "#expiresAt": Attribute.expiresAt,
+            "#inProgressExpiry": Attribute.inProgressExpiry,
+        ]
     }
 
     private func expiresAt(nowMilliseconds: Int64) -> Int64 {
         nowMilliseconds / 1000 + timeToLive.components.seconds
     }
 
-    public func begin(key: String, payloadHash: String, inProgressExpiry: Int64, deadline: ContinuousClock.Instant?) async throws -> IdempotencyBeginOutcome {
+    public func begin(key: String, payloadHash: String, inProgressExpiry: Int64, deadline: ContinuousClock.Instant?)
+        async throws -> IdempotencyBeginOutcome
+    {
         // The record can vanish between a failed condition and the read of it (completed
         // records expire, failed effects delete theirs): then claiming it again is right.
         let claim = UUID().uuidString
@@ -89,20 +96,27 @@ public struct DynamoDBIdempotencyStore: IdempotencyStore {
             item[Attribute.expiresAt] = .n(String(expiresAt(nowMilliseconds: nowMilliseconds)))
             item[Attribute.claim] = .s(claim)
             do {
-                _ = try await client.putItem(PutItemInput(
-                    tableName: tableName, item: item,
-                    conditionExpression: "attribute_not_exists(#pk) OR #expiresAt < :nowSeconds OR (#status = :inProgress AND #inProgressExpiry < :nowMilliseconds)",
-                    expressionAttributeNames: names,
-                    expressionAttributeValues: [
-                        ":nowSeconds": .n(String(nowMilliseconds / 1000)), ":nowMilliseconds": .n(String(nowMilliseconds)),
-                        ":inProgress": .s(IdempotencyStatus.inProgress.rawValue),
-                    ],
-                    returnValuesOnConditionCheckFailure: .allOld), deadline: deadline)
+                _ = try await client.putItem(
+                    PutItemInput(
+                        tableName: tableName, item: item,
+                        conditionExpression:
+                            "attribute_not_exists(#pk) OR #expiresAt < :nowSeconds OR (#status = :inProgress AND #inProgressExpiry < :nowMilliseconds)",
+                        expressionAttributeNames: names,
+                        expressionAttributeValues: [
+                            ":nowSeconds": .n(String(nowMilliseconds / 1000)),
+                            ":nowMilliseconds": .n(String(nowMilliseconds)),
+                            ":inProgress": .s(IdempotencyStatus.inProgress.rawValue),
+                        ],
+                        returnValuesOnConditionCheckFailure: .allOld), deadline: deadline)
                 return .started
             } catch let error as AWSError where error.isConditionalCheckFailed {
-                guard let existing = try await existingRecord(key: key, returned: error.conditionCheckFailureItem, deadline: deadline) else { continue }
+                guard
+                    let existing = try await existingRecord(
+                        key: key, returned: error.conditionCheckFailureItem, deadline: deadline)
+                else { continue }
                 guard existing.payloadHash == payloadHash else {
-                    throw IdempotencyError.payloadMismatch(key: key, storedHash: existing.payloadHash, receivedHash: payloadHash)
+                    throw IdempotencyError.payloadMismatch(
+                        key: key, storedHash: existing.payloadHash, receivedHash: payloadHash)
                 }
                 switch existing.status {
                 case .completed: return .completed(existing)
@@ -115,7 +129,9 @@ public struct DynamoDBIdempotencyStore: IdempotencyStore {
         throw IdempotencyError.invalidRecord(key: key, reason: "the record kept changing while it was claimed")
     }
 
-    public func complete(key: String, payloadHash: String, result: String, deadline: ContinuousClock.Instant?) async throws {
+    public func complete(key: String, payloadHash: String, result: String, deadline: ContinuousClock.Instant?)
+        async throws
+    {
         var item = keySchema.key(for: key)
         item[Attribute.status] = .s(IdempotencyStatus.completed.rawValue)
         item[Attribute.payloadHash] = .s(payloadHash)
@@ -127,16 +143,20 @@ public struct DynamoDBIdempotencyStore: IdempotencyStore {
     public func abandon(key: String, deadline: ContinuousClock.Instant?) async throws {
         // Only an in-progress record: a completed one means the effect ran after all.
         do {
-            _ = try await client.deleteItem(DeleteItemInput(
-                tableName: tableName, key: keySchema.key(for: key), conditionExpression: "#status = :inProgress",
-                expressionAttributeNames: ["#status": Attribute.status],
-                expressionAttributeValues: [":inProgress": .s(IdempotencyStatus.inProgress.rawValue)]), deadline: deadline)
+            _ = try await client.deleteItem(
+                DeleteItemInput(
+                    tableName: tableName, key: keySchema.key(for: key), conditionExpression: "#status = :inProgress",
+                    expressionAttributeNames: ["#status": Attribute.status],
+                    expressionAttributeValues: [":inProgress": .s(IdempotencyStatus.inProgress.rawValue)]),
+                deadline: deadline)
         } catch let error as AWSError where error.isConditionalCheckFailed {
             return
         }
     }
 
-    public func commitOnce(_ commit: IdempotentCommit, deadline: ContinuousClock.Instant?) async throws -> IdempotentCommitOutcome {
+    public func commitOnce(_ commit: IdempotentCommit, deadline: ContinuousClock.Instant?) async throws
+        -> IdempotentCommitOutcome
+    {
         var attempt = 0
         while true {
             attempt += 1
@@ -146,37 +166,50 @@ public struct DynamoDBIdempotencyStore: IdempotencyStore {
             item[Attribute.payloadHash] = .s(commit.payloadHash)
             item[Attribute.expiresAt] = .n(String(expiresAt(nowMilliseconds: nowMilliseconds)))
             if let result = commit.result { item[Attribute.result] = .s(result) }
-            let record = TransactWriteItem.put(.init(
-                tableName: tableName, item: item, conditionExpression: "attribute_not_exists(#pk) OR #expiresAt < :nowSeconds",
-                expressionAttributeNames: ["#pk": keySchema.partitionKey, "#expiresAt": Attribute.expiresAt],
-                expressionAttributeValues: [":nowSeconds": .n(String(nowMilliseconds / 1000))],
-                returnValuesOnConditionCheckFailure: .allOld))
+            let record = TransactWriteItem.put(
+                .init(
+                    tableName: tableName, item: item,
+                    conditionExpression: "attribute_not_exists(#pk) OR #expiresAt < :nowSeconds",
+                    expressionAttributeNames: ["#pk": keySchema.partitionKey, "#expiresAt": Attribute.expiresAt],
+                    expressionAttributeValues: [":nowSeconds": .n(String(nowMilliseconds / 1000))],
+                    returnValuesOnConditionCheckFailure: .allOld))
             do {
-                _ = try await client.transactWriteItems(TransactWriteItemsInput(transactItems: [record] + commit.effects), deadline: deadline)
+                _ = try await client.transactWriteItems(
+                    TransactWriteItemsInput(transactItems: [record] + commit.effects), deadline: deadline)
                 return .committed
             } catch let error as AWSError where error.isTransactionCanceled {
                 let reasons = error.cancellationReasons ?? []
                 if let first = reasons.first, first.isConditionalCheckFailed {
-                    guard let existing = try await existingRecord(key: commit.key, returned: first.item, deadline: deadline) else {
+                    guard
+                        let existing = try await existingRecord(
+                            key: commit.key, returned: first.item, deadline: deadline)
+                    else {
                         if attempt < transactionAttempts { continue }
                         throw error
                     }
                     guard existing.payloadHash == commit.payloadHash else {
-                        throw IdempotencyError.payloadMismatch(key: commit.key, storedHash: existing.payloadHash, receivedHash: commit.payloadHash)
+                        throw IdempotencyError.payloadMismatch(
+                            key: commit.key, storedHash: existing.payloadHash, receivedHash: commit.payloadHash)
                     }
                     return .duplicate(existing)
                 }
                 let conflicted = reasons.contains { $0.code == "TransactionConflict" }
-                guard conflicted, attempt < transactionAttempts, deadline.map({ ContinuousClock.now < $0 }) ?? true else { throw error }
+                guard conflicted, attempt < transactionAttempts, deadline.map({ ContinuousClock.now < $0 }) ?? true
+                else { throw error }
                 try await Task.sleep(for: .milliseconds(Int.random(in: 20...(40 << attempt))))
             }
         }
     }
 
-    private func existingRecord(key: String, returned: DynamoDBItem?, deadline: ContinuousClock.Instant?) async throws -> IdempotencyRecord? {
+    private func existingRecord(key: String, returned: DynamoDBItem?, deadline: ContinuousClock.Instant?) async throws
+        -> IdempotencyRecord?
+    {
         var item = returned
         if item == nil || item?.isEmpty == true {
-            item = try await client.getItem(GetItemInput(tableName: tableName, key: keySchema.key(for: key), consistentRead: true), deadline: deadline).item
+            item = try await client.getItem(
+                GetItemInput(tableName: tableName, key: keySchema.key(for: key), consistentRead: true),
+                deadline: deadline
+            ).item
         }
         guard let item else { return nil }
         return try IdempotencyRecord(key: key, item: item)
@@ -186,21 +219,24 @@ public struct DynamoDBIdempotencyStore: IdempotencyStore {
 extension IdempotencyRecord {
     init(key: String, item: DynamoDBItem) throws(IdempotencyError) {
         typealias Attribute = DynamoDBIdempotencyStore.Attribute
-        guard case let .s(statusText)? = item[Attribute.status], let status = IdempotencyStatus(rawValue: statusText) else {
+        guard case .s(let statusText)? = item[Attribute.status], let status = IdempotencyStatus(rawValue: statusText)
+        else {
             throw .invalidRecord(key: key, reason: "status is missing or not INPROGRESS / COMPLETED")
         }
-        guard case let .s(hash)? = item[Attribute.payloadHash] else {
+        guard case .s(let hash)? = item[Attribute.payloadHash] else {
             throw .invalidRecord(key: key, reason: "payloadHash is missing")
         }
-        guard case let .n(expiresText)? = item[Attribute.expiresAt], let expiresAt = Int64(expiresText) else {
+        guard case .n(let expiresText)? = item[Attribute.expiresAt], let expiresAt = Int64(expiresText) else {
             throw .invalidRecord(key: key, reason: "expiresAt is missing or not a whole number")
         }
         var inProgressExpiry: Int64?
-        if case let .n(text)? = item[Attribute.inProgressExpiry] { inProgressExpiry = Int64(text) }
+        if case .n(let text)? = item[Attribute.inProgressExpiry] { inProgressExpiry = Int64(text) }
         var result: String?
-        if case let .s(text)? = item[Attribute.result] { result = text }
+        if case .s(let text)? = item[Attribute.result] { result = text }
         var claim: String?
-        if case let .s(text)? = item[Attribute.claim] { claim = text }
-        self.init(key: key, status: status, payloadHash: hash, inProgressExpiry: inProgressExpiry, expiresAt: expiresAt, result: result, claim: claim)
+        if case .s(let text)? = item[Attribute.claim] { claim = text }
+        self.init(
+            key: key, status: status, payloadHash: hash, inProgressExpiry: inProgressExpiry, expiresAt: expiresAt,
+            result: result, claim: claim)
     }
 }

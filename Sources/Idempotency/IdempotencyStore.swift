@@ -1,11 +1,12 @@
 import AWSDynamoDB
 import LambdaRuntime
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import UTCTime
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 public enum IdempotencyStatus: String, Sendable, Hashable {
     /// An effect is running; until `inProgressExpiry` no one else may run it.
@@ -32,7 +33,8 @@ public struct IdempotencyRecord: Sendable, Hashable {
     public var claim: String?
 
     public init(
-        key: String, status: IdempotencyStatus, payloadHash: String, inProgressExpiry: Int64? = nil, expiresAt: Int64, result: String? = nil,
+        key: String, status: IdempotencyStatus, payloadHash: String, inProgressExpiry: Int64? = nil, expiresAt: Int64,
+        result: String? = nil,
         claim: String? = nil
     ) {
         self.key = key
@@ -69,15 +71,15 @@ public enum IdempotencyError: LambdaReportableError, Sendable, Hashable, CustomS
 
     public var description: String {
         switch self {
-        case let .inProgress(key, until):
+        case .inProgress(let key, let until):
             "idempotency key \(key) is in progress in another invocation (until \(until) ms since 1970); retry later"
-        case let .payloadMismatch(key, stored, received):
+        case .payloadMismatch(let key, let stored, let received):
             "idempotency key \(key) was first used with a different payload (hash \(stored.prefix(12))…, now \(received.prefix(12))…)"
-        case let .abandonFailed(key, effectError, abandonError, until):
+        case .abandonFailed(let key, let effectError, let abandonError, let until):
             "idempotency key \(key): the effect failed (\(effectError)) and its in-progress record could not be removed (\(abandonError)); retryable after \(until) ms since 1970"
-        case let .resultNotSaved(key, _, underlying):
+        case .resultNotSaved(let key, _, let underlying):
             "idempotency key \(key): the effect ran but its record could not be completed: \(underlying)"
-        case let .invalidRecord(key, reason):
+        case .invalidRecord(let key, let reason):
             "idempotency key \(key): unreadable record: \(reason)"
         }
     }
@@ -112,7 +114,10 @@ public struct IdempotentCommit: Sendable, Equatable {
     public var effects: [TransactWriteItem]
     public var result: String?
 
-    public init(key: String, payloadHash: String, recordAttributes: DynamoDBItem = [:], effects: [TransactWriteItem], result: String? = nil) {
+    public init(
+        key: String, payloadHash: String, recordAttributes: DynamoDBItem = [:], effects: [TransactWriteItem],
+        result: String? = nil
+    ) {
         self.key = key
         self.payloadHash = payloadHash
         self.recordAttributes = recordAttributes
@@ -141,13 +146,15 @@ public protocol IdempotencyStore: Sendable {
     ///
     /// Throws ``IdempotencyError/inProgress(key:until:)`` when another invocation holds it, and
     /// ``IdempotencyError/payloadMismatch(key:storedHash:receivedHash:)`` when it was used with another payload.
-    func begin(key: String, payloadHash: String, inProgressExpiry: Int64, deadline: ContinuousClock.Instant?) async throws -> IdempotencyBeginOutcome
+    func begin(key: String, payloadHash: String, inProgressExpiry: Int64, deadline: ContinuousClock.Instant?)
+        async throws -> IdempotencyBeginOutcome
     /// Marks the key `COMPLETED` with the effect's result and the retention TTL.
     func complete(key: String, payloadHash: String, result: String, deadline: ContinuousClock.Instant?) async throws
     /// Deletes the `INPROGRESS` record of a failed effect, so that a retry can run it.
     func abandon(key: String, deadline: ContinuousClock.Instant?) async throws
     /// Writes the record and the effects atomically, or nothing if the key is taken.
-    func commitOnce(_ commit: IdempotentCommit, deadline: ContinuousClock.Instant?) async throws -> IdempotentCommitOutcome
+    func commitOnce(_ commit: IdempotentCommit, deadline: ContinuousClock.Instant?) async throws
+        -> IdempotentCommitOutcome
 }
 
 /// The invocation's deadline on both clocks: epoch milliseconds to store (other processes
@@ -170,7 +177,7 @@ public enum IdempotentOutcome<Output: Sendable>: Sendable {
 
     public var value: Output {
         switch self {
-        case let .executed(value), let .replayed(value): value
+        case .executed(let value), .replayed(let value): value
         }
     }
 
@@ -192,15 +199,18 @@ extension IdempotencyStore {
         key: String, payloadHash: String, deadline: InvocationDeadline,
         _ effect: () async throws -> Output
     ) async throws -> IdempotentOutcome<Output> {
-        switch try await begin(key: key, payloadHash: payloadHash, inProgressExpiry: deadline.epochMilliseconds, deadline: deadline.instant) {
-        case let .completed(record):
+        switch try await begin(
+            key: key, payloadHash: payloadHash, inProgressExpiry: deadline.epochMilliseconds, deadline: deadline.instant
+        ) {
+        case .completed(let record):
             guard let saved = record.result else {
                 throw IdempotencyError.invalidRecord(key: key, reason: "COMPLETED without a result")
             }
             do {
                 return .replayed(try JSONDecoder().decode(Output.self, from: Data(saved.utf8)))
             } catch {
-                throw IdempotencyError.invalidRecord(key: key, reason: "the saved result is not a \(Output.self): \(error)")
+                throw IdempotencyError.invalidRecord(
+                    key: key, reason: "the saved result is not a \(Output.self): \(error)")
             }
         case .started:
             break
@@ -214,7 +224,8 @@ extension IdempotencyStore {
                 try await abandon(key: key, deadline: deadline.instant)
             } catch let abandonError {
                 throw IdempotencyError.abandonFailed(
-                    key: key, effectError: "\(error)", abandonError: "\(abandonError)", until: deadline.epochMilliseconds)
+                    key: key, effectError: "\(error)", abandonError: "\(abandonError)",
+                    until: deadline.epochMilliseconds)
             }
             throw error
         }

@@ -26,7 +26,10 @@ public final class InMemoryIdempotencyStore: IdempotencyStore {
     }
 
     public func advance(by duration: Duration) {
-        state.withLock { $0.nowMilliseconds += duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000 }
+        state.withLock {
+            $0.nowMilliseconds +=
+                duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        }
     }
 
     public var records: [String: IdempotencyRecord] { state.withLock { $0.records } }
@@ -42,7 +45,9 @@ public final class InMemoryIdempotencyStore: IdempotencyStore {
         return true
     }
 
-    public func begin(key: String, payloadHash: String, inProgressExpiry: Int64, deadline: ContinuousClock.Instant?) async throws -> IdempotencyBeginOutcome {
+    public func begin(key: String, payloadHash: String, inProgressExpiry: Int64, deadline: ContinuousClock.Instant?)
+        async throws -> IdempotencyBeginOutcome
+    {
         try state.withLock { state throws(IdempotencyError) -> IdempotencyBeginOutcome in
             let now = state.nowMilliseconds
             if let existing = state.records[key], isLive(existing, now: now) {
@@ -61,7 +66,9 @@ public final class InMemoryIdempotencyStore: IdempotencyStore {
         }
     }
 
-    public func complete(key: String, payloadHash: String, result: String, deadline: ContinuousClock.Instant?) async throws {
+    public func complete(key: String, payloadHash: String, result: String, deadline: ContinuousClock.Instant?)
+        async throws
+    {
         state.withLock { state in
             state.records[key] = IdempotencyRecord(
                 key: key, status: .completed, payloadHash: payloadHash,
@@ -75,12 +82,15 @@ public final class InMemoryIdempotencyStore: IdempotencyStore {
         }
     }
 
-    public func commitOnce(_ commit: IdempotentCommit, deadline: ContinuousClock.Instant?) async throws -> IdempotentCommitOutcome {
+    public func commitOnce(_ commit: IdempotentCommit, deadline: ContinuousClock.Instant?) async throws
+        -> IdempotentCommitOutcome
+    {
         try state.withLock { state throws(IdempotencyError) -> IdempotentCommitOutcome in
             let now = state.nowMilliseconds
             if let existing = state.records[commit.key], existing.expiresAt >= now / 1000 {
                 guard existing.payloadHash == commit.payloadHash else {
-                    throw .payloadMismatch(key: commit.key, storedHash: existing.payloadHash, receivedHash: commit.payloadHash)
+                    throw .payloadMismatch(
+                        key: commit.key, storedHash: existing.payloadHash, receivedHash: commit.payloadHash)
                 }
                 return .duplicate(existing)
             }

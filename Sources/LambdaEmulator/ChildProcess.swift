@@ -3,7 +3,7 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// How a process ended, worded as Lambda words it in `Runtime.ExitError`.
@@ -22,8 +22,8 @@ public enum RuntimeExitStatus: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .exited(code): "exit status \(code)"
-        case let .signaled(signal): "signal: \(Self.signalName(signal))"
+        case .exited(let code): "exit status \(code)"
+        case .signaled(let signal): "signal: \(Self.signalName(signal))"
         }
     }
 
@@ -46,7 +46,7 @@ public enum ChildProcessError: Error, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .spawnFailed(command, code):
+        case .spawnFailed(let command, let code):
             "cannot start \(command.joined(separator: " ")): \(String(cString: strerror(code)))"
         }
     }
@@ -91,13 +91,14 @@ final class ChildProcess: Sendable {
         posix_spawnattr_setsigmask(&attributes, &noSignals)
         posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
         posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        posix_spawnattr_setflags(
+            &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 
         let argv = arguments.map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+            for pointer in argv { free(pointer) }
+            for pointer in envp { free(pointer) }
         }
         var spawned: pid_t = 0
         let result = posix_spawnp(&spawned, arguments[0], &actions, &attributes, argv, envp)
@@ -155,7 +156,8 @@ final class ChildProcess: Sendable {
     var peakResidentKilobytes: Int? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
         for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-            return Int(line.dropFirst("VmHWM:".count).trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "")
+            return Int(
+                line.dropFirst("VmHWM:".count).trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "")
         }
         return nil
     }

@@ -34,17 +34,19 @@ public struct InvocationReport: Sendable {
     /// What the invoker receives: the response payload, or the error document Lambda returns.
     public var payload: [UInt8] {
         switch result {
-        case let .response(body): return body
-        case let .functionError(error), let .initError(error): return Self.json(error)
-        case let .timedOut(timeout):
-            return Self.json(InvocationError(
-                type: "Sandbox.Timedout",
-                message: "RequestId: \(requestID) Error: Task timed out after \(Self.seconds(timeout)) seconds"))
-        case let .runtimeExited(status):
-            return Self.json(InvocationError(
-                type: "Runtime.ExitError",
-                message: "RequestId: \(requestID) Error: Runtime exited with error: \(status)"))
-        case let .startFailed(reason):
+        case .response(let body): return body
+        case .functionError(let error), .initError(let error): return Self.json(error)
+        case .timedOut(let timeout):
+            return Self.json(
+                InvocationError(
+                    type: "Sandbox.Timedout",
+                    message: "RequestId: \(requestID) Error: Task timed out after \(Self.seconds(timeout)) seconds"))
+        case .runtimeExited(let status):
+            return Self.json(
+                InvocationError(
+                    type: "Runtime.ExitError",
+                    message: "RequestId: \(requestID) Error: Runtime exited with error: \(status)"))
+        case .startFailed(let reason):
             return Self.json(InvocationError(type: "Runtime.InvalidEntrypoint", message: reason))
         }
     }
@@ -61,7 +63,8 @@ public struct InvocationReport: Sendable {
 
     /// The line Lambda logs after every invocation.
     public var reportLine: String {
-        var line = "REPORT RequestId: \(requestID)\tDuration: \(Self.milliseconds(duration)) ms"
+        var line =
+            "REPORT RequestId: \(requestID)\tDuration: \(Self.milliseconds(duration)) ms"
             + "\tBilled Duration: \(billedDurationMilliseconds) ms\tMemory Size: \(memorySize) MB"
             + "\tMax Memory Used: \(maxMemoryUsedMB.map(String.init) ?? "-") MB"
         if let initDuration { line += "\tInit Duration: \(Self.milliseconds(initDuration)) ms" }

@@ -1,11 +1,11 @@
 import Foundation
 import LambdaHTTP
 import LambdaRuntime
-import UTCTime
 import LoopbackHTTP
+import UTCTime
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Plays the Lambda service for one function on this machine: serves the Runtime API on
@@ -93,20 +93,26 @@ public final class LocalLambda: Sendable {
             return .failed(failedInit(.startFailed("\(error)")))
         }
         let initTimeout = configuration.initTimeout
-        let outcome: StartOutcome? = state.wait(deadline: { $0.startedAt.map { $0 + initTimeout } }) { state in
-            guard state.generation == generation else { return .failed(self.failedInit(.runtimeExited(.signaled(SIGKILL)))) }
-            if let duration = state.initDuration { return .ready(initDuration: duration) }
-            if let error = state.initError { return .failed(self.failedInit(.initError(error))) }
-            if let status = state.exitStatus { return .failed(self.failedInit(.runtimeExited(status))) }
-            return nil
-        }
+        let outcome: StartOutcome? = state.wait(
+            deadline: { $0.startedAt.map { $0 + initTimeout } },
+            until: { state in
+                guard state.generation == generation else {
+                    return .failed(self.failedInit(.runtimeExited(.signaled(SIGKILL))))
+                }
+                if let duration = state.initDuration { return .ready(initDuration: duration) }
+                if let error = state.initError { return .failed(self.failedInit(.initError(error))) }
+                if let status = state.exitStatus { return .failed(self.failedInit(.runtimeExited(status))) }
+                return nil
+            })
         if let outcome { return outcome }
         stopProcess()
         return .failed(failedInit(.timedOut(initTimeout)))
     }
 
     private func failedInit(_ result: InvocationReport.Result) -> InvocationReport {
-        InvocationReport(requestID: "-", result: result, duration: .zero, memorySize: configuration.memorySize, maxMemoryUsedMB: nil, initDuration: nil)
+        InvocationReport(
+            requestID: "-", result: result, duration: .zero, memorySize: configuration.memorySize, maxMemoryUsedMB: nil,
+            initDuration: nil)
     }
 
     /// Invokes the function with `event` and waits for the outcome. Starts a process
@@ -126,7 +132,9 @@ public final class LocalLambda: Sendable {
                 memorySize: configuration.memorySize, maxMemoryUsedMB: nil, initDuration: nil)
         }
         state.update {
-            $0.queue.append(Pending(requestID: requestID, event: event, clientContext: clientContext, cognitoIdentity: cognitoIdentity))
+            $0.queue.append(
+                Pending(
+                    requestID: requestID, event: event, clientContext: clientContext, cognitoIdentity: cognitoIdentity))
         }
 
         let timeout = configuration.timeout
@@ -137,27 +145,29 @@ public final class LocalLambda: Sendable {
             case exited(RuntimeExitStatus)
         }
         let enqueued = ContinuousClock.now
-        let ending: Ending? = state.wait(deadline: { state in
-            if let picked = state.pickedUp[requestID] { return picked + timeout }
-            // Not picked up yet: a process still in its init phase may take initTimeout
-            // first; a warm one is waited on from the moment the event was queued.
-            guard state.initDuration == nil, let started = state.startedAt else { return enqueued + timeout }
-            return max(enqueued, started + initTimeout) + timeout
-        }) { state in
-            if let (completion, at) = state.completed.removeValue(forKey: requestID) {
-                let picked = state.pickedUp.removeValue(forKey: requestID) ?? at
-                return .completed(completion, picked: picked, at: at)
-            }
-            if let error = state.initError, state.generation == generation {
-                state.queue.removeAll { $0.requestID == requestID }
-                return .initFailed(error)
-            }
-            if state.generation != generation || state.exitStatus != nil {
-                state.queue.removeAll { $0.requestID == requestID }
-                return .exited(state.exitStatus ?? .signaled(SIGKILL))
-            }
-            return nil
-        }
+        let ending: Ending? = state.wait(
+            deadline: { state in
+                if let picked = state.pickedUp[requestID] { return picked + timeout }
+                // Not picked up yet: a process still in its init phase may take initTimeout
+                // first; a warm one is waited on from the moment the event was queued.
+                guard state.initDuration == nil, let started = state.startedAt else { return enqueued + timeout }
+                return max(enqueued, started + initTimeout) + timeout
+            },
+            until: { state in
+                if let (completion, at) = state.completed.removeValue(forKey: requestID) {
+                    let picked = state.pickedUp.removeValue(forKey: requestID) ?? at
+                    return .completed(completion, picked: picked, at: at)
+                }
+                if let error = state.initError, state.generation == generation {
+                    state.queue.removeAll { $0.requestID == requestID }
+                    return .initFailed(error)
+                }
+                if state.generation != generation || state.exitStatus != nil {
+                    state.queue.removeAll { $0.requestID == requestID }
+                    return .exited(state.exitStatus ?? .signaled(SIGKILL))
+                }
+                return nil
+            })
 
         let (picked, initDuration, memoryKB) = state.withLock { state -> (ContinuousClock.Instant?, Duration?, Int?) in
             let picked = state.pickedUp[requestID]
@@ -175,21 +185,21 @@ public final class LocalLambda: Sendable {
         }
 
         switch ending {
-        case let .completed(.response(body), picked, at)?:
+        case .completed(.response(let body), let picked, let at)?:
             return report(.response(body), duration: picked.duration(to: at))
-        case let .completed(.error(error, typeHeader), picked, at)?:
+        case .completed(.error(let error, let typeHeader), let picked, let at)?:
             var failed = report(.functionError(error), duration: picked.duration(to: at))
             failed.errorTypeHeader = typeHeader
             return failed
-        case let .initFailed(error)?:
+        case .initFailed(let error)?:
             // A runtime exits on its own after reporting an init error; give it the chance,
             // so that its exit status is its own and not our kill.
-            _ = state.wait(deadline: { _ in .now + .seconds(2) }) { state in
-                state.generation != generation || state.exitStatus != nil ? true : nil
-            }
+            _ = state.wait(
+                deadline: { _ in .now + .seconds(2) },
+                until: { state in state.generation != generation || state.exitStatus != nil ? true : nil })
             stopProcess()
             return report(.initError(error), duration: .zero)
-        case let .exited(status)?:
+        case .exited(let status)?:
             let duration = picked.map { $0.duration(to: .now) } ?? .zero
             return report(.runtimeExited(status), duration: duration)
         case nil:
@@ -207,8 +217,11 @@ public final class LocalLambda: Sendable {
     /// it gets SIGTERM first, as Lambda's shutdown phase sends, and SIGKILL only if it is
     /// still there afterwards; without one (a timeout), SIGKILL at once.
     public func stopProcess(gracePeriod: Duration = .zero) {
-        guard let (process, generation) = state.withLock({ state in state.process.map { ($0, state.generation) } }) else { return }
-        let gone: (inout State) -> Bool? = { state in state.generation != generation || state.process == nil ? true : nil }
+        guard let (process, generation) = state.withLock({ state in state.process.map { ($0, state.generation) } })
+        else { return }
+        let gone: (inout State) -> Bool? = { state in
+            state.generation != generation || state.process == nil ? true : nil
+        }
         if gracePeriod > .zero {
             process.kill(SIGTERM)
             let deadline = ContinuousClock.now + gracePeriod
@@ -226,7 +239,9 @@ public final class LocalLambda: Sendable {
     }
 
     private func ensureProcess() throws -> Int {
-        if let generation = state.withLock({ state in state.process != nil && state.exitStatus == nil ? state.generation : nil }) {
+        if let generation = state.withLock({ state in
+            state.process != nil && state.exitStatus == nil ? state.generation : nil
+        }) {
             return generation
         }
         let generation = state.update { state -> Int in
@@ -264,7 +279,8 @@ public final class LocalLambda: Sendable {
         var environment = configuration.inheritsEnvironment ? ProcessInfo.processInfo.environment : [:]
         if environment["PATH"] == nil { environment["PATH"] = "/usr/local/bin:/usr/bin:/bin" }
         let taskRoot = configuration.workingDirectory ?? FileManager.default.currentDirectoryPath
-        let day = Date().formatted(.iso8601.year().month().day().dateSeparator(.dash)).replacingOccurrences(of: "-", with: "/")
+        let day = Date().formatted(.iso8601.year().month().day().dateSeparator(.dash)).replacingOccurrences(
+            of: "-", with: "/")
         let streamID = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         let lambda: [String: String] = [
             "AWS_LAMBDA_RUNTIME_API": runtimeAPI,

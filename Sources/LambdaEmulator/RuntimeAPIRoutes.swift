@@ -1,11 +1,11 @@
 import Foundation
 import LambdaHTTP
 import LambdaRuntime
-import UTCTime
 import LoopbackHTTP
+import UTCTime
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The Runtime API, version 2018-06-01, as Lambda serves it to a bootstrap: `/next` long-polls
@@ -28,8 +28,12 @@ extension LocalLambda {
         case ("POST", 3, "invocation", "response"):
             let requestID = String(parts[1])
             guard request.body.count <= LambdaLimits.maximumResponseSize else {
-                let message = "Response payload size (\(request.body.count) bytes) exceeded maximum allowed payload size (\(LambdaLimits.maximumResponseSize) bytes)."
-                _ = complete(requestID, .error(InvocationError(type: "Function.ResponseSizeTooLarge", message: message), typeHeader: nil), state: state)
+                let message =
+                    "Response payload size (\(request.body.count) bytes) exceeded maximum allowed payload size (\(LambdaLimits.maximumResponseSize) bytes)."
+                _ = complete(
+                    requestID,
+                    .error(InvocationError(type: "Function.ResponseSizeTooLarge", message: message), typeHeader: nil),
+                    state: state)
                 return apiError(413, "RequestEntityTooLarge", message)
             }
             return complete(requestID, .response(request.body), state: state)
@@ -38,7 +42,8 @@ extension LocalLambda {
             let error = InvocationError(reported: request.body, typeHeader: typeHeader)
             return complete(String(parts[1]), .error(error, typeHeader: typeHeader), state: state)
         case ("POST", 2, "init", "error"):
-            let error = InvocationError(reported: request.body, typeHeader: request.headers["Lambda-Runtime-Function-Error-Type"])
+            let error = InvocationError(
+                reported: request.body, typeHeader: request.headers["Lambda-Runtime-Function-Error-Type"])
             state.update { $0.initError = error }
             return accepted()
         default:
@@ -53,13 +58,14 @@ extension LocalLambda {
             }
             return state.generation
         }
-        let pending: Pending? = state.wait { state in
-            if state.shutDown || state.generation != generation { return .some(nil) }
-            guard !state.queue.isEmpty else { return nil }
-            let pending = state.queue.removeFirst()
-            state.pickedUp[pending.requestID] = .now
-            return .some(pending)
-        } ?? nil
+        let pending: Pending? =
+            state.wait { state in
+                if state.shutDown || state.generation != generation { return .some(nil) }
+                guard !state.queue.isEmpty else { return nil }
+                let pending = state.queue.removeFirst()
+                state.pickedUp[pending.requestID] = .now
+                return .some(pending)
+            } ?? nil
         guard let pending else { return .dropConnection }
 
         let deadline = UTCTime.now().millisecondsSince1970 + Int64(timeout.milliseconds)
@@ -71,24 +77,31 @@ extension LocalLambda {
             "Lambda-Runtime-Trace-Id": traceID(),
         ]
         if let clientContext = pending.clientContext { headers.add("Lambda-Runtime-Client-Context", clientContext) }
-        if let cognitoIdentity = pending.cognitoIdentity { headers.add("Lambda-Runtime-Cognito-Identity", cognitoIdentity) }
+        if let cognitoIdentity = pending.cognitoIdentity {
+            headers.add("Lambda-Runtime-Cognito-Identity", cognitoIdentity)
+        }
         return .response(HTTPResponse(status: 200, headers: headers, body: pending.event))
     }
 
-    static func complete(_ requestID: String, _ completion: Completion, state: ConditionGuarded<State>) -> HTTPServerReply {
+    static func complete(_ requestID: String, _ completion: Completion, state: ConditionGuarded<State>)
+        -> HTTPServerReply
+    {
         let known = state.update { state -> Bool in
             guard state.pickedUp[requestID] != nil, state.completed[requestID] == nil else { return false }
             state.completed[requestID] = (completion, .now)
             return true
         }
         guard known else {
-            return apiError(400, "InvalidRequestID", "Invalid request ID: \(requestID) is not an invocation in progress")
+            return apiError(
+                400, "InvalidRequestID", "Invalid request ID: \(requestID) is not an invocation in progress")
         }
         return accepted()
     }
 
     static func accepted() -> HTTPServerReply {
-        .response(HTTPResponse(status: 202, headers: ["Content-Type": "application/json"], body: Array(#"{"status":"OK"}"#.utf8)))
+        .response(
+            HTTPResponse(
+                status: 202, headers: ["Content-Type": "application/json"], body: Array(#"{"status":"OK"}"#.utf8)))
     }
 
     static func apiError(_ status: Int, _ type: String, _ message: String) -> HTTPServerReply {

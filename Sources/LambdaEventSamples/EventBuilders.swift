@@ -65,8 +65,10 @@ public struct SQSMessageSpec: Sendable {
     public var receiveCount: Int
     public var messageAttributes: [String: SQSMessageAttribute]
 
-    public init(body: String, messageGroupID: String? = nil, receiveCount: Int = 1,
-                messageAttributes: [String: SQSMessageAttribute] = [:]) {
+    public init(
+        body: String, messageGroupID: String? = nil, receiveCount: Int = 1,
+        messageAttributes: [String: SQSMessageAttribute] = [:]
+    ) {
         self.body = body
         self.messageGroupID = messageGroupID
         self.receiveCount = receiveCount
@@ -78,7 +80,8 @@ extension SQSMessage {
     /// A message as Lambda delivers it, with a real `md5OfBody`, a fresh message id and receipt
     /// handle, and timestamps as SQS writes them (epoch milliseconds as strings).
     public static func make(
-        body: String, queueARN: String = SampleAWS.queueARN, messageGroupID: String? = nil, sequenceNumber: String? = nil,
+        body: String, queueARN: String = SampleAWS.queueARN, messageGroupID: String? = nil,
+        sequenceNumber: String? = nil,
         receiveCount: Int = 1, messageAttributes: [String: SQSMessageAttribute] = [:], sentAt: UTCTime = .now(),
         senderID: String = SampleAWS.senderID, messageID: String = SampleAWS.lowercaseID()
     ) -> SQSMessage {
@@ -110,8 +113,9 @@ extension SQSMessage {
     ) -> SQSMessage {
         var notification = notification
         notification.urlKeyCasing = .http
-        return make(body: encodedString(notification), queueARN: queueARN, receiveCount: receiveCount,
-                    sentAt: notification.timestamp.time + .milliseconds(50), senderID: "AIDAIT2UOQQY3AUEKVGXU")
+        return make(
+            body: encodedString(notification), queueARN: queueARN, receiveCount: receiveCount,
+            sentAt: notification.timestamp.time + .milliseconds(50), senderID: "AIDAIT2UOQQY3AUEKVGXU")
     }
 
     /// A message whose body is an EventBridge event, as a queue that is a rule's target
@@ -119,27 +123,32 @@ extension SQSMessage {
     public static func carrying<Detail: Encodable>(
         _ event: EventBridgeEvent<Detail>, queueARN: String = SampleAWS.queueARN, receiveCount: Int = 1
     ) -> SQSMessage {
-        make(body: encodedString(event), queueARN: queueARN, receiveCount: receiveCount,
-             sentAt: event.time.time + .milliseconds(50), senderID: "AIDAJXNJGGKNS7OSV23OI")
+        make(
+            body: encodedString(event), queueARN: queueARN, receiveCount: receiveCount,
+            sentAt: event.time.time + .milliseconds(50), senderID: "AIDAJXNJGGKNS7OSV23OI")
     }
 }
 
 extension SQSEvent {
     /// A batch with one message per body.
-    public static func make(bodies: [String], queueARN: String = SampleAWS.queueARN, receiveCount: Int = 1) -> SQSEvent {
+    public static func make(bodies: [String], queueARN: String = SampleAWS.queueARN, receiveCount: Int = 1) -> SQSEvent
+    {
         make(bodies.map { SQSMessageSpec(body: $0, receiveCount: receiveCount) }, queueARN: queueARN)
     }
 
     /// A batch from message specs. Messages with a group id get FIFO attributes and increasing
     /// sequence numbers; pass a `.fifo` queue ARN for them.
-    public static func make(_ messages: [SQSMessageSpec], queueARN: String = SampleAWS.queueARN, sentAt: UTCTime = .now()) -> SQSEvent {
+    public static func make(
+        _ messages: [SQSMessageSpec], queueARN: String = SampleAWS.queueARN, sentAt: UTCTime = .now()
+    ) -> SQSEvent {
         // SQS sequence numbers are 20 digits, beyond UInt64; only the tail changes here.
         var sequence = 60_467_696_128
         let records = messages.enumerated().map { index, spec -> SQSMessage in
             sequence += 1
             return SQSMessage.make(
                 body: spec.body, queueARN: queueARN, messageGroupID: spec.messageGroupID,
-                sequenceNumber: spec.messageGroupID == nil ? nil : "188494964" + String(sequence), receiveCount: spec.receiveCount,
+                sequenceNumber: spec.messageGroupID == nil ? nil : "188494964" + String(sequence),
+                receiveCount: spec.receiveCount,
                 messageAttributes: spec.messageAttributes, sentAt: sentAt + .milliseconds(index * 3))
         }
         return SQSEvent(records: records)
@@ -149,8 +158,9 @@ extension SQSEvent {
     public static func makeFIFO(
         _ messages: [(group: String, body: String)], queueARN: String = SampleAWS.fifoQueueARN, receiveCount: Int = 1
     ) -> SQSEvent {
-        make(messages.map { SQSMessageSpec(body: $0.body, messageGroupID: $0.group, receiveCount: receiveCount) },
-             queueARN: queueARN)
+        make(
+            messages.map { SQSMessageSpec(body: $0.body, messageGroupID: $0.group, receiveCount: receiveCount) },
+            queueARN: queueARN)
     }
 }
 
@@ -170,8 +180,10 @@ extension SNSNotification {
             messageID: messageID, topicARN: topicARN, subject: subject, message: message,
             timestamp: AWSTimestamp(timestamp, format: .iso8601WithFractionalSeconds), signatureVersion: "1",
             signature: signature,
-            signingCertURL: "https://sns.\(region).amazonaws.com/SimpleNotificationService-9c6465fa7f48f5cacd23014631ec1136.pem",
-            unsubscribeURL: "https://sns.\(region).amazonaws.com/?Action=Unsubscribe&SubscriptionArn=\(topicARN):\(SampleAWS.lowercaseID())",
+            signingCertURL:
+                "https://sns.\(region).amazonaws.com/SimpleNotificationService-9c6465fa7f48f5cacd23014631ec1136.pem",
+            unsubscribeURL:
+                "https://sns.\(region).amazonaws.com/?Action=Unsubscribe&SubscriptionArn=\(topicARN):\(SampleAWS.lowercaseID())",
             messageAttributes: messageAttributes, urlKeyCasing: urlKeyCasing)
     }
 }
@@ -185,7 +197,7 @@ extension SNSEvent {
             message: message, topicARN: topicARN, subject: subject, messageAttributes: messageAttributes,
             timestamp: timestamp, urlKeyCasing: .lambda)
         return SNSEvent(records: [
-            SNSEventRecord(eventSubscriptionARN: "\(topicARN):\(SampleAWS.lowercaseID())", sns: notification),
+            SNSEventRecord(eventSubscriptionARN: "\(topicARN):\(SampleAWS.lowercaseID())", sns: notification)
         ])
     }
 }
@@ -207,21 +219,27 @@ extension EventBridgeEvent {
 
 extension EventBridgeEvent where Detail == ScheduledEventDetail {
     /// What a schedule rule sends.
-    public static func makeScheduled(ruleName: String = "every-five-minutes", time: UTCTime = .now()) -> ScheduledEvent {
-        make(detailType: "Scheduled Event", source: "aws.events", detail: ScheduledEventDetail(),
-             resources: ["arn:aws:events:\(SampleAWS.region):\(SampleAWS.account):rule/\(ruleName)"], time: time)
+    public static func makeScheduled(ruleName: String = "every-five-minutes", time: UTCTime = .now()) -> ScheduledEvent
+    {
+        make(
+            detailType: "Scheduled Event", source: "aws.events", detail: ScheduledEventDetail(),
+            resources: ["arn:aws:events:\(SampleAWS.region):\(SampleAWS.account):rule/\(ruleName)"], time: time)
     }
 }
 
 // MARK: - API Gateway
 
 extension APIGatewayRequestIdentity {
-    public static func make(sourceIP: String = "203.0.113.7", userAgent: String = "curl/8.5.0") -> APIGatewayRequestIdentity {
+    public static func make(sourceIP: String = "203.0.113.7", userAgent: String = "curl/8.5.0")
+        -> APIGatewayRequestIdentity
+    {
         var identity = APIGatewayRequestIdentity(sourceIP: sourceIP, userAgent: userAgent)
         // What API Gateway sends for an unauthenticated caller: the keys, with nulls.
-        for keyPath in [\APIGatewayRequestIdentity.$accountID, \.$apiKey, \.$apiKeyID, \.$accessKey, \.$caller, \.$user,
-                        \.$userARN, \.$principalOrgID, \.$cognitoIdentityPoolID, \.$cognitoIdentityID,
-                        \.$cognitoAuthenticationType, \.$cognitoAuthenticationProvider] {
+        for keyPath in [
+            \APIGatewayRequestIdentity.$accountID, \.$apiKey, \.$apiKeyID, \.$accessKey, \.$caller, \.$user,
+            \.$userARN, \.$principalOrgID, \.$cognitoIdentityPoolID, \.$cognitoIdentityID,
+            \.$cognitoAuthenticationType, \.$cognitoAuthenticationProvider,
+        ] {
             identity[keyPath: keyPath].nilEncoding = .null
         }
         return identity
@@ -232,8 +250,10 @@ extension APIGatewayV1Request {
     /// A REST API proxy request. `resource` defaults to the path; pass `/{proxy+}` and
     /// `pathParameters` for a greedy route.
     public static func make(
-        method: String, path: String, headers: [String: String] = [:], body: String? = nil, isBase64Encoded: Bool = false,
-        queryStringParameters: [String: [String]]? = nil, resource: String? = nil, pathParameters: [String: String]? = nil,
+        method: String, path: String, headers: [String: String] = [:], body: String? = nil,
+        isBase64Encoded: Bool = false,
+        queryStringParameters: [String: [String]]? = nil, resource: String? = nil,
+        pathParameters: [String: String]? = nil,
         stage: String = "prod", apiID: String = SampleAWS.apiID, authorizer: [String: JSONValue]? = nil,
         sourceIP: String = "203.0.113.7", time: UTCTime = .now()
     ) -> APIGatewayV1Request {
@@ -266,7 +286,8 @@ extension APIGatewayV1Request {
 extension APIGatewayV2Request {
     /// An HTTP API request. Header names are lower-cased, as HTTP API delivers them.
     public static func make(
-        method: String, path: String, headers: [String: String] = [:], body: String? = nil, isBase64Encoded: Bool = false,
+        method: String, path: String, headers: [String: String] = [:], body: String? = nil,
+        isBase64Encoded: Bool = false,
         rawQueryString: String = "", routeKey: String? = nil, pathParameters: [String: String]? = nil,
         cookies: [String]? = nil, authorizer: APIGatewayV2Authorizer? = nil, stage: String = "$default",
         apiID: String = SampleAWS.apiID, sourceIP: String = "203.0.113.7", time: UTCTime = .now()
@@ -281,10 +302,12 @@ extension APIGatewayV2Request {
         var incomingHeaders = allHeaders.sorted { $0.key < $1.key }.map { IncomingHTTPRequest.Header($0.key, $0.value) }
         if let cookies, !cookies.isEmpty { incomingHeaders.append(.init("cookie", cookies.joined(separator: "; "))) }
         let incoming = IncomingHTTPRequest(
-            method: method, target: rawQueryString.isEmpty ? path : path + "?" + rawQueryString, headers: incomingHeaders,
+            method: method, target: rawQueryString.isEmpty ? path : path + "?" + rawQueryString,
+            headers: incomingHeaders,
             sourceIP: sourceIP, time: time)
         var request = APIGatewayV2Request(
-            incoming, source: SampleAWS.apiGatewaySource(apiID: apiID, stage: stage), routeKey: routeKey ?? "\(method) \(path)",
+            incoming, source: SampleAWS.apiGatewaySource(apiID: apiID, stage: stage),
+            routeKey: routeKey ?? "\(method) \(path)",
             pathParameters: pathParameters, authorizer: authorizer)
         request.body = body
         request.isBase64Encoded = isBase64Encoded
@@ -304,16 +327,20 @@ extension APIGatewayWebSocketRequest {
         var context = APIGatewayWebSocketRequestContext(
             routeKey: route, messageID: eventType == .message ? "L0SM9cOFvHcCIhw=" : nil, eventType: eventType,
             extendedRequestID: SampleAWS.extendedRequestID(), requestTime: AWSTimestamp(time, format: .commonLogFormat),
-            stage: stage, connectedAt: AWSTimestamp(time - .seconds(eventType == .connect ? 0 : 30), format: .epochMilliseconds),
+            stage: stage,
+            connectedAt: AWSTimestamp(time - .seconds(eventType == .connect ? 0 : 30), format: .epochMilliseconds),
             requestTimeEpoch: AWSTimestamp(time, format: .epochMilliseconds), identity: .init(sourceIP: "203.0.113.7"),
             requestID: SampleAWS.extendedRequestID(), domainName: host, connectionID: connectionID, apiID: apiID)
         if eventType == .disconnect {
             context.disconnectStatusCode = 1001
             context.disconnectReason = "Going away"
         }
-        let headers: [String: String]? = eventType == .connect
-            ? ["Host": host, "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version": "13",
-               "X-Forwarded-For": "203.0.113.7", "X-Forwarded-Port": "443", "X-Forwarded-Proto": "https"]
+        let headers: [String: String]? =
+            eventType == .connect
+            ? [
+                "Host": host, "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version": "13",
+                "X-Forwarded-For": "203.0.113.7", "X-Forwarded-Port": "443", "X-Forwarded-Proto": "https",
+            ]
             : nil
         return APIGatewayWebSocketRequest(
             headers: headers, multiValueHeaders: headers?.mapValues { [$0] }, requestContext: context,

@@ -47,26 +47,35 @@ public enum EventGenerationError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case let .invalidOption(message): message
+        case .invalidOption(let message): message
         }
     }
 }
 
 public enum EventGenerator {
     /// A CloudEvents 1.0 JSON event of the domain, as the functions publish and consume them.
-    public static func cloudEvent(type: String = "order.created", id: String = SampleAWS.lowercaseID(), time: UTCTime = .now()) -> String {
-        let data: JSONValue = switch type {
-        case "payment.failed":
-            .object(["orderId": .string("ord-1042"), "amount": .number(129.9), "currency": .string("EUR"),
-                     "reason": .string("card_declined")])
-        case "inventory.alert":
-            .object(["sku": .string("SKU-7731"), "warehouse": .string("FRA-1"), "available": .integer(3),
-                     "threshold": .integer(10)])
-        default:
-            .object(["orderId": .string("ord-1042"), "customerId": .string("cus-311"), "total": .number(129.9),
-                     "currency": .string("EUR"),
-                     "items": .array([.object(["sku": .string("SKU-7731"), "quantity": .integer(2)])])])
-        }
+    public static func cloudEvent(
+        type: String = "order.created", id: String = SampleAWS.lowercaseID(), time: UTCTime = .now()
+    ) -> String {
+        let data: JSONValue =
+            switch type {
+            case "payment.failed":
+                .object([
+                    "orderId": .string("ord-1042"), "amount": .number(129.9), "currency": .string("EUR"),
+                    "reason": .string("card_declined"),
+                ])
+            case "inventory.alert":
+                .object([
+                    "sku": .string("SKU-7731"), "warehouse": .string("FRA-1"), "available": .integer(3),
+                    "threshold": .integer(10),
+                ])
+            default:
+                .object([
+                    "orderId": .string("ord-1042"), "customerId": .string("cus-311"), "total": .number(129.9),
+                    "currency": .string("EUR"),
+                    "items": .array([.object(["sku": .string("SKU-7731"), "quantity": .integer(2)])]),
+                ])
+            }
         let subject = data["orderId"]?.stringValue ?? data["sku"]?.stringValue ?? "unknown"
         let event: JSONValue = .object([
             "specversion": .string("1.0"), "id": .string(id), "source": .string(cloudEventSource(ofType: type)),
@@ -104,11 +113,13 @@ public enum EventGenerator {
         case .sqsBatchResponse:
             return SQSBatchResponse(failedMessageIDs: options.failedMessageIDs)
         case .sns:
-            return SNSEvent.make(message: body, topicARN: options.topicARN ?? SampleAWS.topicARN,
-                                 subject: options.subject, timestamp: options.time)
+            return SNSEvent.make(
+                message: body, topicARN: options.topicARN ?? SampleAWS.topicARN,
+                subject: options.subject, timestamp: options.time)
         case .snsNotification:
-            return SNSNotification.make(message: body, topicARN: options.topicARN ?? SampleAWS.topicARN,
-                                        subject: options.subject, timestamp: options.time, urlKeyCasing: .http)
+            return SNSNotification.make(
+                message: body, topicARN: options.topicARN ?? SampleAWS.topicARN,
+                subject: options.subject, timestamp: options.time, urlKeyCasing: .http)
         case .eventbridge:
             return try eventBridge(body: body, options: options)
         case .apigwV1Request:
@@ -116,28 +127,36 @@ public enum EventGenerator {
                 method: options.method, path: options.path, headers: defaultingContentType(options.headers),
                 body: body, resource: options.route, time: options.time)
         case .apigwV1Response:
-            return APIGatewayV1Response(statusCode: options.statusCode, headers: defaultingContentType(options.headers),
-                                        body: options.body ?? #"{"accepted":true}"#, isBase64Encoded: false)
+            return APIGatewayV1Response(
+                statusCode: options.statusCode, headers: defaultingContentType(options.headers),
+                body: options.body ?? #"{"accepted":true}"#, isBase64Encoded: false)
         case .apigwV2Request:
             return APIGatewayV2Request.make(
                 method: options.method, path: options.path, headers: defaultingContentType(options.headers), body: body,
                 routeKey: options.route, time: options.time)
         case .apigwV2Response:
             // `cookies` (even empty) is what tells a v2 response from a v1 one in `events validate`.
-            return APIGatewayV2Response(statusCode: options.statusCode, headers: defaultingContentType(options.headers),
-                                        cookies: [], body: options.body ?? #"{"accepted":true}"#, isBase64Encoded: false)
+            return APIGatewayV2Response(
+                statusCode: options.statusCode, headers: defaultingContentType(options.headers),
+                cookies: [], body: options.body ?? #"{"accepted":true}"#, isBase64Encoded: false)
         case .apigwWebSocketRequest:
-            return APIGatewayWebSocketRequest.make(eventType: options.webSocketEventType, routeKey: options.route,
-                                                   body: body, time: options.time)
+            return APIGatewayWebSocketRequest.make(
+                eventType: options.webSocketEventType, routeKey: options.route,
+                body: body, time: options.time)
         case .apigwAuthorizerRequest:
-            return APIGatewayAuthorizerRequest.token(APIGatewayTokenAuthorizerRequest(
-                authorizationToken: options.authorizationToken,
-                methodARN: "arn:aws:execute-api:\(SampleAWS.region):\(SampleAWS.account):\(SampleAWS.apiID)/prod/\(options.method)\(options.path)"))
+            return APIGatewayAuthorizerRequest.token(
+                APIGatewayTokenAuthorizerRequest(
+                    authorizationToken: options.authorizationToken,
+                    methodARN:
+                        "arn:aws:execute-api:\(SampleAWS.region):\(SampleAWS.account):\(SampleAWS.apiID)/prod/\(options.method)\(options.path)"
+                ))
         case .apigwAuthorizerResponse:
-            return APIGatewayAuthorizerResponse.policy(APIGatewayAuthorizerPolicyResponse(
-                principalID: "user-42", effect: options.statusCode < 400 ? .allow : .deny,
-                resource: "arn:aws:execute-api:\(SampleAWS.region):\(SampleAWS.account):\(SampleAWS.apiID)/prod/\(options.method)\(options.path)",
-                context: ["tenant": .string("acme")]))
+            return APIGatewayAuthorizerResponse.policy(
+                APIGatewayAuthorizerPolicyResponse(
+                    principalID: "user-42", effect: options.statusCode < 400 ? .allow : .deny,
+                    resource:
+                        "arn:aws:execute-api:\(SampleAWS.region):\(SampleAWS.account):\(SampleAWS.apiID)/prod/\(options.method)\(options.path)",
+                    context: ["tenant": .string("acme")]))
         }
     }
 
@@ -145,28 +164,33 @@ public enum EventGenerator {
         let fifo = options.messageGroupID != nil
         let queueARN = options.queueARN ?? (fifo ? SampleAWS.fifoQueueARN : SampleAWS.queueARN)
         if fifo, !queueARN.hasSuffix(".fifo") {
-            throw EventGenerationError.invalidOption("a FIFO message group needs a queue ARN ending in .fifo, got \(queueARN)")
+            throw EventGenerationError.invalidOption(
+                "a FIFO message group needs a queue ARN ending in .fifo, got \(queueARN)")
         }
         switch options.sqsPayload {
         case .raw:
             let bodies = (0..<options.count).map { index in
                 options.body ?? cloudEvent(type: options.cloudEventType, time: options.time + .seconds(index))
             }
-            return SQSEvent.make(bodies.map {
-                SQSMessageSpec(body: $0, messageGroupID: options.messageGroupID, receiveCount: options.receiveCount)
-            }, queueARN: queueARN, sentAt: options.time)
+            return SQSEvent.make(
+                bodies.map {
+                    SQSMessageSpec(body: $0, messageGroupID: options.messageGroupID, receiveCount: options.receiveCount)
+                }, queueARN: queueARN, sentAt: options.time)
         case .sns:
-            return SQSEvent(records: (0..<options.count).map { _ in
-                SQSMessage.carrying(
-                    SNSNotification.make(message: body, topicARN: options.topicARN ?? SampleAWS.topicARN,
-                                         subject: options.subject, timestamp: options.time),
-                    queueARN: queueARN, receiveCount: options.receiveCount)
-            })
+            return SQSEvent(
+                records: (0..<options.count).map { _ in
+                    SQSMessage.carrying(
+                        SNSNotification.make(
+                            message: body, topicARN: options.topicARN ?? SampleAWS.topicARN,
+                            subject: options.subject, timestamp: options.time),
+                        queueARN: queueARN, receiveCount: options.receiveCount)
+                })
         case .eventbridge:
             let event = try eventBridge(body: body, options: options)
-            return SQSEvent(records: (0..<options.count).map { _ in
-                SQSMessage.carrying(event, queueARN: queueARN, receiveCount: options.receiveCount)
-            })
+            return SQSEvent(
+                records: (0..<options.count).map { _ in
+                    SQSMessage.carrying(event, queueARN: queueARN, receiveCount: options.receiveCount)
+                })
         }
     }
 
@@ -177,7 +201,8 @@ public enum EventGenerator {
         }
         return EventBridgeEvent.make(
             detailType: options.detailType ?? detail["type"]?.stringValue ?? "order.created",
-            source: options.source ?? detail["source"]?.stringValue.map(eventBridgeSource(ofCloudEventSource:)) ?? "shop.orders",
+            source: options.source ?? detail["source"]?.stringValue.map(eventBridgeSource(ofCloudEventSource:))
+                ?? "shop.orders",
             detail: detail, time: options.time)
     }
 
@@ -188,7 +213,8 @@ public enum EventGenerator {
     }
 
     static func defaultingContentType(_ headers: [String: String]) -> [String: String] {
-        headers.keys.contains { $0.lowercased() == "content-type" } ? headers : headers.merging(["Content-Type": "application/json"]) { a, _ in a }
+        headers.keys.contains { $0.lowercased() == "content-type" }
+            ? headers : headers.merging(["Content-Type": "application/json"]) { a, _ in a }
     }
 }
 

@@ -1,9 +1,9 @@
 // FoundationEssentials has all this needs, without the ICU data full Foundation loads:
 // a bootstrap's cold start and memory are what a Lambda user pays for.
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Any Lambda authorizer request API Gateway sends, told apart by `type` and `version`.
@@ -29,15 +29,16 @@ public enum APIGatewayAuthorizerRequest: Codable, Sendable, Equatable {
         case ("REQUEST", _): self = .request(try APIGatewayRequestAuthorizerRequest(from: decoder))
         default:
             throw DecodingError.dataCorruptedError(
-                forKey: .type, in: container, debugDescription: "\"\(type)\" is not an authorizer type (TOKEN or REQUEST)")
+                forKey: .type, in: container,
+                debugDescription: "\"\(type)\" is not an authorizer type (TOKEN or REQUEST)")
         }
     }
 
     public func encode(to encoder: any Encoder) throws {
         switch self {
-        case let .token(request): try request.encode(to: encoder)
-        case let .request(request): try request.encode(to: encoder)
-        case let .v2(request): try request.encode(to: encoder)
+        case .token(let request): try request.encode(to: encoder)
+        case .request(let request): try request.encode(to: encoder)
+        case .v2(let request): try request.encode(to: encoder)
         }
     }
 }
@@ -84,7 +85,8 @@ public struct APIGatewayRequestAuthorizerRequest: Codable, Sendable, Equatable {
     public var additionalFields: AdditionalFields
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case type, methodARN = "methodArn", version, identitySource, authorizationToken, resource, path, httpMethod, headers
+        case type, methodARN = "methodArn", version, identitySource, authorizationToken, resource, path, httpMethod,
+            headers
         case multiValueHeaders, queryStringParameters, multiValueQueryStringParameters, pathParameters, stageVariables
         case requestContext
     }
@@ -150,7 +152,8 @@ public struct APIGatewayV2AuthorizerRequest: Codable, Sendable, Equatable {
     public var stageVariables: [String: String]?
 
     enum CodingKeys: String, CodingKey {
-        case version, type, routeARN = "routeArn", identitySource, routeKey, rawPath, rawQueryString, cookies, headers, queryStringParameters, requestContext, pathParameters, stageVariables
+        case version, type, routeARN = "routeArn", identitySource, routeKey, rawPath, rawQueryString, cookies, headers,
+            queryStringParameters, requestContext, pathParameters, stageVariables
     }
 }
 
@@ -168,15 +171,16 @@ public enum APIGatewayAuthorizerResponse: Codable, Sendable, Equatable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: DiscriminatorKeys.self)
-        self = container.contains(.isAuthorized)
+        self =
+            container.contains(.isAuthorized)
             ? .simple(try APIGatewayV2SimpleAuthorizerResponse(from: decoder))
             : .policy(try APIGatewayAuthorizerPolicyResponse(from: decoder))
     }
 
     public func encode(to encoder: any Encoder) throws {
         switch self {
-        case let .policy(response): try response.encode(to: encoder)
-        case let .simple(response): try response.encode(to: encoder)
+        case .policy(let response): try response.encode(to: encoder)
+        case .simple(let response): try response.encode(to: encoder)
         }
     }
 }
@@ -190,8 +194,10 @@ public struct APIGatewayAuthorizerPolicyResponse: Codable, Sendable, Equatable {
     /// The API key for usage plans, when the API's key source is `AUTHORIZER`.
     public var usageIdentifierKey: String?
 
-    public init(principalID: String, policyDocument: IAMPolicyDocument, context: [String: JSONValue]? = nil,
-                usageIdentifierKey: String? = nil) {
+    public init(
+        principalID: String, policyDocument: IAMPolicyDocument, context: [String: JSONValue]? = nil,
+        usageIdentifierKey: String? = nil
+    ) {
         self.principalID = principalID
         self.policyDocument = policyDocument
         self.context = context
@@ -199,12 +205,14 @@ public struct APIGatewayAuthorizerPolicyResponse: Codable, Sendable, Equatable {
     }
 
     /// A policy allowing or denying `execute-api:Invoke` on one resource.
-    public init(principalID: String, effect: IAMPolicyStatement.Effect, resource: String,
-                context: [String: JSONValue]? = nil) {
+    public init(
+        principalID: String, effect: IAMPolicyStatement.Effect, resource: String,
+        context: [String: JSONValue]? = nil
+    ) {
         self.init(
             principalID: principalID,
             policyDocument: IAMPolicyDocument(statement: [
-                IAMPolicyStatement(effect: effect, action: ["execute-api:Invoke"], resource: [resource]),
+                IAMPolicyStatement(effect: effect, action: ["execute-api:Invoke"], resource: [resource])
             ]),
             context: context)
     }
@@ -257,8 +265,10 @@ public struct IAMPolicyStatement: Codable, Sendable, Equatable {
     private var actionWasSingle = false
     private var resourceWasSingle = false
 
-    public init(sid: String? = nil, effect: Effect, action: [String], resource: [String],
-                condition: [String: [String: JSONValue]]? = nil) {
+    public init(
+        sid: String? = nil, effect: Effect, action: [String], resource: [String],
+        condition: [String: [String: JSONValue]]? = nil
+    ) {
         self.sid = sid
         self.effect = effect
         self.action = action

@@ -1,9 +1,9 @@
 // FoundationEssentials has all this needs, without the ICU data full Foundation loads:
 // a bootstrap's cold start and memory are what a Lambda user pays for.
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// A REST API (API Gateway v1) Lambda proxy integration request.
@@ -44,7 +44,8 @@ public struct APIGatewayV1Request: Codable, Sendable, Equatable {
         _headers = NullPreserving(wrappedValue: headers, nilEncoding: .null)
         _multiValueHeaders = NullPreserving(wrappedValue: multiValueHeaders, nilEncoding: .null)
         _queryStringParameters = NullPreserving(wrappedValue: queryStringParameters, nilEncoding: .null)
-        _multiValueQueryStringParameters = NullPreserving(wrappedValue: multiValueQueryStringParameters, nilEncoding: .null)
+        _multiValueQueryStringParameters = NullPreserving(
+            wrappedValue: multiValueQueryStringParameters, nilEncoding: .null)
         _pathParameters = NullPreserving(wrappedValue: pathParameters, nilEncoding: .null)
         _stageVariables = NullPreserving(wrappedValue: stageVariables, nilEncoding: .null)
         self.requestContext = requestContext
@@ -67,7 +68,8 @@ public struct APIGatewayV1Request: Codable, Sendable, Equatable {
         _headers = try container.decode(NullPreserving.self, forKey: .headers)
         _multiValueHeaders = try container.decode(NullPreserving.self, forKey: .multiValueHeaders)
         _queryStringParameters = try container.decode(NullPreserving.self, forKey: .queryStringParameters)
-        _multiValueQueryStringParameters = try container.decode(NullPreserving.self, forKey: .multiValueQueryStringParameters)
+        _multiValueQueryStringParameters = try container.decode(
+            NullPreserving.self, forKey: .multiValueQueryStringParameters)
         _pathParameters = try container.decode(NullPreserving.self, forKey: .pathParameters)
         _stageVariables = try container.decode(NullPreserving.self, forKey: .stageVariables)
         requestContext = try container.decode(APIGatewayV1RequestContext.self, forKey: .requestContext)
@@ -121,7 +123,8 @@ public struct APIGatewayV1RequestContext: Codable, Sendable, Equatable {
 
     public init(
         accountID: String?, apiID: String, resourceID: String?, stage: String, requestID: String,
-        extendedRequestID: String? = nil, identity: APIGatewayRequestIdentity, resourcePath: String?, httpMethod: String?,
+        extendedRequestID: String? = nil, identity: APIGatewayRequestIdentity, resourcePath: String?,
+        httpMethod: String?,
         path: String? = nil, protocol: String? = "HTTP/1.1", requestTime: AWSTimestamp? = nil,
         requestTimeEpoch: AWSTimestamp? = nil, domainName: String? = nil, domainPrefix: String? = nil,
         operationName: String? = nil, authorizer: [String: JSONValue]? = nil, additionalFields: AdditionalFields = [:]
@@ -152,7 +155,8 @@ public struct APIGatewayV1RequestContext: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case accountID = "accountId", apiID = "apiId", resourceID = "resourceId", stage, requestID = "requestId", extendedRequestID = "extendedRequestId", identity, resourcePath, httpMethod
+        case accountID = "accountId", apiID = "apiId", resourceID = "resourceId", stage, requestID = "requestId",
+            extendedRequestID = "extendedRequestId", identity, resourcePath, httpMethod
         case path, `protocol`, requestTime, requestTimeEpoch, domainName, domainPrefix, operationName, authorizer
     }
 
@@ -229,8 +233,10 @@ public struct APIGatewayRequestIdentity: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case sourceIP = "sourceIp", userAgent, accountID = "accountId", apiKey, apiKeyID = "apiKeyId", accessKey, caller, user, userARN = "userArn", principalOrgID = "principalOrgId"
-        case cognitoIdentityPoolID = "cognitoIdentityPoolId", cognitoIdentityID = "cognitoIdentityId", cognitoAuthenticationType, cognitoAuthenticationProvider, clientCert
+        case sourceIP = "sourceIp", userAgent, accountID = "accountId", apiKey, apiKeyID = "apiKeyId", accessKey,
+            caller, user, userARN = "userArn", principalOrgID = "principalOrgId"
+        case cognitoIdentityPoolID = "cognitoIdentityPoolId", cognitoIdentityID = "cognitoIdentityId",
+            cognitoAuthenticationType, cognitoAuthenticationProvider, clientCert
     }
 
     public init(from decoder: any Decoder) throws {
@@ -248,7 +254,8 @@ public struct APIGatewayRequestIdentity: Codable, Sendable, Equatable {
         _cognitoIdentityPoolID = try container.decode(NullPreserving.self, forKey: .cognitoIdentityPoolID)
         _cognitoIdentityID = try container.decode(NullPreserving.self, forKey: .cognitoIdentityID)
         _cognitoAuthenticationType = try container.decode(NullPreserving.self, forKey: .cognitoAuthenticationType)
-        _cognitoAuthenticationProvider = try container.decode(NullPreserving.self, forKey: .cognitoAuthenticationProvider)
+        _cognitoAuthenticationProvider = try container.decode(
+            NullPreserving.self, forKey: .cognitoAuthenticationProvider)
         _clientCert = try container.decode(NullPreserving.self, forKey: .clientCert)
         additionalFields = try decoder.additionalFields(excluding: CodingKeys.self)
     }
@@ -297,8 +304,10 @@ public struct APIGatewayV1Response: Codable, Sendable, Equatable {
     public var body: String?
     public var isBase64Encoded: Bool?
 
-    public init(statusCode: Int, headers: [String: String]? = nil, multiValueHeaders: [String: [String]]? = nil,
-                body: String? = nil, isBase64Encoded: Bool? = nil) {
+    public init(
+        statusCode: Int, headers: [String: String]? = nil, multiValueHeaders: [String: [String]]? = nil,
+        body: String? = nil, isBase64Encoded: Bool? = nil
+    ) {
         self.statusCode = statusCode
         self.headers = headers
         self.multiValueHeaders = multiValueHeaders
@@ -308,6 +317,7 @@ public struct APIGatewayV1Response: Codable, Sendable, Equatable {
 
     /// A binary body, sent base64-encoded as API Gateway requires.
     public init(statusCode: Int, headers: [String: String]? = nil, binaryBody: Data) {
-        self.init(statusCode: statusCode, headers: headers, body: binaryBody.base64EncodedString(), isBase64Encoded: true)
+        self.init(
+            statusCode: statusCode, headers: headers, body: binaryBody.base64EncodedString(), isBase64Encoded: true)
     }
 }

@@ -1,9 +1,9 @@
 // FoundationEssentials has all this needs, without the ICU data full Foundation loads:
 // a bootstrap's cold start and memory are what a Lambda user pays for.
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// An HTTP API (API Gateway v2) request, payload format 2.0. Also the shape of Lambda
@@ -89,8 +89,10 @@ public struct APIGatewayV2RequestContext: Codable, Sendable, Equatable {
     public var timeEpoch: AWSTimestamp
 
     public init(
-        accountID: String, apiID: String, authentication: Authentication? = nil, authorizer: APIGatewayV2Authorizer? = nil,
-        domainName: String, domainPrefix: String, http: HTTP, requestID: String, routeKey: String, stage: String = "$default",
+        accountID: String, apiID: String, authentication: Authentication? = nil,
+        authorizer: APIGatewayV2Authorizer? = nil,
+        domainName: String, domainPrefix: String, http: HTTP, requestID: String, routeKey: String,
+        stage: String = "$default",
         time: AWSTimestamp, timeEpoch: AWSTimestamp
     ) {
         self.accountID = accountID
@@ -108,7 +110,8 @@ public struct APIGatewayV2RequestContext: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case accountID = "accountId", apiID = "apiId", authentication, authorizer, domainName, domainPrefix, http, requestID = "requestId", routeKey, stage, time, timeEpoch
+        case accountID = "accountId", apiID = "apiId", authentication, authorizer, domainName, domainPrefix, http,
+            requestID = "requestId", routeKey, stage, time, timeEpoch
     }
 }
 
@@ -145,7 +148,8 @@ public struct APIGatewayV2Authorizer: Codable, Sendable, Equatable {
         public var userID: String?
 
         enum CodingKeys: String, CodingKey {
-            case accessKey, accountID = "accountId", callerID = "callerId", cognitoIdentity, principalOrgID = "principalOrgId", userARN = "userArn", userID = "userId"
+            case accessKey, accountID = "accountId", callerID = "callerId", cognitoIdentity, principalOrgID =
+                "principalOrgId", userARN = "userArn", userID = "userId"
         }
     }
 
@@ -170,8 +174,10 @@ public struct APIGatewayV2Response: Codable, Sendable, Equatable {
     public var body: String?
     public var isBase64Encoded: Bool?
 
-    public init(statusCode: Int, headers: [String: String]? = nil, cookies: [String]? = nil, body: String? = nil,
-                isBase64Encoded: Bool? = nil) {
+    public init(
+        statusCode: Int, headers: [String: String]? = nil, cookies: [String]? = nil, body: String? = nil,
+        isBase64Encoded: Bool? = nil
+    ) {
         self.statusCode = statusCode
         self.headers = headers
         self.cookies = cookies
@@ -180,7 +186,8 @@ public struct APIGatewayV2Response: Codable, Sendable, Equatable {
     }
 
     public init(statusCode: Int, headers: [String: String]? = nil, binaryBody: Data) {
-        self.init(statusCode: statusCode, headers: headers, body: binaryBody.base64EncodedString(), isBase64Encoded: true)
+        self.init(
+            statusCode: statusCode, headers: headers, body: binaryBody.base64EncodedString(), isBase64Encoded: true)
     }
 }
 
@@ -203,8 +210,10 @@ public struct APIGatewayWebSocketRequest: Codable, Sendable, Equatable {
     public var body: String?
     public var isBase64Encoded: Bool?
 
-    public init(headers: [String: String]? = nil, multiValueHeaders: [String: [String]]? = nil,
-                requestContext: APIGatewayWebSocketRequestContext, body: String? = nil, isBase64Encoded: Bool? = nil) {
+    public init(
+        headers: [String: String]? = nil, multiValueHeaders: [String: [String]]? = nil,
+        requestContext: APIGatewayWebSocketRequestContext, body: String? = nil, isBase64Encoded: Bool? = nil
+    ) {
         self.headers = headers
         self.multiValueHeaders = multiValueHeaders
         self.requestContext = requestContext
@@ -251,7 +260,8 @@ public struct APIGatewayWebSocketRequestContext: Codable, Sendable, Equatable {
     public var disconnectReason: String?
 
     public init(
-        routeKey: String, messageID: String?, eventType: EventType, extendedRequestID: String?, requestTime: AWSTimestamp,
+        routeKey: String, messageID: String?, eventType: EventType, extendedRequestID: String?,
+        requestTime: AWSTimestamp,
         messageDirection: String = "IN", stage: String, connectedAt: AWSTimestamp, requestTimeEpoch: AWSTimestamp,
         identity: APIGatewayRequestIdentity, requestID: String, domainName: String, connectionID: String, apiID: String
     ) {
@@ -272,6 +282,10 @@ public struct APIGatewayWebSocketRequestContext: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case routeKey, messageID = "messageId", eventType, extendedRequestID = "extendedRequestId", requestTime, messageDirection, stage, connectedAt, requestTimeEpoch, identity, requestID = "requestId", domainName, connectionID = "connectionId", apiID = "apiId", accountID = "accountId", resourceID = "resourceId", resourcePath, httpMethod, authorizer, integrationLatency, error, status, disconnectStatusCode, disconnectReason
+        case routeKey, messageID = "messageId", eventType, extendedRequestID = "extendedRequestId", requestTime,
+            messageDirection, stage, connectedAt, requestTimeEpoch, identity, requestID = "requestId", domainName,
+            connectionID = "connectionId", apiID = "apiId", accountID = "accountId", resourceID = "resourceId",
+            resourcePath, httpMethod, authorizer, integrationLatency, error, status, disconnectStatusCode,
+            disconnectReason
     }
 }

@@ -62,7 +62,9 @@ public struct AWSTimestamp: Sendable, Hashable, Codable, CustomStringConvertible
             guard let (representation, time) = Self.parse(string: string) else {
                 throw DecodingError.dataCorruptedError(
                     in: container,
-                    debugDescription: "\"\(string)\" is not a timestamp (expected epoch milliseconds, ISO 8601 or dd/MMM/yyyy:HH:mm:ss +0000)")
+                    debugDescription:
+                        "\"\(string)\" is not a timestamp (expected epoch milliseconds, ISO 8601 or dd/MMM/yyyy:HH:mm:ss +0000)"
+                )
             }
             self.representation = representation
             self.time = time
@@ -71,24 +73,25 @@ public struct AWSTimestamp: Sendable, Hashable, Codable, CustomStringConvertible
             time = try Self.parse(representation)
         } else {
             throw DecodingError.dataCorruptedError(
-                in: container, debugDescription: "expected a timestamp: a string or a whole number of epoch milliseconds")
+                in: container,
+                debugDescription: "expected a timestamp: a string or a whole number of epoch milliseconds")
         }
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch representation {
-        case let .epochMilliseconds(value), let .epochSeconds(value):
+        case .epochMilliseconds(let value), .epochSeconds(let value):
             try container.encode(value)
-        case let .epochMillisecondsString(value), let .iso8601(value), let .commonLogFormat(value):
+        case .epochMillisecondsString(let value), .iso8601(let value), .commonLogFormat(let value):
             try container.encode(value)
         }
     }
 
     public var description: String {
         switch representation {
-        case let .epochMilliseconds(value), let .epochSeconds(value): String(value)
-        case let .epochMillisecondsString(value), let .iso8601(value), let .commonLogFormat(value): value
+        case .epochMilliseconds(let value), .epochSeconds(let value): String(value)
+        case .epochMillisecondsString(let value), .iso8601(let value), .commonLogFormat(let value): value
         }
     }
 
@@ -99,11 +102,11 @@ public struct AWSTimestamp: Sendable, Hashable, Codable, CustomStringConvertible
 
     static func parse(_ representation: Representation) throws -> UTCTime {
         switch representation {
-        case let .epochMilliseconds(value):
+        case .epochMilliseconds(let value):
             return UTCTime(millisecondsSince1970: value)
-        case let .epochSeconds(value):
+        case .epochSeconds(let value):
             return UTCTime(secondsSince1970: value)
-        case let .epochMillisecondsString(value), let .iso8601(value), let .commonLogFormat(value):
+        case .epochMillisecondsString(let value), .iso8601(let value), .commonLogFormat(let value):
             guard let (_, time) = parse(string: value) else { throw InvalidTimestamp() }
             return time
         }

@@ -84,7 +84,8 @@ extension NullPreserving: Encodable where Value: Encodable {
 // Synthesized Codable calls these overloads for `@NullPreserving` properties, so a missing key
 // decodes to nil instead of failing, and a nil that was omitted stays omitted.
 extension KeyedDecodingContainer {
-    public func decode<Value: Decodable>(_: NullPreserving<Value>.Type, forKey key: Key) throws -> NullPreserving<Value> {
+    public func decode<Value: Decodable>(_: NullPreserving<Value>.Type, forKey key: Key) throws -> NullPreserving<Value>
+    {
         guard contains(key) else { return NullPreserving(wrappedValue: nil, nilEncoding: .omit) }
         if try decodeNil(forKey: key) { return NullPreserving(wrappedValue: nil, nilEncoding: .null) }
         return NullPreserving(wrappedValue: try decode(Value.self, forKey: key))

@@ -59,8 +59,10 @@ public struct IncomingHTTPRequest: Sendable, Equatable {
     public var apiGatewayBody: (body: String?, isBase64Encoded: Bool) {
         guard !body.isEmpty else { return (nil, false) }
         let contentType = header("Content-Type")?.lowercased() ?? ""
-        let textual = contentType.isEmpty || contentType.hasPrefix("text/") || contentType.contains("json")
-            || contentType.contains("xml") || contentType.contains("x-www-form-urlencoded") || contentType.contains("javascript")
+        let textual =
+            contentType.isEmpty || contentType.hasPrefix("text/") || contentType.contains("json")
+            || contentType.contains("xml") || contentType.contains("x-www-form-urlencoded")
+            || contentType.contains("javascript")
         if textual, let text = String(validating: body, as: UTF8.self) { return (text, false) }
         return (Base64.encode(body), true)
     }
@@ -103,12 +105,15 @@ extension APIGatewayV2Request {
         let (body, isBase64Encoded) = request.apiGatewayBody
         self.init(
             routeKey: routeKey, rawPath: request.path, rawQueryString: request.rawQueryString,
-            cookies: cookies.isEmpty ? nil : cookies, headers: headers, queryStringParameters: query.isEmpty ? nil : query,
+            cookies: cookies.isEmpty ? nil : cookies, headers: headers,
+            queryStringParameters: query.isEmpty ? nil : query,
             pathParameters: pathParameters,
             requestContext: APIGatewayV2RequestContext(
                 accountID: source.accountID, apiID: source.apiID, authorizer: authorizer, domainName: host,
                 domainPrefix: String(host.prefix { $0 != "." }),
-                http: .init(method: request.method, path: request.path, sourceIP: request.sourceIP, userAgent: headers["user-agent"] ?? ""),
+                http: .init(
+                    method: request.method, path: request.path, sourceIP: request.sourceIP,
+                    userAgent: headers["user-agent"] ?? ""),
                 requestID: source.requestID, routeKey: routeKey, stage: source.stage,
                 time: AWSTimestamp(request.time, format: .commonLogFormat),
                 timeEpoch: AWSTimestamp(request.time, format: .epochMilliseconds)),
@@ -138,7 +143,8 @@ extension APIGatewayV1Request {
             requestContext: APIGatewayV1RequestContext(
                 accountID: source.accountID, apiID: source.apiID, resourceID: nil, stage: source.stage,
                 requestID: source.requestID,
-                identity: APIGatewayRequestIdentity(sourceIP: request.sourceIP, userAgent: request.header("User-Agent")),
+                identity: APIGatewayRequestIdentity(
+                    sourceIP: request.sourceIP, userAgent: request.header("User-Agent")),
                 resourcePath: resource, httpMethod: request.method, path: "/\(source.stage)\(request.path)",
                 requestTime: AWSTimestamp(request.time, format: .commonLogFormat),
                 requestTimeEpoch: AWSTimestamp(request.time, format: .epochMilliseconds), domainName: host,
@@ -161,7 +167,8 @@ extension SQSMessage {
         let parts = queueARN.split(separator: ":", omittingEmptySubsequences: false)
         self.init(
             messageID: messageID, receiptHandle: receiptHandle, body: body,
-            attributes: try SQSMessageSystemAttributes(received: systemAttributes), messageAttributes: messageAttributes,
+            attributes: try SQSMessageSystemAttributes(received: systemAttributes),
+            messageAttributes: messageAttributes,
             md5OfBody: md5OfBody, md5OfMessageAttributes: md5OfMessageAttributes, eventSourceARN: queueARN,
             awsRegion: parts.count > 3 ? String(parts[3]) : "")
     }

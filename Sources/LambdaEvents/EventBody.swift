@@ -1,11 +1,12 @@
+import JSONCoding
+
 // FoundationEssentials has all this needs, without the ICU data full Foundation loads:
 // a bootstrap's cold start and memory are what a Lambda user pays for.
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
-import JSONCoding
 
 /// A message or request body that could not be decoded, naming the record it came from, the
 /// field that held it and the path inside it.
@@ -42,7 +43,9 @@ public enum EventBody {
         let data: Data
         if isBase64Encoded {
             guard let decoded = Data(base64Encoded: body) else {
-                throw EventBodyDecodingError(record: record, field: field, path: "$", reason: "isBase64Encoded is true but the body is not base64")
+                throw EventBodyDecodingError(
+                    record: record, field: field, path: "$",
+                    reason: "isBase64Encoded is true but the body is not base64")
             }
             data = decoded
         } else {
@@ -92,8 +95,9 @@ extension SQSEvent {
     ) -> [(message: SQSMessage, body: Result<Body, EventBodyDecodingError>)] {
         records.enumerated().map { index, message in
             let result = Result { () throws(EventBodyDecodingError) -> Body in
-                try EventBody.decode(type, from: message.body, record: "Records[\(index)] (messageId \(message.messageID))",
-                                     field: "body", decoder: decoder)
+                try EventBody.decode(
+                    type, from: message.body, record: "Records[\(index)] (messageId \(message.messageID))",
+                    field: "body", decoder: decoder)
             }
             return (message, result)
         }
@@ -104,7 +108,8 @@ extension SNSNotification {
     public func decodeMessage<Message: Decodable>(
         _ type: Message.Type, decoder: JSONDecoder = JSONDecoder()
     ) throws(EventBodyDecodingError) -> Message {
-        try EventBody.decode(type, from: message, record: "SNS message \(messageID)", field: "Message", decoder: decoder)
+        try EventBody.decode(
+            type, from: message, record: "SNS message \(messageID)", field: "Message", decoder: decoder)
     }
 }
 
@@ -112,8 +117,9 @@ extension APIGatewayV1Request {
     public func decodeBody<Body: Decodable>(
         _ type: Body.Type, decoder: JSONDecoder = JSONDecoder()
     ) throws(EventBodyDecodingError) -> Body {
-        try EventBody.decode(type, from: body, isBase64Encoded: isBase64Encoded ?? false,
-                             record: "request \(requestContext.requestID)", field: "body", decoder: decoder)
+        try EventBody.decode(
+            type, from: body, isBase64Encoded: isBase64Encoded ?? false,
+            record: "request \(requestContext.requestID)", field: "body", decoder: decoder)
     }
 }
 
@@ -121,8 +127,9 @@ extension APIGatewayV2Request {
     public func decodeBody<Body: Decodable>(
         _ type: Body.Type, decoder: JSONDecoder = JSONDecoder()
     ) throws(EventBodyDecodingError) -> Body {
-        try EventBody.decode(type, from: body, isBase64Encoded: isBase64Encoded,
-                             record: "request \(requestContext.requestID)", field: "body", decoder: decoder)
+        try EventBody.decode(
+            type, from: body, isBase64Encoded: isBase64Encoded,
+            record: "request \(requestContext.requestID)", field: "body", decoder: decoder)
     }
 }
 
@@ -130,7 +137,8 @@ extension APIGatewayWebSocketRequest {
     public func decodeBody<Body: Decodable>(
         _ type: Body.Type, decoder: JSONDecoder = JSONDecoder()
     ) throws(EventBodyDecodingError) -> Body {
-        try EventBody.decode(type, from: body, isBase64Encoded: isBase64Encoded ?? false,
-                             record: "request \(requestContext.requestID)", field: "body", decoder: decoder)
+        try EventBody.decode(
+            type, from: body, isBase64Encoded: isBase64Encoded ?? false,
+            record: "request \(requestContext.requestID)", field: "body", decoder: decoder)
     }
 }

@@ -1,9 +1,9 @@
 // FoundationEssentials has all this needs, without the ICU data full Foundation loads:
 // a bootstrap's cold start and memory are what a Lambda user pays for.
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// An EventBridge event, generic over its `detail`: a handler names the detail it expects

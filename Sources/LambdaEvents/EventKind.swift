@@ -1,9 +1,9 @@
 // FoundationEssentials has all this needs, without the ICU data full Foundation loads:
 // a bootstrap's cold start and memory are what a Lambda user pays for.
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// The kinds of event and response this library models, named as in `shared/peer-events`.
@@ -59,7 +59,7 @@ public enum EventKind: String, CaseIterable, Sendable, Codable {
 
     /// Tells the kind from the shape of the JSON, or nil if it is none of these.
     public static func detect(_ json: JSONValue) -> EventKind? {
-        guard case let .object(object) = json else { return nil }
+        guard case .object(let object) = json else { return nil }
         if let records = object["Records"]?.arrayValue {
             guard let first = records.first?.objectValue else { return nil }
             if first["Sns"] != nil || first["EventSource"]?.stringValue == "aws:sns" { return .sns }
@@ -71,7 +71,8 @@ public enum EventKind: String, CaseIterable, Sendable, Codable {
         if object["TopicArn"] != nil, object["MessageId"] != nil { return .snsNotification }
         if object["policyDocument"] != nil || object["isAuthorized"] != nil { return .apigwAuthorizerResponse }
         if let type = object["type"]?.stringValue, type == "TOKEN" || type == "REQUEST",
-           object["methodArn"] != nil || object["routeArn"] != nil {
+            object["methodArn"] != nil || object["routeArn"] != nil
+        {
             return .apigwAuthorizerRequest
         }
         if let context = object["requestContext"]?.objectValue {
@@ -115,8 +116,8 @@ extension DecodingError {
     /// The JSON path of the value at fault, e.g. `$.Records[0].attributes.SentTimestamp`.
     public var jsonPath: String {
         switch self {
-        case let .keyNotFound(key, context): JSONPath.from(context.codingPath + [key])
-        case let .typeMismatch(_, context), let .valueNotFound(_, context), let .dataCorrupted(context):
+        case .keyNotFound(let key, let context): JSONPath.from(context.codingPath + [key])
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
             JSONPath.from(context.codingPath)
         @unknown default: "$"
         }
@@ -126,10 +127,10 @@ extension DecodingError {
     public var reason: String {
         switch self {
         case .keyNotFound: return "required member is missing"
-        case let .valueNotFound(type, _): return "expected \(Self.describe(type)), found null"
-        case let .typeMismatch(type, context):
+        case .valueNotFound(let type, _): return "expected \(Self.describe(type)), found null"
+        case .typeMismatch(let type, let context):
             return "expected \(Self.describe(type)): \(context.debugDescription)"
-        case let .dataCorrupted(context):
+        case .dataCorrupted(let context):
             if let underlying = context.underlyingError { return "\(context.debugDescription) (\(underlying))" }
             return context.debugDescription
         @unknown default: return String(describing: self)
@@ -143,8 +144,8 @@ extension DecodingError {
         case is Int.Type, is Int64.Type: "an integer"
         case is Double.Type: "a number"
         default:
-            String(describing: type).hasPrefix("Dictionary") ? "an object" :
-                String(describing: type).hasPrefix("Array") ? "an array" : String(describing: type)
+            String(describing: type).hasPrefix("Dictionary")
+                ? "an object" : String(describing: type).hasPrefix("Array") ? "an array" : String(describing: type)
         }
     }
 }

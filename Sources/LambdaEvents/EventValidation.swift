@@ -1,9 +1,9 @@
 // FoundationEssentials has all this needs, without the ICU data full Foundation loads:
 // a bootstrap's cold start and memory are what a Lambda user pays for.
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 public struct EventValidationIssue: Sendable, Equatable, CustomStringConvertible {
@@ -50,9 +50,11 @@ public enum EventValidator {
             return report
         }
         guard let kind = givenKind ?? EventKind.detect(json) else {
-            report.issues.append(.init(
-                severity: .error, path: "$",
-                message: "unrecognised event: none of \(EventKind.allCases.map(\.rawValue).joined(separator: ", "))"))
+            report.issues.append(
+                .init(
+                    severity: .error, path: "$",
+                    message: "unrecognised event: none of \(EventKind.allCases.map(\.rawValue).joined(separator: ", "))"
+                ))
             return report
         }
         report.kind = kind
@@ -61,8 +63,8 @@ public enum EventValidator {
         if kind == .sqs, report.errors.isEmpty, let records = json["Records"]?.arrayValue {
             for (index, record) in records.enumerated() {
                 guard let body = record["body"]?.stringValue, let bodyData = body.data(using: .utf8),
-                      let bodyJSON = try? JSONValue(parsing: bodyData),
-                      let nested = EventKind.detect(bodyJSON), nested == .snsNotification || nested == .eventbridge
+                    let bodyJSON = try? JSONValue(parsing: bodyData),
+                    let nested = EventKind.detect(bodyJSON), nested == .snsNotification || nested == .eventbridge
                 else { continue }
                 let path = "$.Records[\(index)].body"
                 report.nestedKinds[path] = nested
@@ -76,7 +78,8 @@ public enum EventValidator {
         do {
             let reencoded = try JSONValue(parsing: try kind.decodeAndReencode(data))
             if let difference = json.firstDifference(from: reencoded) {
-                let message = difference.description == "missing on the right"
+                let message =
+                    difference.description == "missing on the right"
                     ? "not part of the \(kind.modelName) model; it would be dropped on re-encoding"
                     : "re-encodes differently: \(difference.description)"
                 return [.init(severity: .warning, path: rebase(difference.path, onto: root), message: message)]

@@ -1,9 +1,9 @@
 // FoundationEssentials has all this needs, without the ICU data full Foundation loads:
 // a bootstrap's cold start and memory are what a Lambda user pays for.
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Any JSON value, for the parts of AWS events whose shape AWS leaves open (an
@@ -46,40 +46,40 @@ public enum JSONValue: Sendable, Hashable, Codable {
         var container = encoder.singleValueContainer()
         switch self {
         case .null: try container.encodeNil()
-        case let .bool(value): try container.encode(value)
-        case let .integer(value): try container.encode(value)
-        case let .number(value): try container.encode(value)
-        case let .string(value): try container.encode(value)
-        case let .array(value): try container.encode(value)
-        case let .object(value): try container.encode(value)
+        case .bool(let value): try container.encode(value)
+        case .integer(let value): try container.encode(value)
+        case .number(let value): try container.encode(value)
+        case .string(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
         }
     }
 
     public subscript(key: String) -> JSONValue? {
-        if case let .object(object) = self { object[key] } else { nil }
+        if case .object(let object) = self { object[key] } else { nil }
     }
 
     public var stringValue: String? {
-        if case let .string(value) = self { value } else { nil }
+        if case .string(let value) = self { value } else { nil }
     }
 
     public var boolValue: Bool? {
-        if case let .bool(value) = self { value } else { nil }
+        if case .bool(let value) = self { value } else { nil }
     }
 
     /// The value as a whole number, whether JSON wrote it `60` or `60.0`.
     public var integerValue: Int64? {
         switch self {
-        case let .integer(value): value
-        case let .number(value) where value.rounded() == value && abs(value) < 9.2e18: Int64(value)
+        case .integer(let value): value
+        case .number(let value) where value.rounded() == value && abs(value) < 9.2e18: Int64(value)
         default: nil
         }
     }
 
     public var doubleValue: Double? {
         switch self {
-        case let .integer(value): Double(value)
-        case let .number(value): value
+        case .integer(let value): Double(value)
+        case .number(let value): value
         default: nil
         }
     }
@@ -97,21 +97,25 @@ extension JSONValue {
     }
 
     public var arrayValue: [JSONValue]? {
-        if case let .array(value) = self { value } else { nil }
+        if case .array(let value) = self { value } else { nil }
     }
 
     public var objectValue: [String: JSONValue]? {
-        if case let .object(value) = self { value } else { nil }
+        if case .object(let value) = self { value } else { nil }
     }
 
     /// The JSON path and a description of the first place where two values differ, or nil if
     /// they are the same JSON value. Key order does not matter, and `60` equals `60.0`.
     public func firstDifference(from other: JSONValue, path: String = "$") -> (path: String, description: String)? {
         switch (self, other) {
-        case let (.object(left), .object(right)):
+        case (.object(let left), .object(let right)):
             for key in left.keys.sorted() {
-                guard let rightValue = right[key] else { return (JSONPath.appending(key, to: path), "missing on the right") }
-                if let difference = left[key]!.firstDifference(from: rightValue, path: JSONPath.appending(key, to: path)) {
+                guard let rightValue = right[key] else {
+                    return (JSONPath.appending(key, to: path), "missing on the right")
+                }
+                if let difference = left[key]!.firstDifference(
+                    from: rightValue, path: JSONPath.appending(key, to: path))
+                {
                     return difference
                 }
             }
@@ -119,11 +123,14 @@ extension JSONValue {
                 return (JSONPath.appending(key, to: path), "missing on the left")
             }
             return nil
-        case let (.array(left), .array(right)):
+        case (.array(let left), .array(let right)):
             for (index, pair) in zip(left, right).enumerated() {
-                if let difference = pair.0.firstDifference(from: pair.1, path: "\(path)[\(index)]") { return difference }
+                if let difference = pair.0.firstDifference(from: pair.1, path: "\(path)[\(index)]") {
+                    return difference
+                }
             }
-            return left.count == right.count ? nil : (path, "\(left.count) elements on the left, \(right.count) on the right")
+            return left.count == right.count
+                ? nil : (path, "\(left.count) elements on the left, \(right.count) on the right")
         default:
             if self == other { return nil }
             if let left = doubleValue, let right = other.doubleValue, left == right { return nil }
@@ -134,12 +141,12 @@ extension JSONValue {
     var compactDescription: String {
         switch self {
         case .null: "null"
-        case let .bool(value): String(value)
-        case let .integer(value): String(value)
-        case let .number(value): String(value)
-        case let .string(value): "\"\(value.count > 60 ? String(value.prefix(60)) + "…" : value)\""
-        case let .array(value): "an array of \(value.count)"
-        case let .object(value): "an object of \(value.count) keys"
+        case .bool(let value): String(value)
+        case .integer(let value): String(value)
+        case .number(let value): String(value)
+        case .string(let value): "\"\(value.count > 60 ? String(value.prefix(60)) + "…" : value)\""
+        case .array(let value): "an array of \(value.count)"
+        case .object(let value): "an object of \(value.count) keys"
         }
     }
 }
@@ -147,9 +154,12 @@ extension JSONValue {
 /// JSON paths in the `$.Records[0].body` notation that `events validate` prints.
 public enum JSONPath {
     public static func appending(_ key: String, to path: String) -> String {
-        let plain = !key.isEmpty && key.unicodeScalars.allSatisfy {
-            ($0 >= "a" && $0 <= "z") || ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9") || $0 == "_" || $0 == "$"
-        }
+        let plain =
+            !key.isEmpty
+            && key.unicodeScalars.allSatisfy {
+                ($0 >= "a" && $0 <= "z") || ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9") || $0 == "_"
+                    || $0 == "$"
+            }
         if plain { return path + "." + key }
         let escaped = key.replacing("\\", with: "\\\\").replacing("'", with: "\\'")
         return path + "['" + escaped + "']"

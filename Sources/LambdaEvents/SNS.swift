@@ -1,9 +1,9 @@
 // FoundationEssentials has all this needs, without the ICU data full Foundation loads:
 // a bootstrap's cold start and memory are what a Lambda user pays for.
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// The event Lambda receives from an SNS subscription: always one record.
@@ -26,8 +26,10 @@ public struct SNSEventRecord: Codable, Sendable, Equatable {
     public var eventSource: String
     public var sns: SNSNotification
 
-    public init(eventVersion: String = "1.0", eventSubscriptionARN: String, eventSource: String = "aws:sns",
-                sns: SNSNotification) {
+    public init(
+        eventVersion: String = "1.0", eventSubscriptionARN: String, eventSource: String = "aws:sns",
+        sns: SNSNotification
+    ) {
         self.eventVersion = eventVersion
         self.eventSubscriptionARN = eventSubscriptionARN
         self.eventSource = eventSource
@@ -135,7 +137,8 @@ public struct SNSNotification: Codable, Sendable, Equatable {
             signingCertURL = try container.decode(String.self, forKey: .signingCertURL)
             unsubscribeURL = try container.decodeIfPresent(String.self, forKey: .unsubscribeURL)
         }
-        messageAttributes = try container.decodeIfPresent([String: SNSMessageAttribute].self, forKey: .messageAttributes)
+        messageAttributes = try container.decodeIfPresent(
+            [String: SNSMessageAttribute].self, forKey: .messageAttributes)
         sequenceNumber = try container.decodeIfPresent(String.self, forKey: .sequenceNumber)
         token = try container.decodeIfPresent(String.self, forKey: .token)
         subscribeURL = try container.decodeIfPresent(String.self, forKey: .subscribeURL)

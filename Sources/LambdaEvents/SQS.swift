@@ -1,9 +1,9 @@
 // FoundationEssentials has all this needs, without the ICU data full Foundation loads:
 // a bootstrap's cold start and memory are what a Lambda user pays for.
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// The event Lambda's SQS event source mapping delivers: a batch of up to 10 000 messages
@@ -36,7 +36,8 @@ public struct SQSMessage: Codable, Sendable, Equatable {
 
     public init(
         messageID: String, receiptHandle: String, body: String, attributes: SQSMessageSystemAttributes,
-        messageAttributes: [String: SQSMessageAttribute] = [:], md5OfBody: String, md5OfMessageAttributes: String? = nil,
+        messageAttributes: [String: SQSMessageAttribute] = [:], md5OfBody: String,
+        md5OfMessageAttributes: String? = nil,
         eventSource: String = "aws:sqs", eventSourceARN: String, awsRegion: String
     ) {
         self.messageID = messageID
@@ -57,7 +58,8 @@ public struct SQSMessage: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case messageID = "messageId", receiptHandle, body, attributes, messageAttributes, md5OfBody, md5OfMessageAttributes, eventSource, eventSourceARN, awsRegion
+        case messageID = "messageId", receiptHandle, body, attributes, messageAttributes, md5OfBody,
+            md5OfMessageAttributes, eventSource, eventSourceARN, awsRegion
     }
 }
 
@@ -122,7 +124,8 @@ public struct SQSMessageSystemAttributes: Codable, Sendable, Equatable {
         approximateReceiveCount = parsed
         sentTimestamp = try container.decode(AWSTimestamp.self, forKey: .sentTimestamp)
         senderID = try container.decode(String.self, forKey: .senderID)
-        approximateFirstReceiveTimestamp = try container.decode(AWSTimestamp.self, forKey: .approximateFirstReceiveTimestamp)
+        approximateFirstReceiveTimestamp = try container.decode(
+            AWSTimestamp.self, forKey: .approximateFirstReceiveTimestamp)
         messageGroupID = try container.decodeIfPresent(String.self, forKey: .messageGroupID)
         messageDeduplicationID = try container.decodeIfPresent(String.self, forKey: .messageDeduplicationID)
         sequenceNumber = try container.decodeIfPresent(String.self, forKey: .sequenceNumber)
@@ -161,8 +164,10 @@ public struct SQSMessageAttribute: Codable, Sendable, Equatable {
     public var stringListValues: [String]?
     public var binaryListValues: [String]?
 
-    public init(dataType: String, stringValue: String? = nil, binaryValue: String? = nil,
-                stringListValues: [String]? = [], binaryListValues: [String]? = []) {
+    public init(
+        dataType: String, stringValue: String? = nil, binaryValue: String? = nil,
+        stringListValues: [String]? = [], binaryListValues: [String]? = []
+    ) {
         self.dataType = dataType
         self.stringValue = stringValue
         self.binaryValue = binaryValue
@@ -172,7 +177,9 @@ public struct SQSMessageAttribute: Codable, Sendable, Equatable {
 
     public static func string(_ value: String) -> Self { Self(dataType: "String", stringValue: value) }
     public static func number(_ value: String) -> Self { Self(dataType: "Number", stringValue: value) }
-    public static func binary(_ value: Data) -> Self { Self(dataType: "Binary", binaryValue: value.base64EncodedString()) }
+    public static func binary(_ value: Data) -> Self {
+        Self(dataType: "Binary", binaryValue: value.base64EncodedString())
+    }
 
     public var binaryData: Data? { binaryValue.flatMap { Data(base64Encoded: $0) } }
 }

@@ -2,9 +2,9 @@ import CCurl
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A small blocking HTTP/1.1 client over libcurl.
@@ -102,7 +102,9 @@ private final class CurlEasy: @unchecked Sendable {
         errorBuffer.deallocate()
     }
 
-    func perform(_ request: HTTPRequest, configuration: HTTPClient.Configuration) throws(HTTPClientError) -> HTTPResponse {
+    func perform(_ request: HTTPRequest, configuration: HTTPClient.Configuration) throws(HTTPClientError)
+        -> HTTPResponse
+    {
         // reset forgets the options but keeps the live connection, the DNS and TLS caches.
         curl_easy_reset(handle)
         errorBuffer[0] = 0
@@ -166,7 +168,8 @@ private final class CurlEasy: @unchecked Sendable {
             default:
                 ccurl_setopt_long(handle, CURLOPT_POST, 1)
                 ccurl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
-                ccurl_setopt_pointer(handle, CURLOPT_POSTFIELDS, body.baseAddress ?? UnsafeRawPointer(Self.emptyBody.utf8Start))
+                ccurl_setopt_pointer(
+                    handle, CURLOPT_POSTFIELDS, body.baseAddress ?? UnsafeRawPointer(Self.emptyBody.utf8Start))
                 if method != "POST" {
                     method.withCString { _ = ccurl_setopt_pointer(handle, CURLOPT_CUSTOMREQUEST, $0) }
                 }

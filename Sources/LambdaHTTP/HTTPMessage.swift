@@ -54,7 +54,8 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
 extension String {
     /// ASCII case-insensitive comparison, as HTTP field names need; cheaper than lowercasing both.
     package func caseInsensitiveEquals(_ other: String) -> Bool {
-        let a = utf8, b = other.utf8
+        let a = utf8
+        let b = other.utf8
         guard a.count == b.count else { return false }
         return zip(a, b).allSatisfy { x, y in
             x == y || (x | 0x20 == y | 0x20 && (x | 0x20) >= UInt8(ascii: "a") && (x | 0x20) <= UInt8(ascii: "z"))
@@ -71,7 +72,9 @@ public struct HTTPRequest: Sendable {
     /// (the Runtime API's long-poll needs exactly that).
     public var timeout: Duration?
 
-    public init(method: String = "GET", url: String, headers: HTTPHeaders = [:], body: [UInt8] = [], timeout: Duration? = nil) {
+    public init(
+        method: String = "GET", url: String, headers: HTTPHeaders = [:], body: [UInt8] = [], timeout: Duration? = nil
+    ) {
         self.method = method
         self.url = url
         self.headers = headers
@@ -108,11 +111,11 @@ public enum HTTPClientError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .connectionFailed(url, reason): "cannot connect to \(url): \(reason)"
-        case let .timedOut(url, after): "request to \(url) timed out after \(after)"
-        case let .transferFailed(url, reason): "request to \(url) failed: \(reason)"
-        case let .tlsFailed(url, reason): "TLS failed for \(url): \(reason)"
-        case let .invalidRequest(url, reason): "invalid request to \(url): \(reason)"
+        case .connectionFailed(let url, let reason): "cannot connect to \(url): \(reason)"
+        case .timedOut(let url, let after): "request to \(url) timed out after \(after)"
+        case .transferFailed(let url, let reason): "request to \(url) failed: \(reason)"
+        case .tlsFailed(let url, let reason): "TLS failed for \(url): \(reason)"
+        case .invalidRequest(let url, let reason): "invalid request to \(url): \(reason)"
         }
     }
 

@@ -24,7 +24,8 @@ struct DLQListCommand: ParsableCommand {
 
     func run() throws {
         let configuration = try AWSConfiguration(environment: ProcessInfo.processInfo.environment)
-        let queue = self.queue, full = self.full
+        let queue = self.queue
+        let full = self.full
         try runAsync {
             let letters = try await DeadLetterQueues(admin: AWSAdmin(configuration: configuration)).list(queue)
             for letter in letters {
@@ -32,7 +33,9 @@ struct DLQListCommand: ParsableCommand {
                 var line = "\(letter.messageID)\treceives=\(letter.receiveCount.map(String.init) ?? "?")"
                 if let sent = letter.sentTimestamp { line += "\tsent=\(sent)" }
                 if let source = letter.sourceARN { line += "\tfrom=\(source)" }
-                if !letter.attributes.isEmpty { line += "\tattributes=\(letter.attributes.keys.sorted().joined(separator: ","))" }
+                if !letter.attributes.isEmpty {
+                    line += "\tattributes=\(letter.attributes.keys.sorted().joined(separator: ","))"
+                }
                 print(line + "\t" + body)
             }
             printError("\(letters.count) message\(letters.count == 1 ? "" : "s") in \(queue)")
@@ -58,12 +61,18 @@ struct DLQReplayCommand: ParsableCommand {
 
     func run() throws {
         let configuration = try AWSConfiguration(environment: ProcessInfo.processInfo.environment)
-        let queue = self.queue, target = self.to
+        let queue = self.queue
+        let target = self.to
         try runAsync {
-            let result = try await DeadLetterQueues(admin: AWSAdmin(configuration: configuration)).replay(queue, to: target)
-            print("moved \(result.moved) message\(result.moved == 1 ? "" : "s") from \(queue) to \(result.sourceQueueURL)")
+            let result = try await DeadLetterQueues(admin: AWSAdmin(configuration: configuration)).replay(
+                queue, to: target)
+            print(
+                "moved \(result.moved) message\(result.moved == 1 ? "" : "s") from \(queue) to \(result.sourceQueueURL)"
+            )
             for failure in result.sendFailures { printError("not moved (still in the DLQ): \(failure)") }
-            for failure in result.deleteFailures { printError("sent but not deleted from the DLQ (now in both): \(failure)") }
+            for failure in result.deleteFailures {
+                printError("sent but not deleted from the DLQ (now in both): \(failure)")
+            }
             if !result.sendFailures.isEmpty || !result.deleteFailures.isEmpty { throw ExitCode(1) }
         }
     }

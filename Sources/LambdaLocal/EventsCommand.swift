@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import LambdaEvents
 import LambdaEventSamples
+import LambdaEvents
 
 /// `lambda-local events`: sample events, like `sam local generate-event`, and a strict checker.
 struct EventsCommand: ParsableCommand {
@@ -11,7 +11,8 @@ struct EventsCommand: ParsableCommand {
         subcommands: [List.self, Generate.self, Validate.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the event kinds and the sample files in events/.")
+        static let configuration = CommandConfiguration(
+            abstract: "List the event kinds and the sample files in events/.")
 
         @Option(help: "The folder of sample events.")
         var directory = "events"
@@ -20,9 +21,12 @@ struct EventsCommand: ParsableCommand {
             print("Kinds (for `events generate KIND`):")
             let width = EventKind.allCases.map(\.rawValue.count).max() ?? 0
             for kind in EventKind.allCases {
-                print("  \(kind.rawValue.padding(toLength: width, withPad: " ", startingAt: 0))  \(kind.summary) [\(kind.modelName)]")
+                print(
+                    "  \(kind.rawValue.padding(toLength: width, withPad: " ", startingAt: 0))  \(kind.summary) [\(kind.modelName)]"
+                )
             }
-            let files = (try? FileManager.default.contentsOfDirectory(atPath: directory))?
+            let files =
+                (try? FileManager.default.contentsOfDirectory(atPath: directory))?
                 .filter { $0.hasSuffix(".json") }.sorted() ?? []
             guard !files.isEmpty else { return }
             print("\nSample events in \(directory)/:")
@@ -107,7 +111,8 @@ struct EventsCommand: ParsableCommand {
 
         func run() throws {
             guard let eventKind = EventKind(rawValue: kind) else {
-                throw ValidationError("unknown kind '\(kind)'; one of: \(EventKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw ValidationError(
+                    "unknown kind '\(kind)'; one of: \(EventKind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             var options = EventGenerationOptions()
             if let bodyFile {
@@ -135,11 +140,15 @@ struct EventsCommand: ParsableCommand {
             options.path = path
             options.route = route
             for header in headers {
-                guard let colon = header.firstIndex(of: ":") else { throw ValidationError("--header must be Name:Value, got \(header)") }
-                options.headers[String(header[..<colon])] = String(header[header.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+                guard let colon = header.firstIndex(of: ":") else {
+                    throw ValidationError("--header must be Name:Value, got \(header)")
+                }
+                options.headers[String(header[..<colon])] = String(header[header.index(after: colon)...])
+                    .trimmingCharacters(in: .whitespaces)
             }
             options.statusCode = statusCode
-            guard let websocket = APIGatewayWebSocketRequestContext.EventType(rawValue: websocketEvent.uppercased()) else {
+            guard let websocket = APIGatewayWebSocketRequestContext.EventType(rawValue: websocketEvent.uppercased())
+            else {
                 throw ValidationError("--websocket-event must be connect, message or disconnect")
             }
             options.webSocketEventType = websocket
@@ -192,8 +201,10 @@ struct EventsCommand: ParsableCommand {
                 let ok = report.isValid && !(strict && !report.issues.isEmpty)
                 failed = failed || !ok
                 let kind = report.kind.map { "\($0.rawValue) (\($0.modelName))" } ?? "unknown kind"
-                let nested = report.nestedKinds.isEmpty ? "" :
-                    ", bodies: " + Set(report.nestedKinds.values.map(\.rawValue)).sorted().joined(separator: ", ")
+                let nested =
+                    report.nestedKinds.isEmpty
+                    ? ""
+                    : ", bodies: " + Set(report.nestedKinds.values.map(\.rawValue)).sorted().joined(separator: ", ")
                 print("\(file): \(ok ? "valid" : "INVALID") \(kind)\(nested)")
                 for issue in report.issues {
                     print("  \(issue)")

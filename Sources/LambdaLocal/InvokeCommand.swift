@@ -3,7 +3,7 @@ import Foundation
 import LambdaEmulator
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 struct InvokeCommand: ParsableCommand {
@@ -17,13 +17,19 @@ struct InvokeCommand: ParsableCommand {
             go to stderr. Exits 1 when any invocation fails.
             """)
 
-    @Argument(help: "The function: the name of a built executable (.build/debug or .build/release), or any name with --bootstrap.")
+    @Argument(
+        help:
+            "The function: the name of a built executable (.build/debug or .build/release), or any name with --bootstrap."
+    )
     var function: String
 
     @Argument(help: "A file holding the event JSON, or - for standard input. Default: {}.")
     var event: String?
 
-    @Option(help: ArgumentHelp("The bootstrap to run instead of a built binary: a path, or a command line in any language.", valueName: "path-or-command"))
+    @Option(
+        help: ArgumentHelp(
+            "The bootstrap to run instead of a built binary: a path, or a command line in any language.",
+            valueName: "path-or-command"))
     var bootstrap: String?
 
     @Option(help: "The invocation timeout, in seconds.")
@@ -35,7 +41,9 @@ struct InvokeCommand: ParsableCommand {
     @Option(help: "Invoke this many times on one warm process.")
     var `repeat`: Int = 1
 
-    @Option(name: .customLong("env"), help: ArgumentHelp("An environment variable for the function (repeatable).", valueName: "K=V"))
+    @Option(
+        name: .customLong("env"),
+        help: ArgumentHelp("An environment variable for the function (repeatable).", valueName: "K=V"))
     var environment: [String] = []
 
     @Option(help: "AWS_REGION for the function.")
@@ -50,15 +58,22 @@ struct InvokeCommand: ParsableCommand {
     @Option(help: "_HANDLER, for runtimes that read it.")
     var handler: String = "bootstrap"
 
-    @Option(help: ArgumentHelp("The task root: the bootstrap's working directory. Default: the current directory.", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "The task root: the bootstrap's working directory. Default: the current directory.", valueName: "dir"))
     var taskRoot: String?
 
-    @Option(help: ArgumentHelp("Where to look for built functions (default: .build/debug and .build/release, newest first).", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "Where to look for built functions (default: .build/debug and .build/release, newest first).",
+            valueName: "dir"))
     var buildPath: [String] = []
 
     func validate() throws {
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
-        guard memory >= 128, memory <= 10_240 else { throw ValidationError("--memory must be between 128 and 10240 MB, as Lambda allows") }
+        guard memory >= 128, memory <= 10_240 else {
+            throw ValidationError("--memory must be between 128 and 10240 MB, as Lambda allows")
+        }
         guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1") }
         for pair in environment where !pair.contains("=") {
             throw ValidationError("--env takes K=V, got '\(pair)'")
@@ -73,17 +88,18 @@ struct InvokeCommand: ParsableCommand {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             variables[String(parts[0])] = String(parts[1])
         }
-        let lambda = try LocalLambda(configuration: LocalLambdaConfiguration(
-            command: command,
-            functionName: function,
-            memorySize: memory,
-            timeout: .milliseconds(Int64(timeout * 1000)),
-            region: region,
-            handler: handler,
-            logFormat: logFormat,
-            logLevel: logLevel,
-            environment: variables,
-            workingDirectory: taskRoot))
+        let lambda = try LocalLambda(
+            configuration: LocalLambdaConfiguration(
+                command: command,
+                functionName: function,
+                memorySize: memory,
+                timeout: .milliseconds(Int64(timeout * 1000)),
+                region: region,
+                handler: handler,
+                logFormat: logFormat,
+                logLevel: logLevel,
+                environment: variables,
+                workingDirectory: taskRoot))
         // Generous grace: a profiler or debugger wrapping the bootstrap needs time to write its output.
         defer { lambda.shutdown(gracePeriod: .seconds(3)) }
 
@@ -92,7 +108,7 @@ struct InvokeCommand: ParsableCommand {
             let requestID = UUID().uuidString.lowercased()
             printError("START RequestId: \(requestID) Version: $LATEST")
             let report = lambda.invoke(payload, requestID: requestID)
-            if case let .timedOut(limit) = report.result {
+            if case .timedOut(let limit) = report.result {
                 printError("\(isoNow()) \(requestID) Task timed out after \(InvocationReport.seconds(limit)) seconds")
             }
             printError("END RequestId: \(requestID)")
@@ -124,7 +140,8 @@ struct InvokeCommand: ParsableCommand {
             .filter { FileManager.default.isExecutableFile(atPath: $0) }
         let newest = candidates.max { modified($0) < modified($1) }
         guard let newest else {
-            throw ValidationError("""
+            throw ValidationError(
+                """
                 no built function '\(function)' in \(directories.joined(separator: " or ")): \
                 build it first (swift build --product \(function)) or pass --bootstrap
                 """)

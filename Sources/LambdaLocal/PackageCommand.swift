@@ -23,7 +23,9 @@ struct PackageCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Where the zips go.", valueName: "dir"))
     var output = "dist"
 
-    @Option(help: ArgumentHelp("The swift command to build with (a wrapper such as a build lock works too).", valueName: "command"))
+    @Option(
+        help: ArgumentHelp(
+            "The swift command to build with (a wrapper such as a build lock works too).", valueName: "command"))
     var swift = ProcessInfo.processInfo.environment["SWIFT"] ?? "swift"
 
     @Option(help: ArgumentHelp("SwiftPM's scratch path for the release build.", valueName: "dir"))
@@ -32,7 +34,8 @@ struct PackageCommand: ParsableCommand {
     @Flag(help: "Package binaries already built in the scratch path, without building.")
     var skipBuild = false
 
-    @Option(help: ArgumentHelp("Where Lambda unzips the code; the bundled loader's path starts with it.", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp("Where Lambda unzips the code; the bundled loader's path starts with it.", valueName: "dir"))
     var taskRoot = "/var/task"
 
     func run() throws {
@@ -53,7 +56,9 @@ struct PackageCommand: ParsableCommand {
         print("| function | zip | unzipped | libraries | architecture |")
         print("|---|---:|---:|---:|---|")
         for result in packaged {
-            print("| \(result.name) | \(Self.megabytes(result.zipBytes)) | \(Self.megabytes(result.unzippedBytes)) | \(result.libraries.count) | \(result.architecture ?? "static") |")
+            print(
+                "| \(result.name) | \(Self.megabytes(result.zipBytes)) | \(Self.megabytes(result.unzippedBytes)) | \(result.libraries.count) | \(result.architecture ?? "static") |"
+            )
         }
     }
 

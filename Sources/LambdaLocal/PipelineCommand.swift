@@ -6,14 +6,16 @@ import LocalPipeline
 struct PipelineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pipeline",
-        abstract: "Run the whole system of a SAM template locally, against moto_server or another AWS-compatible endpoint.",
+        abstract:
+            "Run the whole system of a SAM template locally, against moto_server or another AWS-compatible endpoint.",
         subcommands: [PipelineUpCommand.self])
 }
 
 struct PipelineUpCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "up",
-        abstract: "Provision the template's resources, start its functions warm, serve its APIs and run its SQS event source mappings.",
+        abstract:
+            "Provision the template's resources, start its functions warm, serve its APIs and run its SQS event source mappings.",
         discussion: """
             Needs AWS_ENDPOINT_URL (e.g. scripts/with-moto.sh lambda-local pipeline up), AWS_REGION \
             and credentials. Queues (with redrive policies), topics and filtered subscriptions, event \
@@ -36,21 +38,32 @@ struct PipelineUpCommand: ParsableCommand {
     @Option(help: "Processes per function behind each API and each event source mapping.")
     var concurrency: Int = 1
 
-    @Option(help: ArgumentHelp(
-        "Spoil a share of the functions' AWS calls, e.g. all=0.1,seed=7 or throttle=0.05,error=0.02,drop=0.02,lost=0.01.",
-        valueName: "plan"))
+    @Option(
+        help: ArgumentHelp(
+            "Spoil a share of the functions' AWS calls, e.g. all=0.1,seed=7 or throttle=0.05,error=0.02,drop=0.02,lost=0.01.",
+            valueName: "plan"))
     var faults: String?
 
-    @Option(help: ArgumentHelp("Override every queue's visibility timeout, in seconds (failed messages come back sooner).", valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "Override every queue's visibility timeout, in seconds (failed messages come back sooner).",
+            valueName: "seconds"))
     var visibilityTimeout: Int?
 
-    @Option(help: ArgumentHelp("Override every function's timeout, in seconds (keep it below the visibility timeout).", valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "Override every function's timeout, in seconds (keep it below the visibility timeout).",
+            valueName: "seconds"))
     var functionTimeout: Int?
 
-    @Option(help: ArgumentHelp("The executable of a function, by logical id or name (repeatable).", valueName: "Function=PATH"))
+    @Option(
+        help: ArgumentHelp(
+            "The executable of a function, by logical id or name (repeatable).", valueName: "Function=PATH"))
     var executable: [String] = []
 
-    @Option(help: ArgumentHelp("Where to look for built functions (default: .build/debug, then .build/release).", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "Where to look for built functions (default: .build/debug, then .build/release).", valueName: "dir"))
     var buildPath: [String] = []
 
     @Flag(help: "Hide the functions' own log output.")
@@ -59,7 +72,9 @@ struct PipelineUpCommand: ParsableCommand {
     func validate() throws {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
         if let faults { _ = try FaultPlan(parsing: faults) }
-        for pair in executable where !pair.contains("=") { throw ValidationError("--executable takes Function=PATH, got '\(pair)'") }
+        for pair in executable where !pair.contains("=") {
+            throw ValidationError("--executable takes Function=PATH, got '\(pair)'")
+        }
     }
 
     func run() throws {
@@ -86,7 +101,9 @@ struct PipelineUpCommand: ParsableCommand {
             if let proxy = pipeline.faultProxy { printError("fault proxy: \(proxy.counts)") }
             for mapping in pipeline.mappings {
                 let counts = mapping.counts
-                printError("\(mapping.configuration.functionName) <- \(mapping.configuration.queueName): \(counts.invocations) invocations, \(counts.messagesDelivered) messages delivered, \(counts.messagesDeleted) deleted, \(counts.messagesFailed) failed")
+                printError(
+                    "\(mapping.configuration.functionName) <- \(mapping.configuration.queueName): \(counts.invocations) invocations, \(counts.messagesDelivered) messages delivered, \(counts.messagesDeleted) deleted, \(counts.messagesFailed) failed"
+                )
             }
         }
     }

@@ -5,7 +5,7 @@ import LocalPipeline
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 struct StartAPICommand: ParsableCommand {
@@ -34,7 +34,9 @@ struct StartAPICommand: ParsableCommand {
     @Option(help: "Processes of the function, for concurrent requests.")
     var concurrency: Int = 1
 
-    @Option(help: ArgumentHelp("The bootstrap to run instead of a built binary: a path, or a command line.", valueName: "path-or-command"))
+    @Option(
+        help: ArgumentHelp(
+            "The bootstrap to run instead of a built binary: a path, or a command line.", valueName: "path-or-command"))
     var bootstrap: String?
 
     @Option(help: "The invocation timeout, in seconds.")
@@ -43,10 +45,15 @@ struct StartAPICommand: ParsableCommand {
     @Option(help: "The memory size, in MB.")
     var memory: Int = 128
 
-    @Option(name: .customLong("env"), help: ArgumentHelp("An environment variable for the function (repeatable).", valueName: "K=V"))
+    @Option(
+        name: .customLong("env"),
+        help: ArgumentHelp("An environment variable for the function (repeatable).", valueName: "K=V"))
     var environment: [String] = []
 
-    @Option(help: ArgumentHelp("Where to look for built functions (default: .build/debug and .build/release, newest first).", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "Where to look for built functions (default: .build/debug and .build/release, newest first).",
+            valueName: "dir"))
     var buildPath: [String] = []
 
     func validate() throws {
@@ -59,19 +66,25 @@ struct StartAPICommand: ParsableCommand {
     func run() throws {
         let command = try resolveFunctionCommand(function, bootstrap: bootstrap, buildPath: buildPath)
         let lambdas = try (0..<concurrency).map { _ in
-            try LocalLambda(configuration: LocalLambdaConfiguration(
-                command: command, functionName: function, memorySize: memory, timeout: .milliseconds(Int64(timeout * 1000)),
-                environment: keyValues(environment)))
+            try LocalLambda(
+                configuration: LocalLambdaConfiguration(
+                    command: command, functionName: function, memorySize: memory,
+                    timeout: .milliseconds(Int64(timeout * 1000)),
+                    environment: keyValues(environment)))
         }
         for lambda in lambdas {
-            if case let .failed(report) = lambda.start() {
+            if case .failed(let report) = lambda.start() {
                 for lambda in lambdas { lambda.shutdown() }
                 printError("\(function) failed its init phase: \(String(decoding: report.payload, as: UTF8.self))")
                 throw ExitCode(1)
             }
         }
-        let gateway = try LocalAPIGateway(pool: LambdaPool(lambdas), format: rest ? .restV1 : .httpAPIv2, host: host, port: port) { record in
-            printError("\(isoNow()) \(record.method) \(record.target) -> \(record.status) \(InvocationReport.milliseconds(record.report.duration)) ms\(record.report.isSuccess ? "" : " \(record.report.errorType ?? "error")")")
+        let gateway = try LocalAPIGateway(
+            pool: LambdaPool(lambdas), format: rest ? .restV1 : .httpAPIv2, host: host, port: port
+        ) { record in
+            printError(
+                "\(isoNow()) \(record.method) \(record.target) -> \(record.status) \(InvocationReport.milliseconds(record.report.duration)) ms\(record.report.isSuccess ? "" : " \(record.report.errorType ?? "error")")"
+            )
         }
         printError("\(function): \(rest ? "REST API (v1)" : "HTTP API (v2)") on \(gateway.url) (Ctrl-C stops)")
         waitForInterrupt()
@@ -120,7 +133,9 @@ func resolveFunctionCommand(_ function: String, bootstrap: String?, buildPath: [
         .filter { FileManager.default.isExecutableFile(atPath: $0) }
         .max { modified($0) < modified($1) }
     guard let newest else {
-        throw ValidationError("no built function '\(function)' in \(directories.joined(separator: " or ")): build it first (swift build --product \(function)) or pass --bootstrap")
+        throw ValidationError(
+            "no built function '\(function)' in \(directories.joined(separator: " or ")): build it first (swift build --product \(function)) or pass --bootstrap"
+        )
     }
     return [newest]
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A root directory holding nothing but an unzipped function, the way Lambda would see
@@ -29,7 +29,8 @@ public struct EmptyRoot: Sendable {
         let root = path
         try fileSystem(root) {
             for directory in ["var/task", "dev", "tmp", "proc"] {
-                try FileManager.default.createDirectory(atPath: "\(root)/\(directory)", withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    atPath: "\(root)/\(directory)", withIntermediateDirectories: true)
             }
             // Lambda's /tmp is writable by the function's user; keep the sticky bit.
             try FileManager.default.setAttributes([.posixPermissions: 0o1777], ofItemAtPath: "\(root)/tmp")
@@ -43,7 +44,8 @@ public struct EmptyRoot: Sendable {
     public func add(_ contents: Data, at absolutePath: String) throws(PackagingError) {
         let destination = URL(fileURLWithPath: path + absolutePath)
         try fileSystem(destination.path) {
-            try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
             try contents.write(to: destination)
         }
     }
@@ -56,7 +58,10 @@ public struct EmptyRoot: Sendable {
 
     /// The argv that runs `program` (a path inside the root) chrooted in it, from `/var/task`.
     public func command(_ program: String = "\(EmptyRoot.taskRoot)/bootstrap") throws(PackagingError) -> [String] {
-        [try tools.locate(.unshare), "--mount", "--mount-proc=/proc", "--root=\(path)", "--wd=\(Self.taskRoot)", program]
+        [
+            try tools.locate(.unshare), "--mount", "--mount-proc=/proc", "--root=\(path)", "--wd=\(Self.taskRoot)",
+            program,
+        ]
     }
 
     /// Deletes the root. Refuses while anything is mounted beneath it (which ``command(_:)``
@@ -75,7 +80,8 @@ public struct EmptyRoot: Sendable {
         // gnu_dev_makedev's encoding for small numbers; the makedev macro does not import.
         let number = dev_t((major & 0xfff) << 8 | (minor & 0xff))
         guard mknod(device, S_IFCHR | 0o666, number) == 0, chmod(device, 0o666) == 0 else {
-            throw .fileSystem(path: device, reason: "mknod: \(String(cString: strerror(errno))) (creating device nodes needs root)")
+            throw .fileSystem(
+                path: device, reason: "mknod: \(String(cString: strerror(errno))) (creating device nodes needs root)")
         }
     }
 }

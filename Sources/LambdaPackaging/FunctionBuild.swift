@@ -39,6 +39,7 @@ public struct FunctionBuilder: Sendable {
     }
 
     public func binaryDirectory() throws(PackagingError) -> String {
-        try tools.run(swift, arguments + ["--show-bin-path"]).standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        try tools.run(swift, arguments + ["--show-bin-path"]).standardOutput.trimmingCharacters(
+            in: .whitespacesAndNewlines)
     }
 }

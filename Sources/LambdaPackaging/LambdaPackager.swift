@@ -64,7 +64,8 @@ public struct LambdaPackager: Sendable {
     }
 
     /// Packages `binary` as `<directory>/<name>.zip`.
-    public func package(binary: String, name: String, into directory: String) throws(PackagingError) -> PackagedFunction {
+    public func package(binary: String, name: String, into directory: String) throws(PackagingError) -> PackagedFunction
+    {
         guard FileManager.default.isExecutableFile(atPath: binary) else { throw .binaryNotFound(path: binary) }
         try checkTools()
         let closure = try closure(of: binary)
@@ -87,7 +88,9 @@ public struct LambdaPackager: Sendable {
         var bundled: [String] = []
         if let loader = closure.loader {
             let lib = staging.appendingPathComponent(libraryDirectory, isDirectory: true)
-            try fileSystem(lib.path) { try FileManager.default.createDirectory(at: lib, withIntermediateDirectories: true) }
+            try fileSystem(lib.path) {
+                try FileManager.default.createDirectory(at: lib, withIntermediateDirectories: true)
+            }
             try copy(loader.path, to: lib.appendingPathComponent(loader.fileName).path, permissions: 0o755)
             bundled.append(loader.fileName)
             for library in closure.libraries {
@@ -100,11 +103,13 @@ public struct LambdaPackager: Sendable {
                     try tools.run(.patchelf, ["--force-rpath", "--set-rpath", "$ORIGIN", destination])
                 }
             }
-            try tools.run(.patchelf, [
-                "--set-interpreter", "\(taskRoot)/\(libraryDirectory)/\(loader.fileName)",
-                "--force-rpath", "--set-rpath", "$ORIGIN/\(libraryDirectory)",
-                bootstrap,
-            ])
+            try tools.run(
+                .patchelf,
+                [
+                    "--set-interpreter", "\(taskRoot)/\(libraryDirectory)/\(loader.fileName)",
+                    "--force-rpath", "--set-rpath", "$ORIGIN/\(libraryDirectory)",
+                    bootstrap,
+                ])
         }
 
         let entries = ["bootstrap"] + (closure.loader == nil ? [] : [libraryDirectory])
@@ -112,7 +117,9 @@ public struct LambdaPackager: Sendable {
         try fileSystem(zip.path) { try? FileManager.default.removeItem(at: zip) }
         // -X: no extra attributes (uid/gid, extended timestamps), so that the same inputs
         // give the same zip; TZ fixed because zip stores local DOS times.
-        try tools.run(.zip, ["-q", "-X", "-r", "-9", zip.path] + entries, directory: staging.path, environment: ["TZ": "UTC", "PATH": "/usr/bin:/bin"])
+        try tools.run(
+            .zip, ["-q", "-X", "-r", "-9", zip.path] + entries, directory: staging.path,
+            environment: ["TZ": "UTC", "PATH": "/usr/bin:/bin"])
 
         return PackagedFunction(
             name: name,
@@ -138,12 +145,16 @@ public struct LambdaPackager: Sendable {
         let files = FileManager.default.enumerator(atPath: directory.path)?.compactMap { $0 as? String } ?? []
         for relative in files + ["."] {
             let path = directory.appendingPathComponent(relative).path
-            try fileSystem(path) { try FileManager.default.setAttributes([.modificationDate: epoch], ofItemAtPath: path) }
+            try fileSystem(path) {
+                try FileManager.default.setAttributes([.modificationDate: epoch], ofItemAtPath: path)
+            }
         }
     }
 
     private func size(of path: String) throws(PackagingError) -> Int {
-        try fileSystem(path) { ((try FileManager.default.attributesOfItem(atPath: path))[.size] as? NSNumber)?.intValue ?? 0 }
+        try fileSystem(path) {
+            ((try FileManager.default.attributesOfItem(atPath: path))[.size] as? NSNumber)?.intValue ?? 0
+        }
     }
 
     private func treeSize(_ directory: URL) throws(PackagingError) -> Int {

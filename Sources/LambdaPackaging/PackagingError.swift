@@ -13,19 +13,19 @@ public enum PackagingError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .missingTool(name, purpose, installHint):
+        case .missingTool(let name, let purpose, let installHint):
             "'\(name)' is not on PATH; packaging needs it to \(purpose). Install it (\(installHint)), or run scripts/install-deps.sh."
-        case let .toolFailed(command, status, output):
+        case .toolFailed(let command, let status, let output):
             "\(command.joined(separator: " ")) failed with status \(status)" + (output.isEmpty ? "" : ":\n\(output)")
-        case let .unresolvedLibraries(binary, names):
+        case .unresolvedLibraries(let binary, let names):
             "\(binary) needs libraries ldd cannot find on this machine: \(names.joined(separator: ", ")); install them before packaging"
-        case let .noDynamicLoader(binary):
+        case .noDynamicLoader(let binary):
             "ldd lists shared libraries for \(binary) but no dynamic loader (ld-linux-*.so.*)"
-        case let .binaryNotFound(path):
+        case .binaryNotFound(let path):
             "no built binary at \(path)"
-        case let .noFunctions(directory):
+        case .noFunctions(let directory):
             "no functions in \(directory): each function is a folder holding a main.swift"
-        case let .fileSystem(path, reason):
+        case .fileSystem(let path, let reason):
             "\(path): \(reason)"
         }
     }

@@ -14,13 +14,16 @@ public struct Tool: Sendable, Hashable {
         self.installHint = installHint
     }
 
-    public static let ldd = Tool(name: "ldd", purpose: "list the shared libraries a bootstrap loads", installHint: "apt-get install libc-bin")
+    public static let ldd = Tool(
+        name: "ldd", purpose: "list the shared libraries a bootstrap loads", installHint: "apt-get install libc-bin")
     public static let patchelf = Tool(
         name: "patchelf", purpose: "point the bootstrap at the bundled dynamic loader and libraries",
         installHint: "apt-get install patchelf, or yum install patchelf")
-    public static let strip = Tool(name: "strip", purpose: "strip symbols from the bootstrap", installHint: "apt-get install binutils")
+    public static let strip = Tool(
+        name: "strip", purpose: "strip symbols from the bootstrap", installHint: "apt-get install binutils")
     public static let zip = Tool(name: "zip", purpose: "write the deployment zip", installHint: "apt-get install zip")
-    public static let unzip = Tool(name: "unzip", purpose: "unpack a zip into a task root", installHint: "apt-get install unzip")
+    public static let unzip = Tool(
+        name: "unzip", purpose: "unpack a zip into a task root", installHint: "apt-get install unzip")
     public static let unshare = Tool(
         name: "unshare", purpose: "run a bootstrap chrooted in an empty root with a private /proc mount",
         installHint: "apt-get install util-linux")
@@ -31,7 +34,8 @@ public struct ToolRunner: Sendable {
     public var searchPath: [String]
 
     public init(searchPath: [String]? = nil) {
-        self.searchPath = searchPath
+        self.searchPath =
+            searchPath
             ?? (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin")
             .split(separator: ":").map(String.init)
     }
@@ -115,7 +119,8 @@ extension ToolRunner {
         }
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw .toolFailed(command: [executable] + arguments, status: process.terminationStatus, output: "(its output is above)")
+            throw .toolFailed(
+                command: [executable] + arguments, status: process.terminationStatus, output: "(its output is above)")
         }
     }
 }

@@ -48,27 +48,34 @@ public struct EnvironmentReader: Sendable {
     public func tableName(_ name: String, _ meaning: String) throws(ConfigurationError) -> String {
         let value = try required(name, meaning)
         let allowed = value.utf8.allSatisfy {
-            ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F || $0 == 0x2D || $0 == 0x2E
+            ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F
+                || $0 == 0x2D || $0 == 0x2E
         }
         guard allowed, (3...255).contains(value.utf8.count) else {
-            throw ConfigurationError(variable: name, problem: "is \"\(value)\", not a DynamoDB table name (3-255 of a-z A-Z 0-9 _ - .)")
+            throw ConfigurationError(
+                variable: name, problem: "is \"\(value)\", not a DynamoDB table name (3-255 of a-z A-Z 0-9 _ - .)")
         }
         return value
     }
 
     /// An SNS topic ARN: `arn:<partition>:sns:<region>:<account>:<name>`.
-    public func topicARN(_ name: String, _ meaning: String, required isRequired: Bool = true) throws(ConfigurationError) -> String? {
+    public func topicARN(_ name: String, _ meaning: String, required isRequired: Bool = true) throws(ConfigurationError)
+        -> String?
+    {
         guard let value = isRequired ? try required(name, meaning) : optional(name) else { return nil }
         let parts = value.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 6, parts[0] == "arn", parts[2] == "sns", !parts[5].isEmpty else {
-            throw ConfigurationError(variable: name, problem: "is \"\(value)\", not an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)")
+            throw ConfigurationError(
+                variable: name, problem: "is \"\(value)\", not an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)")
         }
         return value
     }
 
     /// A comma-separated list, items trimmed, empty items dropped.
     public func list(_ name: String, default defaultValue: String) -> [String] {
-        (optional(name) ?? defaultValue).split(separator: ",").map { String($0).trimmingWhitespace }.filter { !$0.isEmpty }
+        (optional(name) ?? defaultValue).split(separator: ",").map { String($0).trimmingWhitespace }.filter {
+            !$0.isEmpty
+        }
     }
 
     public func positiveInteger(_ name: String, default defaultValue: Int) throws(ConfigurationError) -> Int {

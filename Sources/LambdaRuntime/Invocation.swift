@@ -1,9 +1,9 @@
 // FoundationEssentials has all this needs, without the ICU data full Foundation loads:
 // a bootstrap's cold start and memory are what a Lambda user pays for.
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// An error that chooses the `errorType` Lambda reports for it (what a caller, the
@@ -87,13 +87,17 @@ public enum InvocationPipeline {
             response = try await handler.handle(event, context: context)
         } catch {
             let reported = InvocationError(error)
-            context.logger.error("invocation failed", metadata: ["errorType": "\(reported.errorType)", "errorMessage": "\(reported.errorMessage)"])
+            context.logger.error(
+                "invocation failed",
+                metadata: ["errorType": "\(reported.errorType)", "errorMessage": "\(reported.errorMessage)"])
             return .error(reported)
         }
         guard response.count <= LambdaLimits.maximumResponseSize else {
             let reported = InvocationError(
                 type: "Function.ResponseSizeTooLarge",
-                message: "Response payload size (\(response.count) bytes) exceeded maximum allowed payload size (\(LambdaLimits.maximumResponseSize) bytes).")
+                message:
+                    "Response payload size (\(response.count) bytes) exceeded maximum allowed payload size (\(LambdaLimits.maximumResponseSize) bytes)."
+            )
             context.logger.error("\(reported.errorMessage)")
             return .error(reported)
         }

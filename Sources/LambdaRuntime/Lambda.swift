@@ -1,9 +1,9 @@
 import Logging
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Where a bootstrap starts: the one call its `main.swift` makes.
@@ -48,7 +48,8 @@ public enum Lambda {
             logger.critical("runtime stopped: \(RuntimeAPIError.missingEndpoint)")
             exit(1)
         }
-        let loop = RuntimeLoop(api: RuntimeAPIClient(endpoint: endpoint), environment: environment, logHandler: logHandler)
+        let loop = RuntimeLoop(
+            api: RuntimeAPIClient(endpoint: endpoint), environment: environment, logHandler: logHandler)
         let stop: RuntimeStop
         do {
             stop = await loop.run(try await loop.initialize(makeHandler))
@@ -57,7 +58,9 @@ public enum Lambda {
         }
         // An init error is already logged and reported; anything else is logged here.
         if case .runtimeAPIFailed = stop { logger.critical("\(stop)") }
-        if case .initFailed(_, let reportFailure?) = stop { logger.critical("cannot report the init error: \(reportFailure)") }
+        if case .initFailed(_, let reportFailure?) = stop {
+            logger.critical("cannot report the init error: \(reportFailure)")
+        }
         exit(1)
     }
 }

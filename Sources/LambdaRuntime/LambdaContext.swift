@@ -2,9 +2,9 @@ import Logging
 import UTCTime
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The function's static configuration, read once from the environment Lambda sets.

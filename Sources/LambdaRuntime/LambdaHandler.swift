@@ -1,11 +1,12 @@
+import JSONCoding
+
 // FoundationEssentials has all this needs, without the ICU data full Foundation loads:
 // a bootstrap's cold start and memory are what a Lambda user pays for.
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
-import JSONCoding
 
 /// A function that takes a decoded event and returns an encodable result.
 ///
@@ -102,13 +103,13 @@ public func describeDecodingError(_ error: any Error) -> String {
     }
     guard let error = error as? DecodingError else { return "\(error)" }
     switch error {
-    case let .typeMismatch(type, context):
+    case .typeMismatch(let type, let context):
         return "at \(path(context.codingPath)): expected \(type): \(context.debugDescription)"
-    case let .valueNotFound(type, context):
+    case .valueNotFound(let type, let context):
         return "at \(path(context.codingPath)): expected \(type), found null"
-    case let .keyNotFound(key, context):
+    case .keyNotFound(let key, let context):
         return "at \(path(context.codingPath + [key])): required key is missing"
-    case let .dataCorrupted(context):
+    case .dataCorrupted(let context):
         let underlying = context.underlyingError.map { ": \($0)" } ?? ""
         return "at \(path(context.codingPath)): \(context.debugDescription)\(underlying)"
     @unknown default:

@@ -2,9 +2,9 @@ import Logging
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Lambda's log formats, from `AWS_LAMBDA_LOG_FORMAT`.
@@ -191,16 +191,16 @@ enum JSONText {
 
     static func appendMetadata(_ value: Logger.MetadataValue, to output: inout String) {
         switch value {
-        case let .string(string): appendString(string, to: &output)
-        case let .stringConvertible(convertible): appendString(convertible.description, to: &output)
-        case let .array(values):
+        case .string(let string): appendString(string, to: &output)
+        case .stringConvertible(let convertible): appendString(convertible.description, to: &output)
+        case .array(let values):
             output.append("[")
             for (index, element) in values.enumerated() {
                 if index > 0 { output.append(",") }
                 appendMetadata(element, to: &output)
             }
             output.append("]")
-        case let .dictionary(dictionary):
+        case .dictionary(let dictionary):
             output.append("{")
             for (index, (key, element)) in dictionary.sorted(by: { $0.key < $1.key }).enumerated() {
                 if index > 0 { output.append(",") }

@@ -34,13 +34,12 @@ public enum RuntimeAPIError: Error, CustomStringConvertible {
         switch self {
         case .missingEndpoint:
             "AWS_LAMBDA_RUNTIME_API is not set: this bootstrap must run under Lambda or a Runtime API emulator (lambda-local invoke)"
-        case let .unreachable(error):
+        case .unreachable(let error):
             "the Runtime API is unreachable: \(error)"
-        case let .unexpectedStatus(path, status, body):
+        case .unexpectedStatus(let path, let status, let body):
             "the Runtime API answered \(status) to \(path): \(body)"
-        case let .missingHeader(name):
+        case .missingHeader(let name):
             "the Runtime API sent an invocation without the \(name) header"
         }
     }
 }
-

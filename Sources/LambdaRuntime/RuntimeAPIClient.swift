@@ -1,11 +1,12 @@
+import LambdaHTTP
+
 // FoundationEssentials has all this needs, without the ICU data full Foundation loads:
 // a bootstrap's cold start and memory are what a Lambda user pays for.
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
-import LambdaHTTP
 
 /// The Lambda Runtime API, version 2018-06-01, over one kept-alive connection.
 public struct RuntimeAPIClient: RuntimeAPI {
@@ -23,7 +24,8 @@ public struct RuntimeAPIClient: RuntimeAPI {
         let path = "/invocation/next"
         let response = try send(HTTPRequest(method: "GET", url: baseURL + path))
         guard response.status == 200 else {
-            throw .unexpectedStatus(path: path, status: response.status, body: String(decoding: response.body, as: UTF8.self))
+            throw .unexpectedStatus(
+                path: path, status: response.status, body: String(decoding: response.body, as: UTF8.self))
         }
         let headers = response.headers
         guard let requestID = headers["Lambda-Runtime-Aws-Request-Id"], !requestID.isEmpty else {
@@ -57,9 +59,11 @@ public struct RuntimeAPIClient: RuntimeAPI {
     private func post(_ path: String, body: [UInt8], errorType: String?) throws(RuntimeAPIError) {
         var headers: HTTPHeaders = ["Content-Type": "application/json"]
         if let errorType { headers.add("Lambda-Runtime-Function-Error-Type", errorType) }
-        let response = try send(HTTPRequest(method: "POST", url: baseURL + path, headers: headers, body: body, timeout: .seconds(30)))
+        let response = try send(
+            HTTPRequest(method: "POST", url: baseURL + path, headers: headers, body: body, timeout: .seconds(30)))
         guard (200..<300).contains(response.status) else {
-            throw .unexpectedStatus(path: path, status: response.status, body: String(decoding: response.body, as: UTF8.self))
+            throw .unexpectedStatus(
+                path: path, status: response.status, body: String(decoding: response.body, as: UTF8.self))
         }
     }
 
@@ -74,6 +78,7 @@ public struct RuntimeAPIClient: RuntimeAPI {
     private static func encode(_ error: InvocationError) -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        return (try? Array(encoder.encode(error))) ?? Array(#"{"errorType":"Runtime.MarshalError","errorMessage":"cannot encode the error"}"#.utf8)
+        return (try? Array(encoder.encode(error)))
+            ?? Array(#"{"errorType":"Runtime.MarshalError","errorMessage":"cannot encode the error"}"#.utf8)
     }
 }

@@ -1,9 +1,9 @@
 import Logging
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Why a runtime stopped. Lambda expects a runtime in either state to exit non-zero, which
@@ -17,9 +17,10 @@ public enum RuntimeStop: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .initFailed(error, nil): "init failed: \(error)"
-        case let .initFailed(error, reportFailure?): "init failed: \(error); reporting it failed too: \(reportFailure)"
-        case let .runtimeAPIFailed(reason): "runtime stopped: \(reason)"
+        case .initFailed(let error, nil): "init failed: \(error)"
+        case .initFailed(let error, let reportFailure?):
+            "init failed: \(error); reporting it failed too: \(reportFailure)"
+        case .runtimeAPIFailed(let reason): "runtime stopped: \(reason)"
         }
     }
 }
@@ -53,10 +54,13 @@ public struct RuntimeLoop: Sendable {
         _ makeHandler: @Sendable (LambdaInitContext) async throws -> Handler
     ) async throws(RuntimeStop) -> Handler {
         do {
-            return try await makeHandler(LambdaInitContext(function: function, environment: environment, logger: logger))
+            return try await makeHandler(
+                LambdaInitContext(function: function, environment: environment, logger: logger))
         } catch {
             let reported = InvocationError(error)
-            logger.critical("init failed", metadata: ["errorType": "\(reported.errorType)", "errorMessage": "\(reported.errorMessage)"])
+            logger.critical(
+                "init failed",
+                metadata: ["errorType": "\(reported.errorType)", "errorMessage": "\(reported.errorMessage)"])
             do {
                 try api.reportInitError(reported)
             } catch {
@@ -96,15 +100,17 @@ public struct RuntimeLoop: Sendable {
         let outcome = await InvocationPipeline.invoke(handler, event: invocation.event, context: context)
         do {
             switch outcome {
-            case let .response(body): try api.respond(requestID: invocation.requestID, body: body)
-            case let .error(error): try api.reportError(requestID: invocation.requestID, error)
+            case .response(let body): try api.respond(requestID: invocation.requestID, body: body)
+            case .error(let error): try api.reportError(requestID: invocation.requestID, error)
             }
         } catch .unexpectedStatus(let path, let status, let body) {
             // Lambda refused this one report (a payload limit, an expired request id): the
             // invocation is lost to Lambda's retry policy, but the runtime can go on.
-            context.logger.error("the Runtime API refused the report", metadata: [
-                "path": "\(path)", "status": "\(status)", "body": "\(body)",
-            ])
+            context.logger.error(
+                "the Runtime API refused the report",
+                metadata: [
+                    "path": "\(path)", "status": "\(status)", "body": "\(body)",
+                ])
         } catch {
             throw .runtimeAPIFailed(error.description)
         }

@@ -1,6 +1,6 @@
+import Foundation
 // Tests that import the testing kit get the sample event builders with it.
 @_exported import LambdaEventSamples
-import Foundation
 import LambdaHTTP
 import LambdaRuntime
 import Logging
@@ -100,8 +100,8 @@ extension InvocationOutcome {
     /// The response payload; throws when the invocation failed.
     public func responseBytes() throws -> [UInt8] {
         switch self {
-        case let .response(bytes): return bytes
-        case let .error(error): throw UnexpectedOutcome(description: "the invocation failed: \(error)")
+        case .response(let bytes): return bytes
+        case .error(let error): throw UnexpectedOutcome(description: "the invocation failed: \(error)")
         }
     }
 
@@ -111,10 +111,10 @@ extension InvocationOutcome {
     }
 
     public var responseString: String? {
-        if case let .response(bytes) = self { String(decoding: bytes, as: UTF8.self) } else { nil }
+        if case .response(let bytes) = self { String(decoding: bytes, as: UTF8.self) } else { nil }
     }
 
     public var error: InvocationError? {
-        if case let .error(error) = self { error } else { nil }
+        if case .error(let error) = self { error } else { nil }
     }
 }

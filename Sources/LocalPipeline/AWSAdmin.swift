@@ -24,10 +24,18 @@ public struct AWSAdmin: Sendable {
         // A registry of its own: the tool's calls must not trip the functions' breakers, nor
         // theirs ours.
         let breakers = CircuitBreakerRegistry()
-        sqsTransport = AWSTransport(service: .sqs, configuration: configuration, options: options, httpClient: httpClient, circuitBreakers: breakers)
-        snsTransport = AWSTransport(service: .sns, configuration: configuration, options: options, httpClient: httpClient, circuitBreakers: breakers)
-        eventsTransport = AWSTransport(service: .eventBridge, configuration: configuration, options: options, httpClient: httpClient, circuitBreakers: breakers)
-        dynamoDBTransport = AWSTransport(service: .dynamoDB, configuration: configuration, options: options, httpClient: httpClient, circuitBreakers: breakers)
+        sqsTransport = AWSTransport(
+            service: .sqs, configuration: configuration, options: options, httpClient: httpClient,
+            circuitBreakers: breakers)
+        snsTransport = AWSTransport(
+            service: .sns, configuration: configuration, options: options, httpClient: httpClient,
+            circuitBreakers: breakers)
+        eventsTransport = AWSTransport(
+            service: .eventBridge, configuration: configuration, options: options, httpClient: httpClient,
+            circuitBreakers: breakers)
+        dynamoDBTransport = AWSTransport(
+            service: .dynamoDB, configuration: configuration, options: options, httpClient: httpClient,
+            circuitBreakers: breakers)
     }
 
     public var sqs: SQSClient { SQSClient(transport: sqsTransport) }
@@ -39,18 +47,23 @@ public struct AWSAdmin: Sendable {
         var body: [String: JSONValue] = ["QueueName": .string(name)]
         if !attributes.isEmpty { body["Attributes"] = .object(attributes.mapValues(JSONValue.string)) }
         let output = try await json(sqsTransport, "CreateQueue", .object(body))
-        guard case let .string(url)? = output["QueueUrl"] else { throw AdminError.unexpected(operation: "SQS.CreateQueue", output: output) }
+        guard case .string(let url)? = output["QueueUrl"] else {
+            throw AdminError.unexpected(operation: "SQS.CreateQueue", output: output)
+        }
         return url
     }
 
     public func setQueueAttributes(url: String, attributes: [String: String]) async throws {
-        _ = try await json(sqsTransport, "SetQueueAttributes", .object([
-            "QueueUrl": .string(url), "Attributes": .object(attributes.mapValues(JSONValue.string)),
-        ]))
+        _ = try await json(
+            sqsTransport, "SetQueueAttributes",
+            .object([
+                "QueueUrl": .string(url), "Attributes": .object(attributes.mapValues(JSONValue.string)),
+            ]))
     }
 
     public func queueAttributes(url: String, names: [String] = ["All"]) async throws -> [String: String] {
-        try await sqs.getQueueAttributes(GetQueueAttributesInput(queueUrl: url, attributeNames: names), deadline: nil).attributes
+        try await sqs.getQueueAttributes(GetQueueAttributesInput(queueUrl: url, attributeNames: names), deadline: nil)
+            .attributes
     }
 
     public func queueURL(name: String) async throws -> String {
@@ -61,8 +74,8 @@ public struct AWSAdmin: Sendable {
         var body: [String: JSONValue] = [:]
         if let prefix { body["QueueNamePrefix"] = .string(prefix) }
         let output = try await json(sqsTransport, "ListQueues", .object(body))
-        guard case let .array(urls)? = output["QueueUrls"] else { return [] }
-        return urls.compactMap { if case let .string(url) = $0 { url } else { nil } }
+        guard case .array(let urls)? = output["QueueUrls"] else { return [] }
+        return urls.compactMap { if case .string(let url) = $0 { url } else { nil } }
     }
 
     // MARK: SNS
@@ -75,11 +88,15 @@ public struct AWSAdmin: Sendable {
             parameters.add("Attributes.entry.\(index + 1).value", value)
         }
         let root = try await snsTransport.sendQuery(operation: "CreateTopic", parameters: parameters, deadline: nil)
-        guard let arn = root.descendant("TopicArn")?.text else { throw AdminError.unexpected(operation: "SNS.CreateTopic", output: .null) }
+        guard let arn = root.descendant("TopicArn")?.text else {
+            throw AdminError.unexpected(operation: "SNS.CreateTopic", output: .null)
+        }
         return arn
     }
 
-    public func subscribe(topicARN: String, protocol scheme: String, endpoint: String, attributes: [String: String]) async throws -> String {
+    public func subscribe(topicARN: String, protocol scheme: String, endpoint: String, attributes: [String: String])
+        async throws -> String
+    {
         var parameters = QueryParameters()
         parameters.add("TopicArn", topicARN)
         parameters.add("Protocol", scheme)
@@ -90,7 +107,9 @@ public struct AWSAdmin: Sendable {
         }
         parameters.add("ReturnSubscriptionArn", "true")
         let root = try await snsTransport.sendQuery(operation: "Subscribe", parameters: parameters, deadline: nil)
-        guard let arn = root.descendant("SubscriptionArn")?.text else { throw AdminError.unexpected(operation: "SNS.Subscribe", output: .null) }
+        guard let arn = root.descendant("SubscriptionArn")?.text else {
+            throw AdminError.unexpected(operation: "SNS.Subscribe", output: .null)
+        }
         return arn
     }
 
@@ -99,18 +118,25 @@ public struct AWSAdmin: Sendable {
     public func createEventBus(name: String) async throws -> String {
         do {
             let output = try await json(eventsTransport, "CreateEventBus", .object(["Name": .string(name)]))
-            if case let .string(arn)? = output["EventBusArn"] { return arn }
+            if case .string(let arn)? = output["EventBusArn"] { return arn }
         } catch let error as AWSError where error.code.rawValue == "ResourceAlreadyExistsException" {}
         let described = try await json(eventsTransport, "DescribeEventBus", .object(["Name": .string(name)]))
-        guard case let .string(arn)? = described["Arn"] else { throw AdminError.unexpected(operation: "EventBridge.DescribeEventBus", output: described) }
+        guard case .string(let arn)? = described["Arn"] else {
+            throw AdminError.unexpected(operation: "EventBridge.DescribeEventBus", output: described)
+        }
         return arn
     }
 
     public func putRule(name: String, eventBusName: String, eventPattern: String) async throws -> String {
-        let output = try await json(eventsTransport, "PutRule", .object([
-            "Name": .string(name), "EventBusName": .string(eventBusName), "EventPattern": .string(eventPattern), "State": .string("ENABLED"),
-        ]))
-        guard case let .string(arn)? = output["RuleArn"] else { throw AdminError.unexpected(operation: "EventBridge.PutRule", output: output) }
+        let output = try await json(
+            eventsTransport, "PutRule",
+            .object([
+                "Name": .string(name), "EventBusName": .string(eventBusName), "EventPattern": .string(eventPattern),
+                "State": .string("ENABLED"),
+            ]))
+        guard case .string(let arn)? = output["RuleArn"] else {
+            throw AdminError.unexpected(operation: "EventBridge.PutRule", output: output)
+        }
         return arn
     }
 
@@ -125,13 +151,19 @@ public struct AWSAdmin: Sendable {
     ])
 
     public func putTargets(rule: String, eventBusName: String, targets: [(id: String, arn: String)]) async throws {
-        let output = try await json(eventsTransport, "PutTargets", .object([
-            "Rule": .string(rule), "EventBusName": .string(eventBusName),
-            "Targets": .array(targets.map {
-                .object(["Id": .string($0.id), "Arn": .string($0.arn), "InputTransformer": Self.wholeEventTransformer])
-            }),
-        ]))
-        if case let .integer(failed)? = output["FailedEntryCount"], failed > 0 {
+        let output = try await json(
+            eventsTransport, "PutTargets",
+            .object([
+                "Rule": .string(rule), "EventBusName": .string(eventBusName),
+                "Targets": .array(
+                    targets.map {
+                        .object([
+                            "Id": .string($0.id), "Arn": .string($0.arn),
+                            "InputTransformer": Self.wholeEventTransformer,
+                        ])
+                    }),
+            ]))
+        if case .integer(let failed)? = output["FailedEntryCount"], failed > 0 {
             throw AdminError.unexpected(operation: "EventBridge.PutTargets", output: output)
         }
     }
@@ -140,22 +172,27 @@ public struct AWSAdmin: Sendable {
 
     /// Creates the table unless it exists; turns TTL on when `ttlAttribute` is given.
     public func createTable(name: String, definition: JSONValue, ttlAttribute: String?) async throws -> String {
-        guard case var .object(body) = definition else { throw AdminError.unexpected(operation: "DynamoDB.CreateTable", output: definition) }
+        guard case .object(var body) = definition else {
+            throw AdminError.unexpected(operation: "DynamoDB.CreateTable", output: definition)
+        }
         body["TableName"] = .string(name)
         var arn: String?
         do {
             let output = try await json(dynamoDBTransport, "CreateTable", .object(body))
-            if case let .string(created)? = output["TableDescription"]?["TableArn"] { arn = created }
+            if case .string(let created)? = output["TableDescription"]?["TableArn"] { arn = created }
         } catch let error as AWSError where error.code == .resourceInUse {}
         if arn == nil {
             let described = try await json(dynamoDBTransport, "DescribeTable", .object(["TableName": .string(name)]))
-            if case let .string(existing)? = described["Table"]?["TableArn"] { arn = existing }
+            if case .string(let existing)? = described["Table"]?["TableArn"] { arn = existing }
         }
         if let ttlAttribute {
-            _ = try await json(dynamoDBTransport, "UpdateTimeToLive", .object([
-                "TableName": .string(name),
-                "TimeToLiveSpecification": .object(["AttributeName": .string(ttlAttribute), "Enabled": .bool(true)]),
-            ]))
+            _ = try await json(
+                dynamoDBTransport, "UpdateTimeToLive",
+                .object([
+                    "TableName": .string(name),
+                    "TimeToLiveSpecification": .object(["AttributeName": .string(ttlAttribute), "Enabled": .bool(true)]
+                    ),
+                ]))
         }
         return arn ?? "arn:aws:dynamodb:\(configuration.region):123456789012:table/\(name)"
     }
@@ -168,7 +205,7 @@ public struct AWSAdmin: Sendable {
             var body: [String: JSONValue] = ["TableName": .string(table), "ConsistentRead": .bool(true)]
             if let startKey { body["ExclusiveStartKey"] = startKey }
             let output = try await json(dynamoDBTransport, "Scan", .object(body))
-            if case let .array(page)? = output["Items"] { items += page }
+            if case .array(let page)? = output["Items"] { items += page }
             startKey = output["LastEvaluatedKey"]
         } while startKey != nil && startKey != .null
         return items
@@ -178,7 +215,7 @@ public struct AWSAdmin: Sendable {
 
     /// One JSON-protocol call with a free-form body.
     public func json(_ transport: AWSTransport, _ operation: String, _ body: JSONValue) async throws -> JSONValue {
-        guard case let .json(version, prefix) = transport.service.wireProtocol else {
+        guard case .json(let version, let prefix) = transport.service.wireProtocol else {
             preconditionFailure("\(transport.service.name) does not speak JSON")
         }
         let response = try await transport.send(
@@ -199,7 +236,7 @@ public enum AdminError: Error, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .unexpected(operation, output): "\(operation) answered without what it should return: \(output)"
+        case .unexpected(let operation, let output): "\(operation) answered without what it should return: \(output)"
         }
     }
 }

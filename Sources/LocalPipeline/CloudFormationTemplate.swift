@@ -23,28 +23,29 @@ public indirect enum TemplateValue: Sendable, Equatable {
     case unsupported(function: String, TemplateValue)
 
     public subscript(key: String) -> TemplateValue? {
-        if case let .map(map) = self { map[key] } else { nil }
+        if case .map(let map) = self { map[key] } else { nil }
     }
 
     public var string: String? {
         switch self {
-        case let .string(text): text
-        case let .number(number): number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
-        case let .bool(flag): flag ? "true" : "false"
+        case .string(let text): text
+        case .number(let number):
+            number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
+        case .bool(let flag): flag ? "true" : "false"
         default: nil
         }
     }
 
     public var int: Int? {
         switch self {
-        case let .number(number): Int(exactly: number)
-        case let .string(text): Int(text)
+        case .number(let number): Int(exactly: number)
+        case .string(let text): Int(text)
         default: nil
         }
     }
 
     public var list: [TemplateValue]? {
-        if case let .list(list) = self { list } else { nil }
+        if case .list(let list) = self { list } else { nil }
     }
 }
 
@@ -69,7 +70,9 @@ public struct CloudFormationTemplate: Sendable, Equatable {
     public var resources: [TemplateResource]
 
     public init(contentsOf path: String) throws {
-        guard let data = FileManager.default.contents(atPath: path) else { throw TemplateError("cannot read the template \(path)") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw TemplateError("cannot read the template \(path)")
+        }
         try self.init(yaml: String(decoding: data, as: UTF8.self), source: path)
     }
 
@@ -82,9 +85,9 @@ public struct CloudFormationTemplate: Sendable, Equatable {
         }
         guard let root else { throw TemplateError("\(source) is empty") }
         let value = try Self.value(of: root, at: "")
-        guard case let .map(resources)? = value["Resources"] else { throw TemplateError("\(source) has no Resources") }
+        guard case .map(let resources)? = value["Resources"] else { throw TemplateError("\(source) has no Resources") }
         var parameters: [String: TemplateValue] = [:]
-        if case let .map(declared)? = value["Parameters"] {
+        if case .map(let declared)? = value["Parameters"] {
             for (name, declaration) in declared {
                 if let fallback = declaration["Default"] { parameters[name] = fallback }
             }
@@ -92,7 +95,9 @@ public struct CloudFormationTemplate: Sendable, Equatable {
         self.parameters = parameters
         self.functionGlobals = value["Globals"]?["Function"] ?? .map([:])
         self.resources = try resources.sorted { $0.key < $1.key }.map { logicalID, body in
-            guard case let .string(type)? = body["Type"] else { throw TemplateError("\(source): resource \(logicalID) has no Type") }
+            guard case .string(let type)? = body["Type"] else {
+                throw TemplateError("\(source): resource \(logicalID) has no Type")
+            }
             return TemplateResource(logicalID: logicalID, type: type, properties: body["Properties"] ?? .map([:]))
         }
     }
@@ -114,7 +119,7 @@ public struct CloudFormationTemplate: Sendable, Equatable {
         }
         let value = try plain(node, at: path)
         // The long form: a one-key map naming an intrinsic.
-        if case let .map(map) = value, map.count == 1, let (key, argument) = map.first {
+        if case .map(let map) = value, map.count == 1, let (key, argument) = map.first {
             if key == "Ref" { return try intrinsic("Ref", argument: argument, at: path) }
             if key.hasPrefix("Fn::") { return try intrinsic(String(key.dropFirst(4)), argument: argument, at: path) }
         }
@@ -123,16 +128,17 @@ public struct CloudFormationTemplate: Sendable, Equatable {
 
     private static func plain(_ node: Node, at path: String) throws -> TemplateValue {
         switch node {
-        case let .scalar(scalar):
+        case .scalar(let scalar):
             switch node.tag.description {
             case "tag:yaml.org,2002:null": return .null
             case "tag:yaml.org,2002:bool": return node.bool.map(TemplateValue.bool) ?? .string(scalar.string)
-            case "tag:yaml.org,2002:int", "tag:yaml.org,2002:float": return node.float.map(TemplateValue.number) ?? .string(scalar.string)
+            case "tag:yaml.org,2002:int", "tag:yaml.org,2002:float":
+                return node.float.map(TemplateValue.number) ?? .string(scalar.string)
             default: return .string(scalar.string)
             }
-        case let .sequence(sequence):
+        case .sequence(let sequence):
             return .list(try sequence.enumerated().map { try value(of: $1, at: "\(path)[\($0)]") })
-        case let .mapping(mapping):
+        case .mapping(let mapping):
             var map: [String: TemplateValue] = [:]
             for (key, child) in mapping {
                 guard let name = key.string else { throw TemplateError("\(path): a mapping key is not a string") }
@@ -142,31 +148,34 @@ public struct CloudFormationTemplate: Sendable, Equatable {
         }
     }
 
-    private static func intrinsic(_ function: String, argument: TemplateValue, at path: String) throws -> TemplateValue {
+    private static func intrinsic(_ function: String, argument: TemplateValue, at path: String) throws -> TemplateValue
+    {
         switch function {
         case "Ref":
-            guard case let .string(name) = argument else { throw TemplateError("\(path): Ref takes a name") }
+            guard case .string(let name) = argument else { throw TemplateError("\(path): Ref takes a name") }
             return .ref(name)
         case "GetAtt":
             let parts: [String]
             switch argument {
-            case let .string(text): parts = text.split(separator: ".", maxSplits: 1).map(String.init)
-            case let .list(items): parts = items.compactMap(\.string)
+            case .string(let text): parts = text.split(separator: ".", maxSplits: 1).map(String.init)
+            case .list(let items): parts = items.compactMap(\.string)
             default: parts = []
             }
             guard parts.count == 2 else { throw TemplateError("\(path): GetAtt takes Resource.Attribute") }
             return .getAtt(resource: parts[0], attribute: parts[1])
         case "Sub":
             switch argument {
-            case let .string(text): return .sub(text, variables: [:])
-            case let .list(items) where items.count == 2:
-                guard case let .string(text) = items[0], case let .map(variables) = items[1] else { break }
+            case .string(let text): return .sub(text, variables: [:])
+            case .list(let items) where items.count == 2:
+                guard case .string(let text) = items[0], case .map(let variables) = items[1] else { break }
                 return .sub(text, variables: variables)
             default: break
             }
             throw TemplateError("\(path): Sub takes a string, or [string, {variables}]")
         case "Join":
-            guard case let .list(items) = argument, items.count == 2, case let .string(delimiter) = items[0], case let .list(values) = items[1] else {
+            guard case .list(let items) = argument, items.count == 2, case .string(let delimiter) = items[0],
+                case .list(let values) = items[1]
+            else {
                 throw TemplateError("\(path): Join takes [delimiter, [values]]")
             }
             return .join(delimiter, values)
@@ -188,11 +197,11 @@ public struct ResolvedNames: Sendable {
     public func resolve(_ value: TemplateValue, at path: String) throws -> JSONValue {
         switch value {
         case .null: return .null
-        case let .bool(flag): return .bool(flag)
-        case let .number(number): return Int64(exactly: number).map(JSONValue.integer) ?? .number(number)
-        case let .string(text): return .string(text)
-        case let .list(items): return .array(try items.enumerated().map { try resolve($1, at: "\(path)[\($0)]") })
-        case let .map(map):
+        case .bool(let flag): return .bool(flag)
+        case .number(let number): return Int64(exactly: number).map(JSONValue.integer) ?? .number(number)
+        case .string(let text): return .string(text)
+        case .list(let items): return .array(try items.enumerated().map { try resolve($1, at: "\(path)[\($0)]") })
+        case .map(let map):
             var object: [String: JSONValue] = [:]
             for (key, child) in map { object[key] = try resolve(child, at: "\(path).\(key)") }
             return .object(object)
@@ -203,19 +212,23 @@ public struct ResolvedNames: Sendable {
 
     public func string(_ value: TemplateValue, at path: String) throws -> String {
         switch value {
-        case let .ref(name):
-            guard let resolved = refs[name] else { throw TemplateError("\(path): !Ref \(name) names nothing this tool provisions") }
-            return resolved
-        case let .getAtt(resource, attribute):
-            guard let resolved = attributes["\(resource).\(attribute)"] else {
-                throw TemplateError("\(path): !GetAtt \(resource).\(attribute) is not known (the resource is missing or the attribute unsupported)")
+        case .ref(let name):
+            guard let resolved = refs[name] else {
+                throw TemplateError("\(path): !Ref \(name) names nothing this tool provisions")
             }
             return resolved
-        case let .sub(text, variables):
+        case .getAtt(let resource, let attribute):
+            guard let resolved = attributes["\(resource).\(attribute)"] else {
+                throw TemplateError(
+                    "\(path): !GetAtt \(resource).\(attribute) is not known (the resource is missing or the attribute unsupported)"
+                )
+            }
+            return resolved
+        case .sub(let text, let variables):
             return try substitute(text, variables: variables, at: path)
-        case let .join(delimiter, items):
+        case .join(let delimiter, let items):
             return try items.enumerated().map { try string($1, at: "\(path)[\($0)]") }.joined(separator: delimiter)
-        case let .unsupported(function, _):
+        case .unsupported(let function, _):
             throw TemplateError("\(path): Fn::\(function) is not supported by the local pipeline")
         default:
             if let text = value.string { return text }

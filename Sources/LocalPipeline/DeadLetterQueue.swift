@@ -29,9 +29,9 @@ public enum DeadLetterQueueError: Error, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .noSource(dlq):
+        case .noSource(let dlq):
             "no queue has \(dlq) as its dead-letter queue (no RedrivePolicy names it): give the source with --to QUEUE"
-        case let .ambiguousSource(dlq, candidates):
+        case .ambiguousSource(let dlq, let candidates):
             "several queues send to \(dlq): \(candidates.joined(separator: ", ")); choose one with --to QUEUE"
         }
     }
@@ -59,16 +59,21 @@ public struct DeadLetterQueues: Sendable {
         var handles: [String] = []
         do {
             while true {
-                let messages = try await sqs.receiveMessage(ReceiveMessageInput(
-                    queueUrl: url, messageSystemAttributeNames: ["All"], messageAttributeNames: ["All"], maxNumberOfMessages: 10,
-                    visibilityTimeout: 60, waitTimeSeconds: 0), deadline: nil).messages
+                let messages = try await sqs.receiveMessage(
+                    ReceiveMessageInput(
+                        queueUrl: url, messageSystemAttributeNames: ["All"], messageAttributeNames: ["All"],
+                        maxNumberOfMessages: 10,
+                        visibilityTimeout: 60, waitTimeSeconds: 0), deadline: nil
+                ).messages
                 if messages.isEmpty { break }
                 for message in messages {
                     if let handle = message.receiptHandle { handles.append(handle) }
                     guard let id = message.messageID, seen[id] == nil else { continue }
                     seen[id] = DeadLetter(
-                        messageID: id, body: message.body ?? "", receiveCount: message.attributes?["ApproximateReceiveCount"].flatMap { Int($0) },
-                        sentTimestamp: message.attributes?["SentTimestamp"], sourceARN: message.attributes?["DeadLetterQueueSourceArn"],
+                        messageID: id, body: message.body ?? "",
+                        receiveCount: message.attributes?["ApproximateReceiveCount"].flatMap { Int($0) },
+                        sentTimestamp: message.attributes?["SentTimestamp"],
+                        sourceARN: message.attributes?["DeadLetterQueueSourceArn"],
                         attributes: message.messageAttributes ?? [:])
                 }
             }
@@ -83,14 +88,16 @@ public struct DeadLetterQueues: Sendable {
 
     private func release(_ handles: [String], queue url: String) async throws {
         for handle in handles {
-            try await sqs.changeMessageVisibility(ChangeMessageVisibilityInput(queueUrl: url, receiptHandle: handle, visibilityTimeout: 0), deadline: nil)
+            try await sqs.changeMessageVisibility(
+                ChangeMessageVisibilityInput(queueUrl: url, receiptHandle: handle, visibilityTimeout: 0), deadline: nil)
         }
     }
 
     /// On the error path: best effort, the original error is the one to report.
     private func releaseQuietly(_ handles: [String], queue url: String) async {
         for handle in handles {
-            try? await sqs.changeMessageVisibility(ChangeMessageVisibilityInput(queueUrl: url, receiptHandle: handle, visibilityTimeout: 0), deadline: nil)
+            try? await sqs.changeMessageVisibility(
+                ChangeMessageVisibilityInput(queueUrl: url, receiptHandle: handle, visibilityTimeout: 0), deadline: nil)
         }
     }
 
@@ -103,8 +110,8 @@ public struct DeadLetterQueues: Sendable {
         var sources: [String] = []
         for url in try await admin.listQueues() where url != dlqURL {
             guard let policy = try await admin.queueAttributes(url: url, names: ["RedrivePolicy"])["RedrivePolicy"],
-                  let object = try? JSONSerialization.jsonObject(with: Data(policy.utf8)) as? [String: Any],
-                  object["deadLetterTargetArn"] as? String == dlqARN
+                let object = try? JSONSerialization.jsonObject(with: Data(policy.utf8)) as? [String: Any],
+                object["deadLetterTargetArn"] as? String == dlqARN
             else { continue }
             sources.append(url)
         }
@@ -122,18 +129,23 @@ public struct DeadLetterQueues: Sendable {
         let fifo = sourceURL.hasSuffix(".fifo")
         var result = ReplayResult(sourceQueueURL: sourceURL, moved: 0, sendFailures: [], deleteFailures: [])
         while true {
-            let messages = try await sqs.receiveMessage(ReceiveMessageInput(
-                queueUrl: dlqURL, messageSystemAttributeNames: ["All"], messageAttributeNames: ["All"], maxNumberOfMessages: 10,
-                visibilityTimeout: 120, waitTimeSeconds: 1), deadline: nil).messages
+            let messages = try await sqs.receiveMessage(
+                ReceiveMessageInput(
+                    queueUrl: dlqURL, messageSystemAttributeNames: ["All"], messageAttributeNames: ["All"],
+                    maxNumberOfMessages: 10,
+                    visibilityTimeout: 120, waitTimeSeconds: 1), deadline: nil
+            ).messages
             if messages.isEmpty { break }
             let entries = messages.enumerated().map { index, message in
                 SendMessageBatchRequestEntry(
                     id: "m\(index)", messageBody: message.body ?? "",
                     messageAttributes: (message.messageAttributes?.isEmpty ?? true) ? nil : message.messageAttributes,
-                    messageDeduplicationID: fifo ? message.attributes?["MessageDeduplicationId"] ?? message.messageID : nil,
+                    messageDeduplicationID: fifo
+                        ? message.attributes?["MessageDeduplicationId"] ?? message.messageID : nil,
                     messageGroupID: fifo ? message.attributes?["MessageGroupId"] : nil)
             }
-            let sent = try await sqs.sendMessageBatch(SendMessageBatchInput(queueUrl: sourceURL, entries: entries), deadline: nil)
+            let sent = try await sqs.sendMessageBatch(
+                SendMessageBatchInput(queueUrl: sourceURL, entries: entries), deadline: nil)
             result.sendFailures += sent.failed.map { failure in
                 "\(messages[Int(failure.id.dropFirst()) ?? 0].messageID ?? "?"): \(failure.code)\(failure.message.map { " \($0)" } ?? "")"
             }
@@ -143,7 +155,8 @@ public struct DeadLetterQueues: Sendable {
                 return DeleteMessageBatchRequestEntry(id: "m\(index)", receiptHandle: handle)
             }
             if !deletions.isEmpty {
-                let deleted = try await sqs.deleteMessageBatch(DeleteMessageBatchInput(queueUrl: dlqURL, entries: deletions), deadline: nil)
+                let deleted = try await sqs.deleteMessageBatch(
+                    DeleteMessageBatchInput(queueUrl: dlqURL, entries: deletions), deadline: nil)
                 result.moved += deleted.successful.count
                 result.deleteFailures += deleted.failed.map { failure in
                     "\(messages[Int(failure.id.dropFirst()) ?? 0].messageID ?? "?"): \(failure.code)\(failure.message.map { " \($0)" } ?? "")"

@@ -3,8 +3,8 @@ import AWSSQS
 import Foundation
 import LambdaEmulator
 import LambdaEvents
-import TextEncodings
 import Synchronization
+import TextEncodings
 
 /// An SQS event source mapping as the template declares it.
 public struct EventSourceMappingConfiguration: Sendable, Equatable {
@@ -24,7 +24,8 @@ public struct EventSourceMappingConfiguration: Sendable, Equatable {
     public var region: String
 
     public init(
-        functionName: String, queueURL: String, queueARN: String, batchSize: Int = 10, maximumBatchingWindow: Duration = .zero,
+        functionName: String, queueURL: String, queueARN: String, batchSize: Int = 10,
+        maximumBatchingWindow: Duration = .zero,
         reportBatchItemFailures: Bool = true, waitTimeSeconds: Int = 20, region: String = "us-east-1"
     ) {
         self.functionName = functionName
@@ -60,13 +61,17 @@ public struct BatchRecord: Sendable {
     public var report: InvocationReport
 
     public var line: String {
-        let result: String = switch outcome {
-        case let .succeeded(failed) where failed == 0: "ok"
-        case let .succeeded(failed): "partial: \(failed) failed"
-        case let .failed(reason): "failed: \(reason)"
+        let result: String =
+            switch outcome {
+            case .succeeded(let failed) where failed == 0: "ok"
+            case .succeeded(let failed): "partial: \(failed) failed"
+            case .failed(let reason): "failed: \(reason)"
+            }
+        var line =
+            "\(functionName) <- \(queueName): \(messages) message\(messages == 1 ? "" : "s"), \(result), deleted \(deleted)"
+        if !deleteFailures.isEmpty {
+            line += ", delete refused for \(deleteFailures.count): \(deleteFailures.joined(separator: "; "))"
         }
-        var line = "\(functionName) <- \(queueName): \(messages) message\(messages == 1 ? "" : "s"), \(result), deleted \(deleted)"
-        if !deleteFailures.isEmpty { line += ", delete refused for \(deleteFailures.count): \(deleteFailures.joined(separator: "; "))" }
         return line + ", \(InvocationReport.milliseconds(report.duration)) ms"
     }
 }
@@ -163,13 +168,18 @@ public final class EventSourceMapping: Sendable {
                 }
                 let received: [AWSSQS.SQSMessage]
                 do {
-                    received = try await sqs.receiveMessage(ReceiveMessageInput(
-                        queueUrl: configuration.queueURL, messageSystemAttributeNames: ["All"], messageAttributeNames: ["All"],
-                        maxNumberOfMessages: min(10, configuration.batchSize - batch.count), waitTimeSeconds: wait), deadline: nil).messages
+                    received = try await sqs.receiveMessage(
+                        ReceiveMessageInput(
+                            queueUrl: configuration.queueURL, messageSystemAttributeNames: ["All"],
+                            messageAttributeNames: ["All"],
+                            maxNumberOfMessages: min(10, configuration.batchSize - batch.count), waitTimeSeconds: wait),
+                        deadline: nil
+                    ).messages
                     consecutiveErrors = 0
                 } catch {
                     state.withLock { $0.counts.pollErrors += 1 }
-                    onError("\(configuration.functionName) <- \(configuration.queueName): ReceiveMessage failed: \(error)")
+                    onError(
+                        "\(configuration.functionName) <- \(configuration.queueName): ReceiveMessage failed: \(error)")
                     consecutiveErrors += 1
                     // Back off as Lambda does when its poller meets errors, up to a few seconds.
                     try? await Task.sleep(for: .milliseconds(min(5000, 100 << min(consecutiveErrors, 6))))
@@ -207,12 +217,14 @@ public final class EventSourceMapping: Sendable {
         let outcome: BatchRecord.Outcome
         var keep: Set<String> = []
         switch report.result {
-        case let .response(payload):
-            switch Self.failedItems(payload, batchIDs: Set(ids), reportBatchItemFailures: configuration.reportBatchItemFailures) {
-            case let .success(failed):
+        case .response(let payload):
+            switch Self.failedItems(
+                payload, batchIDs: Set(ids), reportBatchItemFailures: configuration.reportBatchItemFailures)
+            {
+            case .success(let failed):
                 keep = failed
                 outcome = .succeeded(failed: failed.count)
-            case let .failure(reason):
+            case .failure(let reason):
                 keep = Set(ids)
                 outcome = .failed(reason: reason.description)
             }
@@ -224,12 +236,15 @@ public final class EventSourceMapping: Sendable {
         let toDelete = batch.filter { message in message.messageID.map { !keep.contains($0) } ?? false }
         var deleted = 0
         var deleteFailures: [String] = []
-        for chunk in stride(from: 0, to: toDelete.count, by: 10).map({ Array(toDelete[$0..<min($0 + 10, toDelete.count)]) }) {
+        for chunk in stride(from: 0, to: toDelete.count, by: 10).map({
+            Array(toDelete[$0..<min($0 + 10, toDelete.count)])
+        }) {
             let entries = chunk.enumerated().compactMap { index, message in
                 message.receiptHandle.map { DeleteMessageBatchRequestEntry(id: "m\(index)", receiptHandle: $0) }
             }
             do {
-                let output = try await sqs.deleteMessageBatch(DeleteMessageBatchInput(queueUrl: configuration.queueURL, entries: entries), deadline: nil)
+                let output = try await sqs.deleteMessageBatch(
+                    DeleteMessageBatchInput(queueUrl: configuration.queueURL, entries: entries), deadline: nil)
                 deleted += output.successful.count
                 deleteFailures += output.failed.map { failure in
                     let index = Int(failure.id.dropFirst()) ?? 0
@@ -247,25 +262,33 @@ public final class EventSourceMapping: Sendable {
             $0.counts.messagesFailed += keep.count
             if case .failed = outcome { $0.counts.failedInvocations += 1 }
         }
-        onBatch(BatchRecord(
-            functionName: configuration.functionName, queueName: configuration.queueName, messages: batch.count, outcome: outcome,
-            deleted: deleted, deleteFailures: deleteFailures, report: report))
+        onBatch(
+            BatchRecord(
+                functionName: configuration.functionName, queueName: configuration.queueName, messages: batch.count,
+                outcome: outcome,
+                deleted: deleted, deleteFailures: deleteFailures, report: report))
     }
 
     // MARK: Lambda's rules
 
     /// The event Lambda delivers: ReceiveMessage's messages in the camel-cased shape of an
     /// SQS event record.
-    public static func event(for messages: [AWSSQS.SQSMessage], configuration: EventSourceMappingConfiguration) throws -> [UInt8] {
+    public static func event(for messages: [AWSSQS.SQSMessage], configuration: EventSourceMappingConfiguration) throws
+        -> [UInt8]
+    {
         let records = try messages.map { message -> LambdaEvents.SQSMessage in
             let messageAttributes = (message.messageAttributes ?? [:]).mapValues { value in
                 SQSMessageAttribute(
-                    dataType: value.dataType, stringValue: value.stringValue, binaryValue: value.binaryValue.map { Base64.encode($0) },
-                    stringListValues: value.stringListValues ?? [], binaryListValues: value.binaryListValues?.map { Base64.encode($0) } ?? [])
+                    dataType: value.dataType, stringValue: value.stringValue,
+                    binaryValue: value.binaryValue.map { Base64.encode($0) },
+                    stringListValues: value.stringListValues ?? [],
+                    binaryListValues: value.binaryListValues?.map { Base64.encode($0) } ?? [])
             }
             return try LambdaEvents.SQSMessage(
-                receivedMessageID: message.messageID ?? "", receiptHandle: message.receiptHandle ?? "", body: message.body ?? "",
-                systemAttributes: message.attributes ?? [:], messageAttributes: messageAttributes, md5OfBody: message.md5OfBody ?? "",
+                receivedMessageID: message.messageID ?? "", receiptHandle: message.receiptHandle ?? "",
+                body: message.body ?? "",
+                systemAttributes: message.attributes ?? [:], messageAttributes: messageAttributes,
+                md5OfBody: message.md5OfBody ?? "",
                 md5OfMessageAttributes: message.md5OfMessageAttributes, queueARN: configuration.queueARN)
         }
         let encoder = JSONEncoder()
@@ -281,28 +304,31 @@ public final class EventSourceMapping: Sendable {
     /// null, `{}`, or an empty/null `batchItemFailures` is complete success; invalid JSON, an
     /// empty or null `itemIdentifier`, or one naming no message of the batch fails the whole
     /// batch.
-    public static func failedItems(_ payload: [UInt8], batchIDs: Set<String>, reportBatchItemFailures: Bool) -> Result<Set<String>, RefusedResponse> {
+    public static func failedItems(_ payload: [UInt8], batchIDs: Set<String>, reportBatchItemFailures: Bool) -> Result<
+        Set<String>, RefusedResponse
+    > {
         guard reportBatchItemFailures else { return .success([]) }
         let text = String(decoding: payload, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         if text.isEmpty || text == "null" { return .success([]) }
         guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(payload)) else {
             return .failure(RefusedResponse(description: "the response is not valid JSON"))
         }
-        guard case let .object(object) = value else {
+        guard case .object(let object) = value else {
             // A string or number answer carries no failures: the batch succeeded.
             return .success([])
         }
         guard let failures = object["batchItemFailures"], failures != .null else { return .success([]) }
-        guard case let .array(items) = failures else {
+        guard case .array(let items) = failures else {
             return .failure(RefusedResponse(description: "batchItemFailures is not a list"))
         }
         var failed: Set<String> = []
         for item in items {
-            guard case let .string(id)? = item["itemIdentifier"], !id.isEmpty else {
+            guard case .string(let id)? = item["itemIdentifier"], !id.isEmpty else {
                 return .failure(RefusedResponse(description: "a batchItemFailures entry has no itemIdentifier"))
             }
             guard batchIDs.contains(id) else {
-                return .failure(RefusedResponse(description: "batchItemFailures names \(id), which is not in the batch"))
+                return .failure(
+                    RefusedResponse(description: "batchItemFailures names \(id), which is not in the batch"))
             }
             failed.insert(id)
         }

@@ -20,7 +20,10 @@ public struct FaultPlan: Sendable, Equatable {
     /// order of arrival.
     public var seed: UInt64
 
-    public init(throttle: Double = 0, serverError: Double = 0, dropAfterForwarding: Double = 0, dropBeforeForwarding: Double = 0, seed: UInt64 = 1) {
+    public init(
+        throttle: Double = 0, serverError: Double = 0, dropAfterForwarding: Double = 0,
+        dropBeforeForwarding: Double = 0, seed: UInt64 = 1
+    ) {
         self.throttle = throttle
         self.serverError = serverError
         self.dropAfterForwarding = dropAfterForwarding
@@ -30,7 +33,9 @@ public struct FaultPlan: Sendable, Equatable {
 
     /// `share` of all calls spoiled, split evenly between the four kinds.
     public static func evenly(_ share: Double, seed: UInt64 = 1) -> FaultPlan {
-        FaultPlan(throttle: share / 4, serverError: share / 4, dropAfterForwarding: share / 4, dropBeforeForwarding: share / 4, seed: seed)
+        FaultPlan(
+            throttle: share / 4, serverError: share / 4, dropAfterForwarding: share / 4,
+            dropBeforeForwarding: share / 4, seed: seed)
     }
 
     public var total: Double { throttle + serverError + dropAfterForwarding + dropBeforeForwarding }
@@ -42,7 +47,9 @@ public struct FaultPlan: Sendable, Equatable {
             let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard pair.count == 2 else { throw FaultPlanError(text: text, reason: "'\(part)' is not name=value") }
             if pair[0] == "seed" {
-                guard let seed = UInt64(pair[1]) else { throw FaultPlanError(text: text, reason: "seed must be a whole number") }
+                guard let seed = UInt64(pair[1]) else {
+                    throw FaultPlanError(text: text, reason: "seed must be a whole number")
+                }
                 self.seed = seed
                 continue
             }
@@ -56,7 +63,9 @@ public struct FaultPlan: Sendable, Equatable {
             case "lost": dropBeforeForwarding = share
             case "all":
                 self = .evenly(share, seed: seed)
-            default: throw FaultPlanError(text: text, reason: "unknown fault '\(pair[0])' (throttle, error, drop, lost, all, seed)")
+            default:
+                throw FaultPlanError(
+                    text: text, reason: "unknown fault '\(pair[0])' (throttle, error, drop, lost, all, seed)")
             }
         }
         guard total <= 1 else { throw FaultPlanError(text: text, reason: "the shares add up to more than 1") }
@@ -101,7 +110,10 @@ public final class FaultProxy: Sendable {
     private let state: FaultLedger
 
     /// - Parameter upstream: the endpoint's base URL, e.g. `http://127.0.0.1:5000`.
-    public init(upstream: String, plan: FaultPlan, port: Int = 0, httpClient: HTTPClient = HTTPClient(configuration: .init(maximumIdleHandles: 64))) throws {
+    public init(
+        upstream: String, plan: FaultPlan, port: Int = 0,
+        httpClient: HTTPClient = HTTPClient(configuration: .init(maximumIdleHandles: 64))
+    ) throws {
         var upstream = upstream
         while upstream.hasSuffix("/") { upstream.removeLast() }
         self.upstream = upstream
@@ -131,31 +143,52 @@ public final class FaultProxy: Sendable {
         let decision = state.mutex.withLock { state -> Decision in
             let draw = state.random.nextUnitInterval()
             var bound = plan.throttle
-            if draw < bound { state.counts.throttled += 1; return .throttle }
+            if draw < bound {
+                state.counts.throttled += 1
+                return .throttle
+            }
             bound += plan.serverError
-            if draw < bound { state.counts.serverErrors += 1; return .serverError }
+            if draw < bound {
+                state.counts.serverErrors += 1
+                return .serverError
+            }
             bound += plan.dropAfterForwarding
-            if draw < bound { state.counts.droppedAfterForwarding += 1; return .dropAfter }
+            if draw < bound {
+                state.counts.droppedAfterForwarding += 1
+                return .dropAfter
+            }
             bound += plan.dropBeforeForwarding
-            if draw < bound { state.counts.droppedBeforeForwarding += 1; return .dropBefore }
+            if draw < bound {
+                state.counts.droppedBeforeForwarding += 1
+                return .dropBefore
+            }
             state.counts.forwarded += 1
             return .forward
         }
         switch decision {
         case .throttle:
-            return .response(errorResponse(for: request, status: 400, code: isQuery(request) ? "Throttling" : "ThrottlingException", message: "Rate exceeded (injected by the fault proxy)"))
+            return .response(
+                errorResponse(
+                    for: request, status: 400, code: isQuery(request) ? "Throttling" : "ThrottlingException",
+                    message: "Rate exceeded (injected by the fault proxy)"))
         case .serverError:
-            return .response(errorResponse(for: request, status: 500, code: "InternalFailure", message: "injected by the fault proxy"))
+            return .response(
+                errorResponse(
+                    for: request, status: 500, code: "InternalFailure", message: "injected by the fault proxy"))
         case .dropBefore:
             return .dropConnection
         case .forward, .dropAfter:
             var headers = HTTPHeaders()
             // Hop-by-hop fields are this connection's, not the call's; Content-Length is recomputed.
             for (name, value) in request.headers
-            where !["connection", "content-length", "transfer-encoding", "keep-alive", "expect"].contains(name.lowercased()) {
+            where !["connection", "content-length", "transfer-encoding", "keep-alive", "expect"].contains(
+                name.lowercased())
+            {
                 headers.add(name, value)
             }
-            let forwarded = HTTPRequest(method: request.method, url: upstream + request.target, headers: headers, body: request.body, timeout: .seconds(60))
+            let forwarded = HTTPRequest(
+                method: request.method, url: upstream + request.target, headers: headers, body: request.body,
+                timeout: .seconds(60))
             let response: HTTPResponse
             do {
                 response = try client.execute(forwarded)
@@ -181,17 +214,24 @@ public final class FaultProxy: Sendable {
 
     /// The error in the shape the caller's protocol parses: XML `<ErrorResponse>` for
     /// query, `__type` JSON plus `x-amzn-ErrorType` for the JSON protocols.
-    static func errorResponse(for request: HTTPServerRequest, status: Int, code: String, message: String) -> HTTPResponse {
+    static func errorResponse(for request: HTTPServerRequest, status: Int, code: String, message: String)
+        -> HTTPResponse
+    {
         let requestID = UUID().uuidString.lowercased()
         if isQuery(request) {
             let type = status >= 500 ? "Receiver" : "Sender"
-            let body = "<ErrorResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><Error><Type>\(type)</Type><Code>\(code)</Code><Message>\(message)</Message></Error><RequestId>\(requestID)</RequestId></ErrorResponse>"
-            return HTTPResponse(status: status, headers: ["Content-Type": "text/xml", "x-amzn-RequestId": requestID], body: Array(body.utf8))
+            let body =
+                "<ErrorResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><Error><Type>\(type)</Type><Code>\(code)</Code><Message>\(message)</Message></Error><RequestId>\(requestID)</RequestId></ErrorResponse>"
+            return HTTPResponse(
+                status: status, headers: ["Content-Type": "text/xml", "x-amzn-RequestId": requestID],
+                body: Array(body.utf8))
         }
         let body = #"{"__type":"\#(code)","message":"\#(message)"}"#
         return HTTPResponse(
             status: status,
-            headers: ["Content-Type": "application/x-amz-json-1.0", "x-amzn-RequestId": requestID, "x-amzn-ErrorType": code],
+            headers: [
+                "Content-Type": "application/x-amz-json-1.0", "x-amzn-RequestId": requestID, "x-amzn-ErrorType": code,
+            ],
             body: Array(body.utf8))
     }
 }

@@ -54,7 +54,9 @@ public final class LocalAPIGateway: Sendable {
             let event = LocalAPIGateway.event(for: request, format: format)
             let report = pool.invoke(event)
             let response = LocalAPIGateway.response(for: report.result, format: format)
-            onInvocation(InvocationRecord(method: request.method, target: request.target, status: response.status, report: report))
+            onInvocation(
+                InvocationRecord(
+                    method: request.method, target: request.target, status: response.status, report: report))
             return .response(response)
         }
     }
@@ -98,7 +100,7 @@ public final class LocalAPIGateway: Sendable {
     // MARK: Invocation → response
 
     public static func response(for result: InvocationReport.Result, format: APIGatewayPayloadFormat) -> HTTPResponse {
-        guard case let .response(payload) = result else {
+        guard case .response(let payload) = result else {
             // API Gateway answers a function error, a timeout or a crash alike.
             return internalServerError()
         }
@@ -109,7 +111,9 @@ public final class LocalAPIGateway: Sendable {
     }
 
     static func internalServerError() -> HTTPResponse {
-        HTTPResponse(status: 502, headers: ["Content-Type": "application/json"], body: Array(#"{"message":"Internal Server Error"}"#.utf8))
+        HTTPResponse(
+            status: 502, headers: ["Content-Type": "application/json"],
+            body: Array(#"{"message":"Internal Server Error"}"#.utf8))
     }
 
     /// Payload format 2.0: a JSON object with `statusCode` is a response description;
@@ -118,11 +122,11 @@ public final class LocalAPIGateway: Sendable {
         guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(payload)) else {
             return internalServerError()
         }
-        guard case let .object(object) = value, object["statusCode"] != nil else {
+        guard case .object(let object) = value, object["statusCode"] != nil else {
             return HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: payload)
         }
         guard let described = try? JSONDecoder().decode(APIGatewayV2Response.self, from: Data(payload)),
-              let body = decodedBody(described.body, isBase64Encoded: described.isBase64Encoded ?? false)
+            let body = decodedBody(described.body, isBase64Encoded: described.isBase64Encoded ?? false)
         else { return internalServerError() }
         var headers = HTTPHeaders()
         for (name, value) in (described.headers ?? [:]).sorted(by: { $0.key < $1.key }) { headers.add(name, value) }
@@ -135,7 +139,7 @@ public final class LocalAPIGateway: Sendable {
     /// merge, the multi-value ones adding every value.
     static func v1Response(_ payload: [UInt8]) -> HTTPResponse {
         guard let described = try? JSONDecoder().decode(APIGatewayV1Response.self, from: Data(payload)),
-              let body = decodedBody(described.body, isBase64Encoded: described.isBase64Encoded ?? false)
+            let body = decodedBody(described.body, isBase64Encoded: described.isBase64Encoded ?? false)
         else { return internalServerError() }
         var headers = HTTPHeaders()
         let multi = described.multiValueHeaders ?? [:]

@@ -35,7 +35,8 @@ public struct PipelineOptions: Sendable {
     public var functionOutput: @Sendable ([UInt8]) -> Void
 
     public init(
-        templatePath: String, stackName: String = "local", buildDirectories: [String] = [".build/debug", ".build/release"],
+        templatePath: String, stackName: String = "local",
+        buildDirectories: [String] = [".build/debug", ".build/release"],
         executables: [String: String] = [:], faults: FaultPlan? = nil, apiPort: Int = 3000, concurrency: Int = 1,
         waitTimeSeconds: Int = 20, visibilityTimeoutOverride: Int? = nil, functionTimeoutOverride: Duration? = nil,
         log: @escaping @Sendable (String) -> Void = { print($0) },
@@ -66,11 +67,11 @@ public enum PipelineError: Error, CustomStringConvertible {
         switch self {
         case .noEndpoint:
             "the local pipeline needs an AWS-compatible endpoint: set AWS_ENDPOINT_URL (e.g. moto_server, see scripts/with-moto.sh)"
-        case let .executableNotFound(function, candidates, directories):
+        case .executableNotFound(let function, let candidates, let directories):
             "no executable for \(function): looked for \(candidates.joined(separator: ", ")) in \(directories.joined(separator: ", ")); build it (swift build --product \(candidates.first ?? function)) or pass --executable \(function)=PATH"
-        case let .initFailed(function, report):
+        case .initFailed(let function, let report):
             "\(function) failed its init phase: \(report)"
-        case let .unknownQueue(function, arn):
+        case .unknownQueue(let function, let arn):
             "\(function) has an SQS event on \(arn), which the template does not create"
         }
     }
@@ -87,7 +88,10 @@ public final class PipelineRunner: Sendable {
     public let mappings: [EventSourceMapping]
     private let lambdas: [LocalLambda]
 
-    private init(stack: ProvisionedStack, faultProxy: FaultProxy?, gateways: [String: LocalAPIGateway], mappings: [EventSourceMapping], lambdas: [LocalLambda]) {
+    private init(
+        stack: ProvisionedStack, faultProxy: FaultProxy?, gateways: [String: LocalAPIGateway],
+        mappings: [EventSourceMapping], lambdas: [LocalLambda]
+    ) {
         self.stack = stack
         self.faultProxy = faultProxy
         self.gateways = gateways
@@ -102,7 +106,9 @@ public final class PipelineRunner: Sendable {
         let admin = AWSAdmin(configuration: configuration)
         let stack = try await TemplateProvisioner(admin: admin, stackName: options.stackName).provision(template)
         if let timeout = options.visibilityTimeoutOverride {
-            for queue in stack.queues { try await admin.setQueueAttributes(url: queue.url, attributes: ["VisibilityTimeout": String(timeout)]) }
+            for queue in stack.queues {
+                try await admin.setQueueAttributes(url: queue.url, attributes: ["VisibilityTimeout": String(timeout)])
+            }
         }
         let log = options.log
         for skipped in stack.skipped { log("not provisioned: \(skipped)") }
@@ -125,11 +131,13 @@ public final class PipelineRunner: Sendable {
                 if let token = configuration.credentials.sessionToken { environment["AWS_SESSION_TOKEN"] = token }
                 func makeLambdas() throws -> [LocalLambda] {
                     try (0..<max(1, options.concurrency)).map { _ in
-                        try LocalLambda(configuration: LocalLambdaConfiguration(
-                            command: [executable], functionName: function.name, memorySize: function.memorySize, timeout: options.functionTimeoutOverride ?? function.timeout,
-                            region: configuration.region, environment: environment,
-                            // Only what the template gives, as in Lambda: nothing of this shell leaks in.
-                            inheritsEnvironment: false, functionOutput: options.functionOutput))
+                        try LocalLambda(
+                            configuration: LocalLambdaConfiguration(
+                                command: [executable], functionName: function.name, memorySize: function.memorySize,
+                                timeout: options.functionTimeoutOverride ?? function.timeout,
+                                region: configuration.region, environment: environment,
+                                // Only what the template gives, as in Lambda: nothing of this shell leaks in.
+                                inheritsEnvironment: false, functionOutput: options.functionOutput))
                     }
                 }
                 for api in function.apiEvents.prefix(1) {
@@ -137,28 +145,37 @@ public final class PipelineRunner: Sendable {
                     lambdas += pool
                     try start(pool, function: function.name)
                     let name = function.name
-                    let gateway = try LocalAPIGateway(pool: LambdaPool(pool), format: api.format, port: nextPort) { record in
-                        log("\(timestamp()) \(name) <- \(record.method) \(record.target): \(record.status), \(InvocationReport.milliseconds(record.report.duration)) ms\(record.report.isSuccess ? "" : " (\(record.report.errorType ?? "error"))")")
+                    let gateway = try LocalAPIGateway(pool: LambdaPool(pool), format: api.format, port: nextPort) {
+                        record in
+                        log(
+                            "\(timestamp()) \(name) <- \(record.method) \(record.target): \(record.status), \(InvocationReport.milliseconds(record.report.duration)) ms\(record.report.isSuccess ? "" : " (\(record.report.errorType ?? "error"))")"
+                        )
                     }
                     if nextPort != 0 { nextPort += 1 }
                     gateways[function.logicalID] = gateway
                     log("\(function.name): \(api.format == .httpAPIv2 ? "HTTP API" : "REST API") on \(gateway.url)")
                 }
                 for source in function.sqsEvents where source.enabled {
-                    guard let queue = stack.queue(arn: source.queueARN) else { throw PipelineError.unknownQueue(function: function.name, arn: source.queueARN) }
+                    guard let queue = stack.queue(arn: source.queueARN) else {
+                        throw PipelineError.unknownQueue(function: function.name, arn: source.queueARN)
+                    }
                     let pool = try makeLambdas()
                     lambdas += pool
                     try start(pool, function: function.name)
                     let mapping = EventSourceMapping(
                         configuration: EventSourceMappingConfiguration(
-                            functionName: function.name, queueURL: queue.url, queueARN: queue.arn, batchSize: source.batchSize,
-                            maximumBatchingWindow: source.maximumBatchingWindow, reportBatchItemFailures: source.reportBatchItemFailures,
+                            functionName: function.name, queueURL: queue.url, queueARN: queue.arn,
+                            batchSize: source.batchSize,
+                            maximumBatchingWindow: source.maximumBatchingWindow,
+                            reportBatchItemFailures: source.reportBatchItemFailures,
                             waitTimeSeconds: options.waitTimeSeconds, region: configuration.region),
                         lambdas: pool, sqs: admin.sqs,
                         onBatch: { log("\(timestamp()) \($0.line)") },
                         onError: { log("\(timestamp()) \($0)") })
                     mappings.append(mapping)
-                    log("\(function.name): polling \(queue.name) (batch \(source.batchSize), window \(source.maximumBatchingWindow), \(queue.deadLetterTargetARN.map { "DLQ \($0.split(separator: ":").last ?? "") after \(queue.maxReceiveCount ?? 0) receives" } ?? "no DLQ"))")
+                    log(
+                        "\(function.name): polling \(queue.name) (batch \(source.batchSize), window \(source.maximumBatchingWindow), \(queue.deadLetterTargetARN.map { "DLQ \($0.split(separator: ":").last ?? "") after \(queue.maxReceiveCount ?? 0) receives" } ?? "no DLQ"))"
+                    )
                 }
             }
         } catch {
@@ -190,8 +207,9 @@ public final class PipelineRunner: Sendable {
 
     private static func start(_ lambdas: [LocalLambda], function: String) throws {
         for lambda in lambdas {
-            if case let .failed(report) = lambda.start() {
-                throw PipelineError.initFailed(function: function, report: String(decoding: report.payload, as: UTF8.self))
+            if case .failed(let report) = lambda.start() {
+                throw PipelineError.initFailed(
+                    function: function, report: String(decoding: report.payload, as: UTF8.self))
             }
         }
     }
@@ -204,7 +222,9 @@ public final class PipelineRunner: Sendable {
                 if FileManager.default.isExecutableFile(atPath: path) { return path }
             }
         }
-        throw PipelineError.executableNotFound(function: function.logicalID, candidates: function.executableCandidates, directories: options.buildDirectories)
+        throw PipelineError.executableNotFound(
+            function: function.logicalID, candidates: function.executableCandidates,
+            directories: options.buildDirectories)
     }
 }
 

@@ -50,13 +50,15 @@ extension CloudFormationTemplate {
 
         var environment: [String: String] = [:]
         for source in [globals["Environment"]?["Variables"], properties["Environment"]?["Variables"]] {
-            guard case let .map(variables)? = source else { continue }
-            for (name, value) in variables { environment[name] = try names.string(value, at: "\(path).Environment.Variables.\(name)") }
+            guard case .map(let variables)? = source else { continue }
+            for (name, value) in variables {
+                environment[name] = try names.string(value, at: "\(path).Environment.Variables.\(name)")
+            }
         }
 
         var sqsEvents: [SQSEventSource] = []
         var apiEvents: [APIEventSource] = []
-        if case let .map(events)? = properties["Events"] {
+        if case .map(let events)? = properties["Events"] {
             for (eventName, event) in events.sorted(by: { $0.key < $1.key }) {
                 let at = "\(path).Events.\(eventName)"
                 let eventProperties = event["Properties"] ?? .map([:])
@@ -64,17 +66,26 @@ extension CloudFormationTemplate {
                 case "SQS":
                     let queue = try names.string(eventProperties["Queue"] ?? .null, at: "\(at).Queue")
                     let types = eventProperties["FunctionResponseTypes"]?.list?.compactMap(\.string) ?? []
-                    sqsEvents.append(SQSEventSource(
-                        queueARN: queue, batchSize: try names.int(eventProperties["BatchSize"], at: "\(at).BatchSize") ?? 10,
-                        maximumBatchingWindow: .seconds(try names.int(eventProperties["MaximumBatchingWindowInSeconds"], at: "\(at).MaximumBatchingWindowInSeconds") ?? 0),
-                        reportBatchItemFailures: types.contains("ReportBatchItemFailures"),
-                        enabled: eventProperties["Enabled"] != .bool(false)))
+                    sqsEvents.append(
+                        SQSEventSource(
+                            queueARN: queue,
+                            batchSize: try names.int(eventProperties["BatchSize"], at: "\(at).BatchSize") ?? 10,
+                            maximumBatchingWindow: .seconds(
+                                try names.int(
+                                    eventProperties["MaximumBatchingWindowInSeconds"],
+                                    at: "\(at).MaximumBatchingWindowInSeconds") ?? 0),
+                            reportBatchItemFailures: types.contains("ReportBatchItemFailures"),
+                            enabled: eventProperties["Enabled"] != .bool(false)))
                 case "HttpApi":
-                    apiEvents.append(APIEventSource(
-                        format: .httpAPIv2, path: eventProperties["Path"]?.string ?? "/{proxy+}", method: eventProperties["Method"]?.string ?? "ANY"))
+                    apiEvents.append(
+                        APIEventSource(
+                            format: .httpAPIv2, path: eventProperties["Path"]?.string ?? "/{proxy+}",
+                            method: eventProperties["Method"]?.string ?? "ANY"))
                 case "Api":
-                    apiEvents.append(APIEventSource(
-                        format: .restV1, path: eventProperties["Path"]?.string ?? "/{proxy+}", method: eventProperties["Method"]?.string ?? "ANY"))
+                    apiEvents.append(
+                        APIEventSource(
+                            format: .restV1, path: eventProperties["Path"]?.string ?? "/{proxy+}",
+                            method: eventProperties["Method"]?.string ?? "ANY"))
                 default:
                     continue
                 }
@@ -97,12 +108,18 @@ extension CloudFormationTemplate {
 
         // SAM's LoggingConfig becomes the variables Lambda sets from it.
         let logging = properties["LoggingConfig"] ?? globals["LoggingConfig"]
-        if let format = logging?["LogFormat"] { environment["AWS_LAMBDA_LOG_FORMAT"] = try names.string(format, at: "\(path).LoggingConfig.LogFormat") }
-        if let level = logging?["ApplicationLogLevel"] { environment["AWS_LAMBDA_LOG_LEVEL"] = try names.string(level, at: "\(path).LoggingConfig.ApplicationLogLevel") }
+        if let format = logging?["LogFormat"] {
+            environment["AWS_LAMBDA_LOG_FORMAT"] = try names.string(format, at: "\(path).LoggingConfig.LogFormat")
+        }
+        if let level = logging?["ApplicationLogLevel"] {
+            environment["AWS_LAMBDA_LOG_LEVEL"] = try names.string(
+                level, at: "\(path).LoggingConfig.ApplicationLogLevel")
+        }
 
         return FunctionDefinition(
             logicalID: resource.logicalID, name: names.refs[resource.logicalID] ?? resource.logicalID,
-            executableCandidates: candidates, timeout: .seconds(try names.int(property("Timeout"), at: "\(path).Timeout") ?? 3),
+            executableCandidates: candidates,
+            timeout: .seconds(try names.int(property("Timeout"), at: "\(path).Timeout") ?? 3),
             memorySize: try names.int(property("MemorySize"), at: "\(path).MemorySize") ?? 128,
             environment: environment, sqsEvents: sqsEvents, apiEvents: apiEvents)
     }

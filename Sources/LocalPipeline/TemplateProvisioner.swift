@@ -55,13 +55,19 @@ public struct TemplateProvisioner: Sendable {
         for (name, fallback) in template.parameters {
             names.refs[name] = try names.string(fallback, at: "Parameters.\(name).Default")
         }
-        var stack = ProvisionedStack(stackName: stackName, names: names, queues: [], topics: [:], tables: [:], eventBuses: [:], functions: [], skipped: [])
+        var stack = ProvisionedStack(
+            stackName: stackName, names: names, queues: [], topics: [:], tables: [:], eventBuses: [:], functions: [],
+            skipped: [])
         // Function names first: environment variables and targets may name functions.
         for function in template.resources(ofType: "AWS::Serverless::Function") {
-            let name = try function.properties["FunctionName"].map { try stack.names.string($0, at: "\(function.logicalID).FunctionName") }
+            let name =
+                try function.properties["FunctionName"].map {
+                    try stack.names.string($0, at: "\(function.logicalID).FunctionName")
+                }
                 ?? "\(stackName)-\(function.logicalID)"
             stack.names.refs[function.logicalID] = name
-            stack.names.attributes["\(function.logicalID).Arn"] = "arn:aws:lambda:\(region):\(accountID):function:\(name)"
+            stack.names.attributes["\(function.logicalID).Arn"] =
+                "arn:aws:lambda:\(region):\(accountID):function:\(name)"
         }
 
         try await provisionTables(template, into: &stack)
@@ -71,10 +77,13 @@ public struct TemplateProvisioner: Sendable {
         stack.functions = try template.functions(names: stack.names)
 
         let handled: Set<String> = [
-            "AWS::Serverless::Function", "AWS::DynamoDB::Table", "AWS::Serverless::SimpleTable", "AWS::SQS::Queue", "AWS::SNS::Topic",
+            "AWS::Serverless::Function", "AWS::DynamoDB::Table", "AWS::Serverless::SimpleTable", "AWS::SQS::Queue",
+            "AWS::SNS::Topic",
             "AWS::SNS::Subscription", "AWS::Events::EventBus", "AWS::Events::Rule",
         ]
-        stack.skipped = template.resources.filter { !handled.contains($0.type) }.map { "\($0.logicalID) (\($0.type))" } + stack.skipped
+        stack.skipped =
+            template.resources.filter { !handled.contains($0.type) }.map { "\($0.logicalID) (\($0.type))" }
+            + stack.skipped
         return stack
     }
 
@@ -84,12 +93,21 @@ public struct TemplateProvisioner: Sendable {
         for table in template.resources(ofType: "AWS::DynamoDB::Table") {
             let path = table.logicalID
             let properties = table.properties
-            let name = try properties["TableName"].map { try stack.names.string($0, at: "\(path).TableName") } ?? "\(stackName)-\(table.logicalID)"
+            let name =
+                try properties["TableName"].map { try stack.names.string($0, at: "\(path).TableName") }
+                ?? "\(stackName)-\(table.logicalID)"
             var definition: [String: JSONValue] = [:]
-            for key in ["AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "LocalSecondaryIndexes", "StreamSpecification", "ProvisionedThroughput"] {
-                if let value = properties[key] { definition[key] = try stack.names.resolve(value, at: "\(path).\(key)") }
+            for key in [
+                "AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "LocalSecondaryIndexes",
+                "StreamSpecification", "ProvisionedThroughput",
+            ] {
+                if let value = properties[key] {
+                    definition[key] = try stack.names.resolve(value, at: "\(path).\(key)")
+                }
             }
-            definition["BillingMode"] = .string(properties["BillingMode"]?.string ?? (definition["ProvisionedThroughput"] == nil ? "PAY_PER_REQUEST" : "PROVISIONED"))
+            definition["BillingMode"] = .string(
+                properties["BillingMode"]?.string
+                    ?? (definition["ProvisionedThroughput"] == nil ? "PAY_PER_REQUEST" : "PROVISIONED"))
             var ttl: String?
             if let specification = properties["TimeToLiveSpecification"], specification["Enabled"] != .bool(false) {
                 ttl = specification["AttributeName"]?.string
@@ -101,11 +119,17 @@ public struct TemplateProvisioner: Sendable {
         }
         for table in template.resources(ofType: "AWS::Serverless::SimpleTable") {
             let properties = table.properties
-            let name = try properties["TableName"].map { try stack.names.string($0, at: "\(table.logicalID).TableName") } ?? "\(stackName)-\(table.logicalID)"
+            let name =
+                try properties["TableName"].map { try stack.names.string($0, at: "\(table.logicalID).TableName") }
+                ?? "\(stackName)-\(table.logicalID)"
             let key = properties["PrimaryKey"]?["Name"]?.string ?? "id"
-            let type = (properties["PrimaryKey"]?["Type"]?.string ?? "String") == "Number" ? "N" : (properties["PrimaryKey"]?["Type"]?.string == "Binary" ? "B" : "S")
+            let type =
+                (properties["PrimaryKey"]?["Type"]?.string ?? "String") == "Number"
+                ? "N" : (properties["PrimaryKey"]?["Type"]?.string == "Binary" ? "B" : "S")
             let definition: JSONValue = .object([
-                "AttributeDefinitions": .array([.object(["AttributeName": .string(key), "AttributeType": .string(type)])]),
+                "AttributeDefinitions": .array([
+                    .object(["AttributeName": .string(key), "AttributeType": .string(type)])
+                ]),
                 "KeySchema": .array([.object(["AttributeName": .string(key), "KeyType": .string("HASH")])]),
                 "BillingMode": .string("PAY_PER_REQUEST"),
             ])
@@ -119,8 +143,10 @@ public struct TemplateProvisioner: Sendable {
     // MARK: Queues
 
     static let queueAttributeNames = [
-        "DelaySeconds", "MaximumMessageSize", "MessageRetentionPeriod", "ReceiveMessageWaitTimeSeconds", "VisibilityTimeout",
-        "FifoQueue", "ContentBasedDeduplication", "DeduplicationScope", "FifoThroughputLimit", "KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds",
+        "DelaySeconds", "MaximumMessageSize", "MessageRetentionPeriod", "ReceiveMessageWaitTimeSeconds",
+        "VisibilityTimeout",
+        "FifoQueue", "ContentBasedDeduplication", "DeduplicationScope", "FifoThroughputLimit", "KmsMasterKeyId",
+        "KmsDataKeyReusePeriodSeconds",
     ]
 
     private func provisionQueues(_ template: CloudFormationTemplate, into stack: inout ProvisionedStack) async throws {
@@ -130,7 +156,9 @@ public struct TemplateProvisioner: Sendable {
             var progressed = false
             for queue in pending {
                 let redrive = queue.properties["RedrivePolicy"]
-                if let redrive, case let .getAtt(target, _)? = redrive["deadLetterTargetArn"], stack.queue(logicalID: target) == nil {
+                if let redrive, case .getAtt(let target, _)? = redrive["deadLetterTargetArn"],
+                    stack.queue(logicalID: target) == nil
+                {
                     continue
                 }
                 try await provisionQueue(queue, redrive: redrive, into: &stack)
@@ -138,16 +166,21 @@ public struct TemplateProvisioner: Sendable {
                 progressed = true
             }
             guard progressed else {
-                throw TemplateError("the redrive policies of \(pending.map(\.logicalID).joined(separator: ", ")) name queues that are not in the template, or form a cycle")
+                throw TemplateError(
+                    "the redrive policies of \(pending.map(\.logicalID).joined(separator: ", ")) name queues that are not in the template, or form a cycle"
+                )
             }
         }
     }
 
-    private func provisionQueue(_ queue: TemplateResource, redrive: TemplateValue?, into stack: inout ProvisionedStack) async throws {
+    private func provisionQueue(_ queue: TemplateResource, redrive: TemplateValue?, into stack: inout ProvisionedStack)
+        async throws
+    {
         let path = queue.logicalID
         let properties = queue.properties
         let fifo = properties["FifoQueue"] == .bool(true) || properties["FifoQueue"]?.string == "true"
-        let name = try properties["QueueName"].map { try stack.names.string($0, at: "\(path).QueueName") }
+        let name =
+            try properties["QueueName"].map { try stack.names.string($0, at: "\(path).QueueName") }
             ?? "\(stackName)-\(queue.logicalID)\(fifo ? ".fifo" : "")"
         var attributes: [String: String] = [:]
         for key in Self.queueAttributeNames {
@@ -157,20 +190,26 @@ public struct TemplateProvisioner: Sendable {
         var maxReceiveCount: Int?
         if let redrive {
             let resolved = try stack.names.resolve(redrive, at: "\(path).RedrivePolicy")
-            if case let .string(target)? = resolved["deadLetterTargetArn"] { deadLetterTarget = target }
+            if case .string(let target)? = resolved["deadLetterTargetArn"] { deadLetterTarget = target }
             switch resolved["maxReceiveCount"] {
-            case let .integer(count)?: maxReceiveCount = Int(count)
-            case let .string(text)?: maxReceiveCount = Int(text)
+            case .integer(let count)?: maxReceiveCount = Int(count)
+            case .string(let text)?: maxReceiveCount = Int(text)
             default: break
             }
             guard let deadLetterTarget, let maxReceiveCount else {
                 throw TemplateError("\(path).RedrivePolicy needs deadLetterTargetArn and maxReceiveCount")
             }
-            attributes["RedrivePolicy"] = #"{"deadLetterTargetArn":"\#(deadLetterTarget)","maxReceiveCount":\#(maxReceiveCount)}"#
+            attributes["RedrivePolicy"] =
+                #"{"deadLetterTargetArn":"\#(deadLetterTarget)","maxReceiveCount":\#(maxReceiveCount)}"#
         }
         let url = try await admin.createQueue(name: name, attributes: attributes)
-        let arn = try await admin.queueAttributes(url: url, names: ["QueueArn"])["QueueArn"] ?? "arn:aws:sqs:\(admin.configuration.region):\(accountID):\(name)"
-        stack.queues.append(ProvisionedQueue(logicalID: queue.logicalID, name: name, url: url, arn: arn, deadLetterTargetARN: deadLetterTarget, maxReceiveCount: maxReceiveCount))
+        let arn =
+            try await admin.queueAttributes(url: url, names: ["QueueArn"])["QueueArn"]
+            ?? "arn:aws:sqs:\(admin.configuration.region):\(accountID):\(name)"
+        stack.queues.append(
+            ProvisionedQueue(
+                logicalID: queue.logicalID, name: name, url: url, arn: arn, deadLetterTargetARN: deadLetterTarget,
+                maxReceiveCount: maxReceiveCount))
         stack.names.refs[queue.logicalID] = url
         stack.names.attributes["\(queue.logicalID).Arn"] = arn
         stack.names.attributes["\(queue.logicalID).QueueName"] = name
@@ -184,11 +223,15 @@ public struct TemplateProvisioner: Sendable {
             let path = topic.logicalID
             let properties = topic.properties
             let fifo = properties["FifoTopic"] == .bool(true) || properties["FifoTopic"]?.string == "true"
-            let name = try properties["TopicName"].map { try stack.names.string($0, at: "\(path).TopicName") }
+            let name =
+                try properties["TopicName"].map { try stack.names.string($0, at: "\(path).TopicName") }
                 ?? "\(stackName)-\(topic.logicalID)\(fifo ? ".fifo" : "")"
             var attributes: [String: String] = [:]
             if fifo { attributes["FifoTopic"] = "true" }
-            if let content = properties["ContentBasedDeduplication"] { attributes["ContentBasedDeduplication"] = try stack.names.string(content, at: "\(path).ContentBasedDeduplication") }
+            if let content = properties["ContentBasedDeduplication"] {
+                attributes["ContentBasedDeduplication"] = try stack.names.string(
+                    content, at: "\(path).ContentBasedDeduplication")
+            }
             let arn = try await admin.createTopic(name: name, attributes: attributes)
             stack.topics[topic.logicalID] = arn
             stack.names.refs[topic.logicalID] = arn
@@ -198,8 +241,10 @@ public struct TemplateProvisioner: Sendable {
             for (index, subscription) in (properties["Subscription"]?.list ?? []).enumerated() {
                 let at = "\(path).Subscription[\(index)]"
                 _ = try await admin.subscribe(
-                    topicARN: arn, protocol: try stack.names.string(subscription["Protocol"] ?? .null, at: "\(at).Protocol"),
-                    endpoint: try stack.names.string(subscription["Endpoint"] ?? .null, at: "\(at).Endpoint"), attributes: [:])
+                    topicARN: arn,
+                    protocol: try stack.names.string(subscription["Protocol"] ?? .null, at: "\(at).Protocol"),
+                    endpoint: try stack.names.string(subscription["Endpoint"] ?? .null, at: "\(at).Endpoint"),
+                    attributes: [:])
             }
         }
         for subscription in template.resources(ofType: "AWS::SNS::Subscription") {
@@ -209,20 +254,32 @@ public struct TemplateProvisioner: Sendable {
             let scheme = try stack.names.string(properties["Protocol"] ?? .null, at: "\(path).Protocol")
             let endpoint = try stack.names.string(properties["Endpoint"] ?? .null, at: "\(path).Endpoint")
             var attributes: [String: String] = [:]
-            if let filter = properties["FilterPolicy"] { attributes["FilterPolicy"] = try jsonText(filter, names: stack.names, at: "\(path).FilterPolicy") }
-            if let scope = properties["FilterPolicyScope"] { attributes["FilterPolicyScope"] = try stack.names.string(scope, at: "\(path).FilterPolicyScope") }
-            if let raw = properties["RawMessageDelivery"] { attributes["RawMessageDelivery"] = try stack.names.string(raw, at: "\(path).RawMessageDelivery") }
-            if let redrive = properties["RedrivePolicy"] { attributes["RedrivePolicy"] = try jsonText(redrive, names: stack.names, at: "\(path).RedrivePolicy") }
-            let arn = try await admin.subscribe(topicARN: topicARN, protocol: scheme, endpoint: endpoint, attributes: attributes)
+            if let filter = properties["FilterPolicy"] {
+                attributes["FilterPolicy"] = try jsonText(filter, names: stack.names, at: "\(path).FilterPolicy")
+            }
+            if let scope = properties["FilterPolicyScope"] {
+                attributes["FilterPolicyScope"] = try stack.names.string(scope, at: "\(path).FilterPolicyScope")
+            }
+            if let raw = properties["RawMessageDelivery"] {
+                attributes["RawMessageDelivery"] = try stack.names.string(raw, at: "\(path).RawMessageDelivery")
+            }
+            if let redrive = properties["RedrivePolicy"] {
+                attributes["RedrivePolicy"] = try jsonText(redrive, names: stack.names, at: "\(path).RedrivePolicy")
+            }
+            let arn = try await admin.subscribe(
+                topicARN: topicARN, protocol: scheme, endpoint: endpoint, attributes: attributes)
             stack.names.refs[subscription.logicalID] = arn
         }
     }
 
     // MARK: Event buses and rules
 
-    private func provisionEventBuses(_ template: CloudFormationTemplate, into stack: inout ProvisionedStack) async throws {
+    private func provisionEventBuses(_ template: CloudFormationTemplate, into stack: inout ProvisionedStack)
+        async throws
+    {
         for bus in template.resources(ofType: "AWS::Events::EventBus") {
-            let name = try stack.names.string(bus.properties["Name"] ?? .string("\(stackName)-\(bus.logicalID)"), at: "\(bus.logicalID).Name")
+            let name = try stack.names.string(
+                bus.properties["Name"] ?? .string("\(stackName)-\(bus.logicalID)"), at: "\(bus.logicalID).Name")
             let arn = try await admin.createEventBus(name: name)
             stack.eventBuses[bus.logicalID] = name
             stack.names.refs[bus.logicalID] = name
@@ -237,14 +294,23 @@ public struct TemplateProvisioner: Sendable {
                 stack.skipped.append("\(path) (a scheduled rule: schedules are not run locally)")
                 continue
             }
-            let name = try properties["Name"].map { try stack.names.string($0, at: "\(path).Name") } ?? "\(stackName)-\(rule.logicalID)"
+            let name =
+                try properties["Name"].map { try stack.names.string($0, at: "\(path).Name") }
+                ?? "\(stackName)-\(rule.logicalID)"
             // A bus given by ARN is addressed by its name.
-            var bus = try properties["EventBusName"].map { try stack.names.string($0, at: "\(path).EventBusName") } ?? "default"
+            var bus =
+                try properties["EventBusName"].map { try stack.names.string($0, at: "\(path).EventBusName") }
+                ?? "default"
             if bus.hasPrefix("arn:"), let last = bus.split(separator: "/").last { bus = String(last) }
-            let arn = try await admin.putRule(name: name, eventBusName: bus, eventPattern: try jsonText(pattern, names: stack.names, at: "\(path).EventPattern"))
+            let arn = try await admin.putRule(
+                name: name, eventBusName: bus,
+                eventPattern: try jsonText(pattern, names: stack.names, at: "\(path).EventPattern"))
             let targets = try (properties["Targets"]?.list ?? []).enumerated().map { index, target in
-                (id: try stack.names.string(target["Id"] ?? .string("Target\(index)"), at: "\(path).Targets[\(index)].Id"),
-                 arn: try stack.names.string(target["Arn"] ?? .null, at: "\(path).Targets[\(index)].Arn"))
+                (
+                    id: try stack.names.string(
+                        target["Id"] ?? .string("Target\(index)"), at: "\(path).Targets[\(index)].Id"),
+                    arn: try stack.names.string(target["Arn"] ?? .null, at: "\(path).Targets[\(index)].Arn")
+                )
             }
             if !targets.isEmpty { try await admin.putTargets(rule: name, eventBusName: bus, targets: targets) }
             stack.names.refs[rule.logicalID] = name

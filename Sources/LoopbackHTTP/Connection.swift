@@ -2,9 +2,9 @@ import Foundation
 import LambdaHTTP
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 struct RequestError: Error {
@@ -77,7 +77,8 @@ struct Connection {
         } else {
             body = []
         }
-        return HTTPServerRequest(method: String(requestLine[0]), target: String(requestLine[1]), headers: headers, body: body)
+        return HTTPServerRequest(
+            method: String(requestLine[0]), target: String(requestLine[1]), headers: headers, body: body)
     }
 
     /// After refusing a request whose client may still be sending: stop writing, then read and
@@ -118,7 +119,9 @@ struct Connection {
     private func send(_ bytes: ArraySlice<UInt8>) -> Bool {
         var offset = bytes.startIndex
         while offset < bytes.endIndex {
-            let sent = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let sent = bytes[offset...].withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             if sent < 0 {
                 if errno == EINTR { continue }
                 return false
@@ -140,7 +143,8 @@ struct Connection {
                 // Trailers: read and dropped, but within the same bound as the request head.
                 var trailerBytes = 0
                 while true {
-                    let line = try readLine(limit: Self.maximumHeadSize - trailerBytes, status: 431, what: "trailer section")
+                    let line = try readLine(
+                        limit: Self.maximumHeadSize - trailerBytes, status: 431, what: "trailer section")
                     if line.isEmpty { return body }
                     trailerBytes += line.utf8.count + 2
                 }
@@ -159,7 +163,9 @@ struct Connection {
         while buffer.count - start < 2 {
             guard try fill() else { throw RequestError(400, "connection closed mid-request") }
         }
-        guard buffer[start] == 13, buffer[start + 1] == 10 else { throw RequestError(400, "malformed chunk: no CRLF after its data") }
+        guard buffer[start] == 13, buffer[start + 1] == 10 else {
+            throw RequestError(400, "malformed chunk: no CRLF after its data")
+        }
         start += 2
     }
 
@@ -176,7 +182,9 @@ struct Connection {
                 start = end + 2
                 return line
             }
-            guard buffer.count - start <= limit + 1 else { throw RequestError(status, "\(what) longer than \(limit) bytes") }
+            guard buffer.count - start <= limit + 1 else {
+                throw RequestError(status, "\(what) longer than \(limit) bytes")
+            }
             searchFrom = max(start, buffer.count - 1)
             guard try fill() else { throw RequestError(400, "connection closed mid-request") }
         }
@@ -240,7 +248,9 @@ struct Connection {
         var index = from
         let last = buffer.count - pattern.count
         while index <= last {
-            if buffer[index] == pattern[0], buffer[index..<(index + pattern.count)].elementsEqual(pattern) { return index }
+            if buffer[index] == pattern[0], buffer[index..<(index + pattern.count)].elementsEqual(pattern) {
+                return index
+            }
             index += 1
         }
         return nil

@@ -3,9 +3,9 @@ import LambdaHTTP
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One request as the server received it.
@@ -38,7 +38,8 @@ public enum HTTPServerReply: Sendable {
     /// Close the connection without answering, as a crashed or overloaded peer would.
     case dropConnection
 
-    public static func status(_ status: Int, _ body: String = "", contentType: String = "text/plain") -> HTTPServerReply {
+    public static func status(_ status: Int, _ body: String = "", contentType: String = "text/plain") -> HTTPServerReply
+    {
         .response(HTTPResponse(status: status, headers: ["Content-Type": contentType], body: Array(body.utf8)))
     }
 }
@@ -50,7 +51,7 @@ public enum LoopbackHTTPServerError: Error, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .cannotListen(host, port, code):
+        case .cannotListen(let host, let port, let code):
             "cannot listen on \(host):\(port): \(String(cString: strerror(code)))"
         }
     }
@@ -102,7 +103,9 @@ public final class LoopbackHTTPServer: Sendable {
             throw LoopbackHTTPServerError.cannotListen(host: host, port: port, errno: EINVAL)
         }
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0, listen(fd, 128) == 0 else {
             let code = errno
@@ -199,9 +202,10 @@ public final class LoopbackHTTPServer: Sendable {
             switch handler(request) {
             case .dropConnection:
                 return
-            case let .response(response):
+            case .response(let response):
                 let keepAlive = !(request.headers["Connection"]?.caseInsensitiveEquals("close") ?? false)
-                guard connection.write(response, keepAlive: keepAlive, isHead: request.method == "HEAD"), keepAlive else {
+                guard connection.write(response, keepAlive: keepAlive, isHead: request.method == "HEAD"), keepAlive
+                else {
                     return
                 }
             }

@@ -2,15 +2,16 @@ import AWSCore
 import AWSSNS
 import CloudEvents
 import EventProcessing
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import Idempotency
 import LambdaEvents
 import LambdaRuntime
 import Logging
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `notify`'s configuration, from its environment.
 public struct NotifyConfiguration: Sendable, Equatable {
@@ -35,9 +36,11 @@ public struct NotifyConfiguration: Sendable, Equatable {
         let table = try reader.tableName("IDEMPOTENCY_TABLE", "the DynamoDB table of idempotency records")
         let patterns = reader.list("NOTIFY_TYPES", default: Self.defaultNotifyTypes)
         guard !patterns.isEmpty else {
-            throw ConfigurationError(variable: "NOTIFY_TYPES", problem: "names no event type pattern (e.g. \(Self.defaultNotifyTypes))")
+            throw ConfigurationError(
+                variable: "NOTIFY_TYPES", problem: "names no event type pattern (e.g. \(Self.defaultNotifyTypes))")
         }
-        self.init(notificationsTopicARN: topic, idempotencyTable: table, notifyTypes: patterns.map(EventTypePattern.init))
+        self.init(
+            notificationsTopicARN: topic, idempotencyTable: table, notifyTypes: patterns.map(EventTypePattern.init))
     }
 }
 
@@ -52,9 +55,13 @@ public struct EventTypePattern: Sendable, Hashable, CustomStringConvertible {
     public var description: String { glob }
 
     public func matches(_ type: String) -> Bool {
-        let pattern = Array(glob.unicodeScalars), text = Array(type.unicodeScalars)
+        let pattern = Array(glob.unicodeScalars)
+        let text = Array(type.unicodeScalars)
         // Iterative wildcard matching with backtracking to the last `*`: linear for these sizes.
-        var p = 0, t = 0, star = -1, resume = 0
+        var p = 0
+        var t = 0
+        var star = -1
+        var resume = 0
         while t < text.count {
             if p < pattern.count, pattern[p] == "?" || pattern[p] == text[t] {
                 p += 1
@@ -95,7 +102,8 @@ public struct NotifyHandler: LambdaHandler {
     public let circuitBreaker: CircuitBreaker?
 
     public init(
-        store: any IdempotencyStore, sns: any SNSClientProtocol, notificationsTopicARN: String, notifyTypes: [EventTypePattern],
+        store: any IdempotencyStore, sns: any SNSClientProtocol, notificationsTopicARN: String,
+        notifyTypes: [EventTypePattern],
         circuitBreaker: CircuitBreaker?
     ) {
         self.store = store
@@ -113,13 +121,19 @@ public struct NotifyHandler: LambdaHandler {
                 logger.debug("not notifiable", metadata: ["notifyTypes": "\(notifyTypes)"])
                 return
             }
-            if let circuitBreaker, case let .open(until) = circuitBreaker.currentState {
-                throw NotificationsUnavailable(reason: "the circuit breaker for \(circuitBreaker.endpoint) is open for another \(ContinuousClock.now.duration(to: until))")
+            if let circuitBreaker, case .open(let until) = circuitBreaker.currentState {
+                throw NotificationsUnavailable(
+                    reason:
+                        "the circuit breaker for \(circuitBreaker.endpoint) is open for another \(ContinuousClock.now.duration(to: until))"
+                )
             }
             let outcome: IdempotentOutcome<String>
             do {
-                outcome = try await store.idempotent(key: "notify#\(event.id)", payloadHash: event.payloadHash, deadline: deadline) {
-                    let published = try await sns.publish(Self.notification(for: event, topicARN: notificationsTopicARN), deadline: context.deadline)
+                outcome = try await store.idempotent(
+                    key: "notify#\(event.id)", payloadHash: event.payloadHash, deadline: deadline
+                ) {
+                    let published = try await sns.publish(
+                        Self.notification(for: event, topicARN: notificationsTopicARN), deadline: context.deadline)
                     return published.messageID ?? ""
                 }
             } catch let error as AWSTransportError {
@@ -129,13 +143,15 @@ public struct NotifyHandler: LambdaHandler {
                 guard case .resultNotSaved = error else { throw error }
                 // Sent: a failure now would make SQS redeliver and, after the record's
                 // in-progress expiry, send it again. Reported as done, and logged loudly.
-                logger.error("notified, but the idempotency record was not completed: a redelivery could notify again", metadata: ["error": "\(error)"])
+                logger.error(
+                    "notified, but the idempotency record was not completed: a redelivery could notify again",
+                    metadata: ["error": "\(error)"])
                 return
             }
             switch outcome {
-            case let .executed(messageID):
+            case .executed(let messageID):
                 logger.info("notified", metadata: ["snsMessageId": .string(messageID)])
-            case let .replayed(messageID):
+            case .replayed(let messageID):
                 logger.info("duplicate: already notified, nothing sent", metadata: ["snsMessageId": .string(messageID)])
             }
         }
@@ -164,7 +180,8 @@ public struct NotifyHandler: LambdaHandler {
 
     /// SNS subjects are at most 100 printable ASCII characters, without line breaks.
     static func snsSubject(_ text: String) -> String {
-        let ascii = String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value >= 0x20 && $0.value < 0x7F ? $0 : "?" }))
+        let ascii = String(
+            String.UnicodeScalarView(text.unicodeScalars.map { $0.value >= 0x20 && $0.value < 0x7F ? $0 : "?" }))
         return ascii.count <= 100 ? ascii : String(ascii.prefix(99)) + "~"
     }
 }

@@ -1,16 +1,17 @@
 import AWSDynamoDB
 import CloudEvents
 import EventProcessing
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import Idempotency
 import LambdaEvents
 import LambdaRuntime
 import Logging
 import UTCTime
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `process`'s configuration, from its environment.
 public struct ProcessConfiguration: Sendable, Equatable {
@@ -28,11 +29,14 @@ public struct ProcessConfiguration: Sendable, Equatable {
 
     public init(environment: [String: String]) throws(ConfigurationError) {
         let reader = EnvironmentReader(environment)
-        self.init(eventsTable: try reader.tableName("EVENTS_TABLE", "the DynamoDB table of processed-event records and counters"))
+        self.init(
+            eventsTable: try reader.tableName(
+                "EVENTS_TABLE", "the DynamoDB table of processed-event records and counters"))
     }
 
     /// Where event records live in the events table.
-    public static let eventRecordKeySchema = IdempotencyKeySchema(partitionKey: "pk", partitionKeyPrefix: "EVENT#", sortKey: "sk", sortKeyValue: "EVENT")
+    public static let eventRecordKeySchema = IdempotencyKeySchema(
+        partitionKey: "pk", partitionKeyPrefix: "EVENT#", sortKey: "sk", sortKeyValue: "EVENT")
 }
 
 /// `process`: for each new event of an SQS batch, exactly once, its record and one more on
@@ -72,11 +76,13 @@ public struct ProcessHandler: LambdaHandler {
         ]
         if let subject = event.subject { attributes["subject"] = .s(subject) }
         if let time = event.time { attributes["time"] = .s(time) }
-        let counter = TransactWriteItem.update(.init(
-            tableName: eventsTable, key: Self.counterKey(type: event.type, minute: minute),
-            updateExpression: "ADD #count :one", expressionAttributeNames: ["#count": "count"],
-            expressionAttributeValues: [":one": .n("1")]))
-        return IdempotentCommit(key: event.id, payloadHash: event.payloadHash, recordAttributes: attributes, effects: [counter])
+        let counter = TransactWriteItem.update(
+            .init(
+                tableName: eventsTable, key: Self.counterKey(type: event.type, minute: minute),
+                updateExpression: "ADD #count :one", expressionAttributeNames: ["#count": "count"],
+                expressionAttributeValues: [":one": .n("1")]))
+        return IdempotentCommit(
+            key: event.id, payloadHash: event.payloadHash, recordAttributes: attributes, effects: [counter])
     }
 
     public static func counterKey(type: String, minute: String) -> DynamoDBItem {

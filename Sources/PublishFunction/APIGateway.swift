@@ -1,10 +1,11 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import CloudEvents
 import LambdaEvents
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// A request from either API Gateway flavour: a REST API (payload 1.0) or an HTTP API
 /// (payload 2.0), told apart by `version`, so that one function serves both.
@@ -25,18 +26,22 @@ public enum APIGatewayRequest: Decodable, Sendable {
     /// What the handler needs of a request, whatever its flavour.
     var view: HTTPRequestView {
         switch self {
-        case let .v1(request):
+        case .v1(let request):
             var headers: [String: String] = [:]
-            for (name, values) in request.multiValueHeaders ?? [:] { headers[name.lowercased()] = values.joined(separator: ",") }
+            for (name, values) in request.multiValueHeaders ?? [:] {
+                headers[name.lowercased()] = values.joined(separator: ",")
+            }
             for (name, value) in request.headers ?? [:] { headers[name.lowercased()] = value }
             return HTTPRequestView(
-                method: request.httpMethod, headers: headers, body: request.body, isBase64Encoded: request.isBase64Encoded ?? false,
+                method: request.httpMethod, headers: headers, body: request.body,
+                isBase64Encoded: request.isBase64Encoded ?? false,
                 requestID: request.requestContext.requestID, caller: Self.caller(of: request.requestContext))
-        case let .v2(request):
+        case .v2(let request):
             var headers: [String: String] = [:]
             for (name, value) in request.headers { headers[name.lowercased()] = value }
             return HTTPRequestView(
-                method: request.requestContext.http.method, headers: headers, body: request.body, isBase64Encoded: request.isBase64Encoded,
+                method: request.requestContext.http.method, headers: headers, body: request.body,
+                isBase64Encoded: request.isBase64Encoded,
                 requestID: request.requestContext.requestID, caller: Self.caller(of: request.requestContext.authorizer))
         }
     }
@@ -87,29 +92,29 @@ public enum APIGatewayResponse: Encodable, Sendable, Equatable {
 
     public func encode(to encoder: any Encoder) throws {
         switch self {
-        case let .v1(response): try response.encode(to: encoder)
-        case let .v2(response): try response.encode(to: encoder)
+        case .v1(let response): try response.encode(to: encoder)
+        case .v2(let response): try response.encode(to: encoder)
         }
     }
 
     public var statusCode: Int {
         switch self {
-        case let .v1(response): response.statusCode
-        case let .v2(response): response.statusCode
+        case .v1(let response): response.statusCode
+        case .v2(let response): response.statusCode
         }
     }
 
     public var headers: [String: String] {
         switch self {
-        case let .v1(response): response.headers ?? [:]
-        case let .v2(response): response.headers ?? [:]
+        case .v1(let response): response.headers ?? [:]
+        case .v2(let response): response.headers ?? [:]
         }
     }
 
     public var body: String {
         switch self {
-        case let .v1(response): response.body ?? ""
-        case let .v2(response): response.body ?? ""
+        case .v1(let response): response.body ?? ""
+        case .v2(let response): response.body ?? ""
         }
     }
 }
@@ -142,11 +147,13 @@ struct Problem: Error, Sendable {
 
     func response(instance: String) -> HTTPResponseParts {
         var object: [String: JSONValue] = [
-            "type": .string("urn:swift-lambda-kit:problem:\(type)"), "title": .string(title), "status": .integer(Int64(status)),
+            "type": .string("urn:swift-lambda-kit:problem:\(type)"), "title": .string(title),
+            "status": .integer(Int64(status)),
             "detail": .string(detail), "instance": .string("urn:aws:apigateway:request:\(instance)"),
         ]
         if !errors.isEmpty {
-            object["errors"] = .array(errors.map { .object(["pointer": .string($0.pointer), "detail": .string($0.detail)]) })
+            object["errors"] = .array(
+                errors.map { .object(["pointer": .string($0.pointer), "detail": .string($0.detail)]) })
         }
         return HTTPResponseParts(
             status: status, headers: headers.merging(["Content-Type": "application/problem+json"]) { $1 },

@@ -2,17 +2,18 @@ import AWSCore
 import AWSEventBridge
 import AWSSNS
 import CloudEvents
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import Idempotency
 import LambdaEvents
 import LambdaRuntime
 import Logging
 import TextEncodings
 import UTCTime
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `publish`'s configuration, from its environment.
 public struct PublishConfiguration: Sendable, Equatable {
@@ -27,7 +28,10 @@ public struct PublishConfiguration: Sendable, Equatable {
 
     public static let defaultEventSource = "urn:swift-lambda-kit:publish"
 
-    public init(topicARN: String?, eventBusName: String?, idempotencyTable: String, eventSource: String = Self.defaultEventSource) {
+    public init(
+        topicARN: String?, eventBusName: String?, idempotencyTable: String,
+        eventSource: String = Self.defaultEventSource
+    ) {
         self.topicARN = topicARN
         self.eventBusName = eventBusName
         self.idempotencyTable = idempotencyTable
@@ -39,7 +43,9 @@ public struct PublishConfiguration: Sendable, Equatable {
         let topic = try reader.topicARN("TOPIC_ARN", "the SNS topic events are published to", required: false)
         let bus = reader.optional("EVENT_BUS_NAME")
         guard topic != nil || bus != nil else {
-            throw ConfigurationError(variable: "TOPIC_ARN", problem: "and EVENT_BUS_NAME are both unset: set at least one, so published events go somewhere")
+            throw ConfigurationError(
+                variable: "TOPIC_ARN",
+                problem: "and EVENT_BUS_NAME are both unset: set at least one, so published events go somewhere")
         }
         self.init(
             topicARN: topic, eventBusName: bus,
@@ -53,7 +59,10 @@ public struct PublishTargets: Sendable {
     public var sns: (client: any SNSClientProtocol, topicARN: String)?
     public var eventBridge: (client: any EventBridgeClientProtocol, eventBusName: String)?
 
-    public init(sns: (client: any SNSClientProtocol, topicARN: String)? = nil, eventBridge: (client: any EventBridgeClientProtocol, eventBusName: String)? = nil) {
+    public init(
+        sns: (client: any SNSClientProtocol, topicARN: String)? = nil,
+        eventBridge: (client: any EventBridgeClientProtocol, eventBusName: String)? = nil
+    ) {
         self.sns = sns
         self.eventBridge = eventBridge
     }
@@ -83,7 +92,8 @@ public struct PublishHandler: LambdaHandler {
     private let now: @Sendable () -> UTCTime
 
     public init(
-        store: any IdempotencyStore, targets: PublishTargets, defaultSource: String = PublishConfiguration.defaultEventSource,
+        store: any IdempotencyStore, targets: PublishTargets,
+        defaultSource: String = PublishConfiguration.defaultEventSource,
         makeID: @escaping @Sendable () -> String = randomUUIDString, now: @escaping @Sendable () -> UTCTime = { .now() }
     ) {
         self.store = store
@@ -101,26 +111,38 @@ public struct PublishHandler: LambdaHandler {
             return request.response(try await accept(view, context: context, logger: &logger))
         } catch {
             let problem = error
-            logger.warning("refused", metadata: ["status": "\(problem.status)", "problem": .string(problem.type), "detail": .string(problem.detail)])
+            logger.warning(
+                "refused",
+                metadata: [
+                    "status": "\(problem.status)", "problem": .string(problem.type), "detail": .string(problem.detail),
+                ])
             return request.response(problem.response(instance: view.requestID))
         }
     }
 
-    private func accept(_ request: HTTPRequestView, context: LambdaContext, logger: inout Logger) async throws(Problem) -> HTTPResponseParts {
+    private func accept(_ request: HTTPRequestView, context: LambdaContext, logger: inout Logger) async throws(Problem)
+        -> HTTPResponseParts
+    {
         guard request.method.uppercased() == "POST" else {
-            throw Problem(status: 405, type: "method-not-allowed", title: "Method Not Allowed", detail: "events are published with POST, not \(request.method)",
-                          headers: ["Allow": "POST"])
+            throw Problem(
+                status: 405, type: "method-not-allowed", title: "Method Not Allowed",
+                detail: "events are published with POST, not \(request.method)",
+                headers: ["Allow": "POST"])
         }
         let contentType = request.headers["content-type"].map { mediaType($0) }
         guard let contentType, contentType == "application/json" || contentType.hasSuffix("+json") else {
-            throw Problem(status: 415, type: "unsupported-media-type", title: "Unsupported Media Type",
-                          detail: "the body must be JSON (Content-Type: application/json or application/cloudevents+json), got \(contentType ?? "no Content-Type")",
-                          headers: ["Accept-Post": "application/json, application/cloudevents+json"])
+            throw Problem(
+                status: 415, type: "unsupported-media-type", title: "Unsupported Media Type",
+                detail:
+                    "the body must be JSON (Content-Type: application/json or application/cloudevents+json), got \(contentType ?? "no Content-Type")",
+                headers: ["Accept-Post": "application/json, application/cloudevents+json"])
         }
         let body: [UInt8]
         if request.isBase64Encoded {
             guard let decoded = Base64.decode(request.body ?? "") else {
-                throw Problem(status: 400, type: "malformed-body", title: "Bad Request", detail: "isBase64Encoded is true but the body is not base64")
+                throw Problem(
+                    status: 400, type: "malformed-body", title: "Bad Request",
+                    detail: "isBase64Encoded is true but the body is not base64")
             }
             body = decoded
         } else {
@@ -133,17 +155,24 @@ public struct PublishHandler: LambdaHandler {
         do {
             json = try JSONValue(parsing: body)
         } catch {
-            throw Problem(status: 400, type: "malformed-json", title: "Bad Request", detail: "the body is not valid JSON: \(error)")
+            throw Problem(
+                status: 400, type: "malformed-json", title: "Bad Request",
+                detail: "the body is not valid JSON: \(error)")
         }
 
         var event: CloudEvent
         let isComplete = json["specversion"] != nil
         do {
-            event = isComplete ? try CloudEvent(validating: json) : try CloudEvent.completing(json, id: makeID(), defaultSource: defaultSource, time: now())
+            event =
+                isComplete
+                ? try CloudEvent(validating: json)
+                : try CloudEvent.completing(json, id: makeID(), defaultSource: defaultSource, time: now())
         } catch {
             throw Problem(
                 status: 422, type: "invalid-cloudevent", title: "Unprocessable Content",
-                detail: isComplete ? "the body is not a valid CloudEvent 1.0" : "the body is neither a valid CloudEvent 1.0 nor the short form {type, source?, subject?, data}",
+                detail: isComplete
+                    ? "the body is not a valid CloudEvent 1.0"
+                    : "the body is neither a valid CloudEvent 1.0 nor the short form {type, source?, subject?, data}",
                 errors: error.violations)
         }
         // The authorizer's word, never the body's: a publisher cannot claim to be someone else.
@@ -155,7 +184,9 @@ public struct PublishHandler: LambdaHandler {
         let idempotencyKey: String?
         if let header = request.headers["idempotency-key"], !header.isEmpty {
             guard header.utf8.count <= 255 else {
-                throw Problem(status: 400, type: "invalid-idempotency-key", title: "Bad Request", detail: "Idempotency-Key is longer than 255 bytes")
+                throw Problem(
+                    status: 400, type: "invalid-idempotency-key", title: "Bad Request",
+                    detail: "Idempotency-Key is longer than 255 bytes")
             }
             // Scoped by caller: two callers' keys never collide.
             idempotencyKey = "publish#key#\(request.caller.type):\(request.caller.id ?? "-")#\(header)"
@@ -173,7 +204,9 @@ public struct PublishHandler: LambdaHandler {
         do {
             if let idempotencyKey {
                 // The request as sent, not the completed event: that has a fresh id and time each time.
-                let outcome = try await store.idempotent(key: idempotencyKey, payloadHash: CanonicalJSON.sha256(json), deadline: deadline) { [event, logger] in
+                let outcome = try await store.idempotent(
+                    key: idempotencyKey, payloadHash: CanonicalJSON.sha256(json), deadline: deadline
+                ) { [event, logger] in
                     try await publish(event, deadline: context.deadline, logger: logger)
                     return event.id
                 }
@@ -188,15 +221,17 @@ public struct PublishHandler: LambdaHandler {
             }
         } catch let error as IdempotencyError {
             switch error {
-            case let .inProgress(_, until):
+            case .inProgress(_, let until):
                 let seconds = max(1, (until - now().millisecondsSince1970 + 999) / 1000)
-                throw Problem(status: 409, type: "request-in-progress", title: "Conflict",
-                              detail: "a request with this idempotency key is being processed; retry after it completes",
-                              headers: ["Retry-After": String(seconds)])
+                throw Problem(
+                    status: 409, type: "request-in-progress", title: "Conflict",
+                    detail: "a request with this idempotency key is being processed; retry after it completes",
+                    headers: ["Retry-After": String(seconds)])
             case .payloadMismatch:
-                throw Problem(status: 422, type: "idempotency-key-reused", title: "Unprocessable Content",
-                              detail: "this idempotency key was used with a different request body")
-            case let .resultNotSaved(_, result, _):
+                throw Problem(
+                    status: 422, type: "idempotency-key-reused", title: "Unprocessable Content",
+                    detail: "this idempotency key was used with a different request body")
+            case .resultNotSaved(_, let result, _):
                 // Published: answer success, but a retry of this request could publish again.
                 logger.error("published, but the idempotency record was not completed", metadata: ["error": "\(error)"])
                 id = (try? JSONDecoder().decode(String.self, from: Data(result.utf8))) ?? event.id
@@ -212,7 +247,9 @@ public struct PublishHandler: LambdaHandler {
             logger.error("not published", metadata: ["error": "\(error)"])
             throw unavailable(retryAfter: nil)
         }
-        return HTTPResponseParts(status: 202, headers: ["Content-Type": "application/json"], body: CanonicalJSON.string(.object(["id": .string(id)])))
+        return HTTPResponseParts(
+            status: 202, headers: ["Content-Type": "application/json"],
+            body: CanonicalJSON.string(.object(["id": .string(id)])))
     }
 
     /// To SNS with `type` and `source` attributes (FIFO: grouped by subject, deduplicated by
@@ -222,32 +259,42 @@ public struct PublishHandler: LambdaHandler {
         let message = event.canonicalJSON
         if let (client, topicARN) = targets.sns {
             let fifo = topicARN.hasSuffix(".fifo")
-            let output = try await client.publish(PublishInput(
-                topicARN: topicARN, message: message,
-                messageAttributes: ["type": .string(event.type), "source": .string(event.source)],
-                messageDeduplicationID: fifo ? event.id : nil, messageGroupID: fifo ? event.subject ?? event.source : nil), deadline: deadline)
+            let output = try await client.publish(
+                PublishInput(
+                    topicARN: topicARN, message: message,
+                    messageAttributes: ["type": .string(event.type), "source": .string(event.source)],
+                    messageDeduplicationID: fifo ? event.id : nil,
+                    messageGroupID: fifo ? event.subject ?? event.source : nil), deadline: deadline)
             logger.info("published to SNS", metadata: ["snsMessageId": .string(output.messageID ?? "")])
         }
         if let (client, busName) = targets.eventBridge {
-            let output = try await client.putEvents(PutEventsInput(entries: [
-                PutEventsRequestEntry(time: event.occurredAt.map { Date(timeIntervalSince1970: $0.secondsSince1970) }, source: event.source, detailType: event.type, detail: message, eventBusName: busName),
-            ]), deadline: deadline)
+            let output = try await client.putEvents(
+                PutEventsInput(entries: [
+                    PutEventsRequestEntry(
+                        time: event.occurredAt.map { Date(timeIntervalSince1970: $0.secondsSince1970) },
+                        source: event.source, detailType: event.type, detail: message, eventBusName: busName)
+                ]), deadline: deadline)
             if let failure = output.failures.first {
-                throw EventBridgeEntryRejected(code: failure.entry.errorCode ?? "unknown", message: failure.entry.errorMessage ?? "")
+                throw EventBridgeEntryRejected(
+                    code: failure.entry.errorCode ?? "unknown", message: failure.entry.errorMessage ?? "")
             }
             logger.info("put on EventBridge", metadata: ["eventBridgeId": .string(output.entries.first?.eventID ?? "")])
         }
     }
 
     private func tooLarge(_ what: String) -> Problem {
-        Problem(status: 413, type: "content-too-large", title: "Content Too Large",
-                detail: "\(what); an event may be at most \(Self.maximumEventBytes) bytes (256 KiB, the SNS and EventBridge limit)")
+        Problem(
+            status: 413, type: "content-too-large", title: "Content Too Large",
+            detail:
+                "\(what); an event may be at most \(Self.maximumEventBytes) bytes (256 KiB, the SNS and EventBridge limit)"
+        )
     }
 
     private func unavailable(retryAfter: Int?) -> Problem {
-        Problem(status: 503, type: "publish-unavailable", title: "Service Unavailable",
-                detail: "the event could not be published now; nothing was published under this request, retry it",
-                headers: retryAfter.map { ["Retry-After": String($0)] } ?? [:])
+        Problem(
+            status: 503, type: "publish-unavailable", title: "Service Unavailable",
+            detail: "the event could not be published now; nothing was published under this request, retry it",
+            headers: retryAfter.map { ["Retry-After": String($0)] } ?? [:])
     }
 
     /// `application/json; charset=utf-8` → `application/json`.

@@ -2,15 +2,16 @@ import AWSCore
 import AWSDynamoDB
 import CloudEvents
 import EventProcessing
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import LambdaEvents
 import LambdaRuntime
 import Logging
 import UTCTime
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `store`'s configuration, from its environment.
 public struct StoreConfiguration: Sendable, Equatable {
@@ -48,7 +49,10 @@ public struct AuditRecord: Sendable, Hashable {
     /// Epoch seconds: the TTL.
     public var expiresAt: Int64
 
-    public init(eventID: String, type: String, source: String, payload: String, payloadHash: String, carrier: String, storedAt: String, expiresAt: Int64) {
+    public init(
+        eventID: String, type: String, source: String, payload: String, payloadHash: String, carrier: String,
+        storedAt: String, expiresAt: Int64
+    ) {
         self.eventID = eventID
         self.type = type
         self.source = source
@@ -92,19 +96,26 @@ public struct DynamoDBAuditStore: AuditStore {
         ]
     }
 
-    public func keepOriginal(_ record: AuditRecord, deadline: ContinuousClock.Instant?) async throws -> KeepOriginalOutcome {
+    public func keepOriginal(_ record: AuditRecord, deadline: ContinuousClock.Instant?) async throws
+        -> KeepOriginalOutcome
+    {
         do {
-            _ = try await client.putItem(PutItemInput(
-                tableName: tableName, item: item(record, sortKey: "ORIGINAL"), conditionExpression: "attribute_not_exists(pk)",
-                returnValuesOnConditionCheckFailure: .allOld), deadline: deadline)
+            _ = try await client.putItem(
+                PutItemInput(
+                    tableName: tableName, item: item(record, sortKey: "ORIGINAL"),
+                    conditionExpression: "attribute_not_exists(pk)",
+                    returnValuesOnConditionCheckFailure: .allOld), deadline: deadline)
             return .stored
         } catch let error as AWSError where error.isConditionalCheckFailed {
             var existing = error.conditionCheckFailureItem
             if existing == nil {
-                existing = try await client.getItem(GetItemInput(
-                    tableName: tableName, key: ["pk": .s(record.eventID), "sk": "ORIGINAL"], consistentRead: true), deadline: deadline).item
+                existing = try await client.getItem(
+                    GetItemInput(
+                        tableName: tableName, key: ["pk": .s(record.eventID), "sk": "ORIGINAL"], consistentRead: true),
+                    deadline: deadline
+                ).item
             }
-            guard case let .s(hash)? = existing?["payloadHash"] else {
+            guard case .s(let hash)? = existing?["payloadHash"] else {
                 throw AuditStoreError.unreadableOriginal(eventID: record.eventID)
             }
             return .exists(payloadHash: hash)
@@ -113,9 +124,10 @@ public struct DynamoDBAuditStore: AuditStore {
 
     public func keepConflict(_ record: AuditRecord, deadline: ContinuousClock.Instant?) async throws -> Bool {
         do {
-            _ = try await client.putItem(PutItemInput(
-                tableName: tableName, item: item(record, sortKey: "CONFLICT#\(record.payloadHash)"),
-                conditionExpression: "attribute_not_exists(pk)"), deadline: deadline)
+            _ = try await client.putItem(
+                PutItemInput(
+                    tableName: tableName, item: item(record, sortKey: "CONFLICT#\(record.payloadHash)"),
+                    conditionExpression: "attribute_not_exists(pk)"), deadline: deadline)
             return true
         } catch let error as AWSError where error.isConditionalCheckFailed {
             return false
@@ -128,7 +140,7 @@ public enum AuditStoreError: Error, Sendable, Hashable, CustomStringConvertible 
 
     public var description: String {
         switch self {
-        case let .unreadableOriginal(id): "the original of event \(id) exists but has no payloadHash"
+        case .unreadableOriginal(let id): "the original of event \(id) exists but has no payloadHash"
         }
     }
 }
@@ -153,14 +165,16 @@ public struct StoreHandler: LambdaHandler {
             switch try await store.keepOriginal(record, deadline: context.deadline) {
             case .stored:
                 logger.info("stored", metadata: ["payloadHash": .string(record.payloadHash)])
-            case let .exists(payloadHash) where payloadHash == record.payloadHash:
+            case .exists(let payloadHash) where payloadHash == record.payloadHash:
                 logger.info("duplicate: already stored, nothing changed")
-            case let .exists(payloadHash):
+            case .exists(let payloadHash):
                 let isNew = try await store.keepConflict(record, deadline: context.deadline)
-                logger.warning("conflict: a different payload reuses a stored event id; kept aside, the original is unchanged", metadata: [
-                    "originalPayloadHash": .string(payloadHash), "conflictPayloadHash": .string(record.payloadHash),
-                    "alreadyKeptAside": "\(!isNew)",
-                ])
+                logger.warning(
+                    "conflict: a different payload reuses a stored event id; kept aside, the original is unchanged",
+                    metadata: [
+                        "originalPayloadHash": .string(payloadHash), "conflictPayloadHash": .string(record.payloadHash),
+                        "alreadyKeptAside": "\(!isNew)",
+                    ])
             }
         }
     }
@@ -168,7 +182,8 @@ public struct StoreHandler: LambdaHandler {
     func auditRecord(_ received: ReceivedCloudEvent) -> AuditRecord {
         let now = now()
         return AuditRecord(
-            eventID: received.event.id, type: received.event.type, source: received.event.source, payload: received.verbatim,
+            eventID: received.event.id, type: received.event.type, source: received.event.source,
+            payload: received.verbatim,
             payloadHash: received.event.payloadHash, carrier: received.carrier.name,
             storedAt: now.iso8601(fractionalDigits: 3),
             expiresAt: now.wholeSecondsSince1970 + retention.components.seconds)

@@ -79,7 +79,9 @@ extension UTCTime {
 extension UTCTime {
     /// `yyyy-MM-ddTHH:mm:ss[.f…](Z|±hh:mm|±hhmm|±hh)`; `t` or a space may stand for `T`.
     public init?(iso8601 text: some StringProtocol) {
-        guard let time = text.utf8.withContiguousStorageIfAvailable({ Self.parseISO8601($0) }) ?? Self.parseISO8601(Array(text.utf8))
+        guard
+            let time = text.utf8.withContiguousStorageIfAvailable({ Self.parseISO8601($0) })
+                ?? Self.parseISO8601(Array(text.utf8))
         else { return nil }
         self = time
     }
@@ -94,7 +96,8 @@ extension UTCTime {
     public init?(amzDate text: some StringProtocol) {
         var cursor = Cursor(Array(text.utf8))
         guard let year = cursor.digits(4), let month = cursor.digits(2), let day = cursor.digits(2), cursor.expect("T"),
-            let hour = cursor.digits(2), let minute = cursor.digits(2), let second = cursor.digits(2), cursor.expect("Z"),
+            let hour = cursor.digits(2), let minute = cursor.digits(2), let second = cursor.digits(2),
+            cursor.expect("Z"),
             cursor.atEnd
         else { return nil }
         self.init(Components(year: year, month: month, day: day, hour: hour, minute: minute, second: second))
@@ -106,7 +109,8 @@ extension UTCTime {
         guard cursor.skip(3), cursor.expect(","), cursor.expect(" "), let day = cursor.digits(2), cursor.expect(" "),
             let month = cursor.monthName(), cursor.expect(" "), let year = cursor.digits(4), cursor.expect(" "),
             let hour = cursor.digits(2), cursor.expect(":"), let minute = cursor.digits(2), cursor.expect(":"),
-            let second = cursor.digits(2), cursor.expect(" "), cursor.expect("G"), cursor.expect("M"), cursor.expect("T"),
+            let second = cursor.digits(2), cursor.expect(" "), cursor.expect("G"), cursor.expect("M"),
+            cursor.expect("T"),
             cursor.atEnd
         else { return nil }
         self.init(Components(year: year, month: month, day: day, hour: hour, minute: minute, second: second))
@@ -132,7 +136,8 @@ extension UTCTime {
         }
         guard let offset = cursor.zone(), cursor.atEnd else { return nil }
         return UTCTime(
-            Components(year: year, month: month, day: day, hour: hour, minute: minute, second: second, nanosecond: nanosecond),
+            Components(
+                year: year, month: month, day: day, hour: hour, minute: minute, second: second, nanosecond: nanosecond),
             offsetSeconds: offset)
     }
 
@@ -145,7 +150,8 @@ extension UTCTime {
         _ = cursor.expect(" ")
         guard let offset = cursor.zone(), cursor.atEnd else { return nil }
         return UTCTime(
-            Components(year: year, month: month, day: day, hour: hour, minute: minute, second: second), offsetSeconds: offset)
+            Components(year: year, month: month, day: day, hour: hour, minute: minute, second: second),
+            offsetSeconds: offset)
     }
 }
 

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// An instant in UTC at nanosecond precision, with the civil calendar and the text forms AWS
@@ -50,7 +50,8 @@ public struct UTCTime: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     public static func + (time: Self, duration: Duration) -> Self {
         let (seconds, attoseconds) = duration.components
-        return Self(nanosecondsSince1970: time.nanosecondsSince1970 + seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        return Self(
+            nanosecondsSince1970: time.nanosecondsSince1970 + seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 
     public static func - (time: Self, duration: Duration) -> Self { time + (.zero - duration) }
@@ -79,7 +80,9 @@ extension UTCTime {
         public var second: Int
         public var nanosecond: Int
 
-        public init(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0, nanosecond: Int = 0) {
+        public init(
+            year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0, nanosecond: Int = 0
+        ) {
             self.year = year
             self.month = month
             self.day = day
@@ -101,7 +104,9 @@ extension UTCTime {
     public init?(_ components: Components, offsetSeconds: Int = 0) {
         guard components.isValid else { return nil }
         let days = Calendar.daysSince1970(year: components.year, month: components.month, day: components.day)
-        let seconds = Int64(days) * 86_400 + Int64(components.hour * 3600 + components.minute * 60 + components.second - offsetSeconds)
+        let seconds =
+            Int64(days) * 86_400
+            + Int64(components.hour * 3600 + components.minute * 60 + components.second - offsetSeconds)
         self.init(secondsSince1970: seconds, nanosecond: Int64(components.nanosecond))
     }
 

@@ -1,6 +1,7 @@
-@testable import AWSCore
 import LambdaHTTP
 import Testing
+
+@testable import AWSCore
 
 @Suite struct ConfigurationTests {
     let lambdaEnvironment = [
@@ -11,7 +12,10 @@ import Testing
     @Test func readsWhatLambdaGivesAFunction() throws {
         let configuration = try AWSConfiguration(environment: lambdaEnvironment)
         #expect(configuration.region == "eu-west-1")
-        #expect(configuration.credentials == AWSCredentials(accessKeyID: "ASIAEXAMPLE", secretAccessKey: "s3cr3t-value", sessionToken: "t0ken-value"))
+        #expect(
+            configuration.credentials
+                == AWSCredentials(
+                    accessKeyID: "ASIAEXAMPLE", secretAccessKey: "s3cr3t-value", sessionToken: "t0ken-value"))
         #expect(configuration.endpoint(for: testService) == "https://dynamodb.eu-west-1.amazonaws.com")
         #expect(!"\(configuration)".contains("s3cr3t-value"))
         #expect(!"\(configuration)".contains("t0ken-value"))
@@ -22,7 +26,9 @@ import Testing
         environment["AWS_REGION"] = nil
         #expect(try AWSConfiguration(environment: environment).region == "us-east-1")
         environment["AWS_REGION"] = "cn-north-1"
-        #expect(try AWSConfiguration(environment: environment).endpoint(for: testService) == "https://dynamodb.cn-north-1.amazonaws.com.cn")
+        #expect(
+            try AWSConfiguration(environment: environment).endpoint(for: testService)
+                == "https://dynamodb.cn-north-1.amazonaws.com.cn")
     }
 
     @Test func serviceEndpointWinsOverTheGlobalOne() throws {
@@ -30,37 +36,51 @@ import Testing
         environment["AWS_ENDPOINT_URL"] = "http://127.0.0.1:5000/"
         environment["AWS_ENDPOINT_URL_SQS"] = "http://127.0.0.1:6000"
         let configuration = try AWSConfiguration(environment: environment)
-        let sqs = AWSService(name: "SQS", signingName: "sqs", endpointPrefix: "sqs", environmentSuffix: "SQS", wireProtocol: .json(version: "1.0", targetPrefix: "AmazonSQS"))
+        let sqs = AWSService(
+            name: "SQS", signingName: "sqs", endpointPrefix: "sqs", environmentSuffix: "SQS",
+            wireProtocol: .json(version: "1.0", targetPrefix: "AmazonSQS"))
         #expect(configuration.endpoint(for: sqs) == "http://127.0.0.1:6000")
         #expect(configuration.endpoint(for: testService) == "http://127.0.0.1:5000")
         environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"] = "true"
-        #expect(try AWSConfiguration(environment: environment).endpoint(for: sqs) == "https://sqs.eu-west-1.amazonaws.com")
+        #expect(
+            try AWSConfiguration(environment: environment).endpoint(for: sqs) == "https://sqs.eu-west-1.amazonaws.com")
     }
 
     @Test func missingRegionOrCredentialsIsAClearErrorAtInit() {
         #expect(throws: AWSConfigurationError.missingRegion) {
             try AWSConfiguration(environment: ["AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b"])
         }
-        #expect(throws: AWSConfigurationError.missingCredentials(missing: ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"])) {
+        #expect(
+            throws: AWSConfigurationError.missingCredentials(missing: ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"])
+        ) {
             try AWSConfiguration(environment: ["AWS_REGION": "eu-west-1"])
         }
         #expect(throws: AWSConfigurationError.missingCredentials(missing: ["AWS_SECRET_ACCESS_KEY"])) {
-            try AWSConfiguration(environment: ["AWS_REGION": "eu-west-1", "AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": ""])
+            try AWSConfiguration(environment: [
+                "AWS_REGION": "eu-west-1", "AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "",
+            ])
         }
         #expect("\(AWSConfigurationError.missingRegion)".contains("AWS_REGION"))
         #expect(throws: AWSConfigurationError.invalidEndpoint(variable: "AWS_ENDPOINT_URL", value: "localhost:4566")) {
-            try AWSConfiguration(environment: ["AWS_REGION": "r", "AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b", "AWS_ENDPOINT_URL": "localhost:4566"])
+            try AWSConfiguration(environment: [
+                "AWS_REGION": "r", "AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b",
+                "AWS_ENDPOINT_URL": "localhost:4566",
+            ])
         }
     }
 }
 
 @Suite struct ErrorParsingTests {
-    let sns = AWSService(name: "SNS", signingName: "sns", endpointPrefix: "sns", environmentSuffix: "SNS", wireProtocol: .query(apiVersion: "2010-03-31"))
+    let sns = AWSService(
+        name: "SNS", signingName: "sns", endpointPrefix: "sns", environmentSuffix: "SNS",
+        wireProtocol: .query(apiVersion: "2010-03-31"))
 
     @Test func readsTheJSONErrorShape() {
         let response = HTTPResponse(
             status: 400, headers: ["x-amzn-RequestId": "R1"],
-            body: Array(#"{"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException","message":"The conditional request failed"}"#.utf8))
+            body: Array(
+                #"{"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException","message":"The conditional request failed"}"#
+                    .utf8))
         let error = ErrorParsing.parse(response, service: testService, operation: "PutItem")
         #expect(error.service == "DynamoDB")
         #expect(error.operation == "PutItem")
@@ -72,7 +92,10 @@ import Testing
 
     @Test func prefersTheErrorTypeHeaderAndStripsItsSuffix() {
         let response = HTTPResponse(
-            status: 400, headers: ["x-amzn-ErrorType": "ValidationException:http://internal.amazon.com/coral/com.amazon.coral.validate/"],
+            status: 400,
+            headers: [
+                "x-amzn-ErrorType": "ValidationException:http://internal.amazon.com/coral/com.amazon.coral.validate/"
+            ],
             body: Array(#"{"Message":"1 validation error"}"#.utf8))
         let error = ErrorParsing.parse(response, service: testService, operation: "Query")
         #expect(error.code == "ValidationException")
@@ -87,7 +110,8 @@ import Testing
               <RequestId>9b2a-41</RequestId>
             </ErrorResponse>
             """
-        let error = ErrorParsing.parse(HTTPResponse(status: 404, body: Array(body.utf8)), service: sns, operation: "Publish")
+        let error = ErrorParsing.parse(
+            HTTPResponse(status: 404, body: Array(body.utf8)), service: sns, operation: "Publish")
         #expect(error.code == "NotFound")
         #expect(error.message == "Topic does not exist & never did")
         #expect(error.requestID == "9b2a-41")
@@ -95,7 +119,9 @@ import Testing
     }
 
     @Test func anUnreadableErrorStillSaysWhatAnswered() {
-        let error = ErrorParsing.parse(HTTPResponse(status: 502, body: Array("<html>Bad Gateway</html>".utf8)), service: testService, operation: "GetItem")
+        let error = ErrorParsing.parse(
+            HTTPResponse(status: 502, body: Array("<html>Bad Gateway</html>".utf8)), service: testService,
+            operation: "GetItem")
         #expect(error.code == "UnknownError")
         #expect(error.message == "<html>Bad Gateway</html>")
         #expect(error.isServerError)

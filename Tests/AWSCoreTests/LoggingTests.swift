@@ -1,8 +1,9 @@
-@testable import AWSCore
 import LambdaHTTP
 import LoopbackHTTP
 import TestSupport
 import Testing
+
+@testable import AWSCore
 
 @Suite struct LoggingTests {
     static let secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
@@ -11,13 +12,17 @@ import Testing
     @Test func traceLogsOfSignedCallsHoldNoSecret() async throws {
         // The endpoint echoes the security token in its error message, as AWS's
         // SignatureDoesNotMatch quotes the canonical request; then fails, then succeeds.
-        let echo = ScriptedEndpoint.json(403, #"{"__type":"IncompleteSignatureException","message":"canonical request: x-amz-security-token:\#(Self.token) secret \#(Self.secret)"}"#)
+        let echo = ScriptedEndpoint.json(
+            403,
+            #"{"__type":"IncompleteSignatureException","message":"canonical request: x-amz-security-token:\#(Self.token) secret \#(Self.secret)"}"#
+        )
         let endpoint = try ScriptedEndpoint([ScriptedEndpoint.internalError, ScriptedEndpoint.ok, echo])
         let capture = LogCapture()
         let timing = FakeTiming(jitters: [0])
         let client = AWSTransport(
             service: testService, configuration: testConfiguration(endpoint: endpoint.url, sessionToken: Self.token),
-            options: .init(retryPolicy: RetryPolicy(maximumAttempts: 3)), timing: timing.timing, logger: capture.logger(level: .trace))
+            options: .init(retryPolicy: RetryPolicy(maximumAttempts: 3)), timing: timing.timing,
+            logger: capture.logger(level: .trace))
 
         let _: Empty = try await client.sendJSON(operation: "PutItem", input: Empty(), deadline: nil)
         let error = await #expect(throws: AWSError.self) {
@@ -25,7 +30,9 @@ import Testing
         }
 
         // The secrets did travel: the token as a header, a signature computed from the key.
-        let signatures = endpoint.received.compactMap { $0.headers["Authorization"]?.split(separator: "Signature=").last.map(String.init) }
+        let signatures = endpoint.received.compactMap {
+            $0.headers["Authorization"]?.split(separator: "Signature=").last.map(String.init)
+        }
         #expect(signatures.count == 3)
         #expect(endpoint.received.allSatisfy { $0.headers["X-Amz-Security-Token"] == Self.token })
 

@@ -1,13 +1,18 @@
-@testable import AWSCore
 import LambdaHTTP
 import LoopbackHTTP
 import Testing
+
+@testable import AWSCore
 
 @Suite struct BackoffTests {
     @Test func ceilingDoublesFromTheBaseAndStopsAtTheMaximum() {
         let policy = RetryPolicy(maximumAttempts: 10, baseDelay: .milliseconds(100), maximumDelay: .seconds(1))
         let ceilings = (1...6).map { policy.delayCeiling(afterFailedAttempts: $0) }
-        #expect(ceilings == [.milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800), .seconds(1), .seconds(1)])
+        #expect(
+            ceilings == [
+                .milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800), .seconds(1),
+                .seconds(1),
+            ])
     }
 
     @Test func fullJitterSpansZeroToTheCeiling() {
@@ -39,7 +44,9 @@ import Testing
 }
 
 @Suite struct RetryTests {
-    func transport(_ endpoint: ScriptedEndpoint, _ timing: FakeTiming, policy: RetryPolicy, breakers: CircuitBreakerRegistry? = nil) -> AWSTransport {
+    func transport(
+        _ endpoint: ScriptedEndpoint, _ timing: FakeTiming, policy: RetryPolicy, breakers: CircuitBreakerRegistry? = nil
+    ) -> AWSTransport {
         AWSTransport(
             service: testService, configuration: testConfiguration(endpoint: endpoint.url),
             options: .init(retryPolicy: policy, attemptTimeout: .seconds(5)),
@@ -48,7 +55,9 @@ import Testing
     }
 
     @Test func retriesThrottlingWithGrowingBackoffThenSucceeds() async throws {
-        let endpoint = try ScriptedEndpoint([ScriptedEndpoint.throttled, ScriptedEndpoint.throttled, ScriptedEndpoint.ok])
+        let endpoint = try ScriptedEndpoint([
+            ScriptedEndpoint.throttled, ScriptedEndpoint.throttled, ScriptedEndpoint.ok,
+        ])
         let timing = FakeTiming(jitters: [1.0])
         let client = transport(endpoint, timing, policy: RetryPolicy(maximumAttempts: 4, baseDelay: .milliseconds(100)))
         let output: Empty = try await client.sendJSON(operation: "GetItem", input: Empty(), deadline: nil)
@@ -62,7 +71,10 @@ import Testing
     @Test func retriesServerErrorsAndDroppedConnections() async throws {
         // The drop comes first, on a fresh connection: on a reused one curl itself re-sends
         // the request once, and the drop would never reach the retry loop.
-        let endpoint = try ScriptedEndpoint([.dropConnection, ScriptedEndpoint.internalError, .status(503, "<html>busy</html>", contentType: "text/html"), ScriptedEndpoint.ok])
+        let endpoint = try ScriptedEndpoint([
+            .dropConnection, ScriptedEndpoint.internalError,
+            .status(503, "<html>busy</html>", contentType: "text/html"), ScriptedEndpoint.ok,
+        ])
         let timing = FakeTiming(jitters: [0.5])
         let client = transport(endpoint, timing, policy: RetryPolicy(maximumAttempts: 4, baseDelay: .milliseconds(100)))
         let _: Empty = try await client.sendJSON(operation: "GetItem", input: Empty(), deadline: nil)
@@ -96,7 +108,7 @@ import Testing
         let error = await #expect(throws: AWSTransportError.self) {
             let _: Empty = try await client.sendJSON(operation: "Query", input: Empty(), deadline: nil)
         }
-        guard case let .network(_, operation, attempts, _) = error else {
+        guard case .network(_, let operation, let attempts, _) = error else {
             Issue.record("expected a network error, got \(String(describing: error))")
             return
         }
@@ -105,7 +117,10 @@ import Testing
     }
 
     @Test func clientErrorsAreNotRetried() async throws {
-        let endpoint = try ScriptedEndpoint([ScriptedEndpoint.json(400, #"{"__type":"com.amazonaws.dynamodb.v20120810#ValidationException","message":"bad key"}"#)])
+        let endpoint = try ScriptedEndpoint([
+            ScriptedEndpoint.json(
+                400, #"{"__type":"com.amazonaws.dynamodb.v20120810#ValidationException","message":"bad key"}"#)
+        ])
         let timing = FakeTiming()
         let client = transport(endpoint, timing, policy: RetryPolicy(maximumAttempts: 5))
         let error = await #expect(throws: AWSError.self) {
@@ -120,7 +135,9 @@ import Testing
     @Test func neverWaitsPastTheDeadline() async throws {
         let endpoint = try ScriptedEndpoint([ScriptedEndpoint.throttled])
         let timing = FakeTiming(jitters: [1.0])
-        let client = transport(endpoint, timing, policy: RetryPolicy(maximumAttempts: 10, baseDelay: .seconds(1), maximumDelay: .seconds(100)))
+        let client = transport(
+            endpoint, timing,
+            policy: RetryPolicy(maximumAttempts: 10, baseDelay: .seconds(1), maximumDelay: .seconds(100)))
         let start = timing.now
         // The last attempt's timeout is what remains of the budget (3 s), ample even on a loaded machine.
         let deadline = start + .seconds(10)
@@ -139,7 +156,8 @@ import Testing
         let timing = FakeTiming()
         let client = transport(endpoint, timing, policy: .default)
         let error = await #expect(throws: AWSTransportError.self) {
-            let _: Empty = try await client.sendJSON(operation: "GetItem", input: Empty(), deadline: timing.now - .milliseconds(1))
+            let _: Empty = try await client.sendJSON(
+                operation: "GetItem", input: Empty(), deadline: timing.now - .milliseconds(1))
         }
         guard case .deadlineExceeded(_, _, let attempts) = error else {
             Issue.record("expected deadlineExceeded, got \(String(describing: error))")
@@ -154,7 +172,8 @@ import Testing
         let timing = FakeTiming(jitters: [1.0])
         let client = AWSTransport(
             service: testService, configuration: testConfiguration(endpoint: endpoint.url),
-            options: .init(retryPolicy: RetryPolicy(maximumAttempts: 10, baseDelay: .seconds(1)), defaultTimeBudget: .seconds(5)),
+            options: .init(
+                retryPolicy: RetryPolicy(maximumAttempts: 10, baseDelay: .seconds(1)), defaultTimeBudget: .seconds(5)),
             circuitBreakers: CircuitBreakerRegistry(configuration: .init(failureThreshold: 100)), timing: timing.timing)
         await #expect(throws: AWSError.self) {
             let _: Empty = try await client.sendJSON(operation: "GetItem", input: Empty(), deadline: nil)
@@ -168,11 +187,14 @@ import Testing
     @Test func opensAfterConsecutiveFailuresFailsFastThenRecoversThroughAProbe() async throws {
         let endpoint = try ScriptedEndpoint([ScriptedEndpoint.internalError])
         let timing = FakeTiming()
-        let breakers = CircuitBreakerRegistry(configuration: .init(failureThreshold: 3, coolDown: .seconds(10)), now: { timing.now })
+        let breakers = CircuitBreakerRegistry(
+            configuration: .init(failureThreshold: 3, coolDown: .seconds(10)), now: { timing.now })
         let client = AWSTransport(
             service: testService, configuration: testConfiguration(endpoint: endpoint.url),
             options: .init(retryPolicy: .none), circuitBreakers: breakers, timing: timing.timing)
-        func call() async throws { let _: Empty = try await client.sendJSON(operation: "GetItem", input: Empty(), deadline: nil) }
+        func call() async throws {
+            let _: Empty = try await client.sendJSON(operation: "GetItem", input: Empty(), deadline: nil)
+        }
 
         for _ in 1...3 { await #expect(throws: AWSError.self) { try await call() } }
         #expect(endpoint.received.count == 3)
@@ -206,10 +228,12 @@ import Testing
     @Test func retriesWithinOneCallCountTowardsOpening() async throws {
         let endpoint = try ScriptedEndpoint([.dropConnection])
         let timing = FakeTiming(jitters: [0])
-        let breakers = CircuitBreakerRegistry(configuration: .init(failureThreshold: 2, coolDown: .seconds(5)), now: { timing.now })
+        let breakers = CircuitBreakerRegistry(
+            configuration: .init(failureThreshold: 2, coolDown: .seconds(5)), now: { timing.now })
         let client = AWSTransport(
             service: testService, configuration: testConfiguration(endpoint: endpoint.url),
-            options: .init(retryPolicy: RetryPolicy(maximumAttempts: 5)), circuitBreakers: breakers, timing: timing.timing)
+            options: .init(retryPolicy: RetryPolicy(maximumAttempts: 5)), circuitBreakers: breakers,
+            timing: timing.timing)
         let error = await #expect(throws: AWSTransportError.self) {
             let _: Empty = try await client.sendJSON(operation: "GetItem", input: Empty(), deadline: nil)
         }
@@ -232,7 +256,8 @@ import Testing
 
     @Test func halfOpenLetsExactlyOneProbeThrough() {
         let timing = FakeTiming()
-        let breaker = CircuitBreaker(endpoint: "e", configuration: .init(failureThreshold: 1, coolDown: .seconds(1)), now: { timing.now })
+        let breaker = CircuitBreaker(
+            endpoint: "e", configuration: .init(failureThreshold: 1, coolDown: .seconds(1)), now: { timing.now })
         breaker.recordFailure()
         #expect(!breaker.allowRequest())
         timing.advance(.seconds(1))

@@ -1,8 +1,9 @@
-@testable import AWSCore
 import Foundation
-import UTCTime
 import LambdaHTTP
 import Testing
+import UTCTime
+
+@testable import AWSCore
 
 /// The AWS Signature Version 4 test suite, as botocore ships it, in ../shared/peer-tests/sigv4.
 enum SigV4Suite {
@@ -10,7 +11,8 @@ enum SigV4Suite {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("../shared/peer-tests/sigv4").standardizedFileURL
 
-    static let credentials = AWSCredentials(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+    static let credentials = AWSCredentials(
+        accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
 
     /// Every folder holding `<name>/<name>.req`, relative to the suite root.
     static let cases: [String] = {
@@ -19,7 +21,9 @@ enum SigV4Suite {
         while let path = walker.nextObject() as? String {
             if path.hasSuffix(".req") {
                 let folder = (path as NSString).deletingLastPathComponent
-                if (folder as NSString).lastPathComponent + ".req" == (path as NSString).lastPathComponent { found.append(folder) }
+                if (folder as NSString).lastPathComponent + ".req" == (path as NSString).lastPathComponent {
+                    found.append(folder)
+                }
             }
         }
         return found.sorted()
@@ -41,7 +45,8 @@ enum SigV4Suite {
         var lines = head.split(separator: "\n", omittingEmptySubsequences: false)
         let requestLine = lines.removeFirst()
         let method = requestLine[..<requestLine.firstIndex(of: " ")!]
-        let target = requestLine[requestLine.index(after: requestLine.firstIndex(of: " ")!)..<requestLine.lastIndex(of: " ")!]
+        let target = requestLine[
+            requestLine.index(after: requestLine.firstIndex(of: " ")!)..<requestLine.lastIndex(of: " ")!]
         var fields: [(String, String)] = []
         for line in lines where !line.isEmpty {
             if line.first == " " || line.first == "\t" {
@@ -52,7 +57,9 @@ enum SigV4Suite {
             }
         }
         let headers = HTTPHeaders(fields)
-        return HTTPRequest(method: String(method), url: "https://\(headers["Host"]!)\(target)", headers: headers, body: Array(body.utf8))
+        return HTTPRequest(
+            method: String(method), url: "https://\(headers["Host"]!)\(target)", headers: headers,
+            body: Array(body.utf8))
     }
 }
 
@@ -80,7 +87,8 @@ enum SigV4Suite {
             credentials.sessionToken = token
             placement = .addedAfterSigning
         }
-        let signer = SigV4Signer(credentials: credentials, region: "us-east-1", service: "service", securityTokenPlacement: placement)
+        let signer = SigV4Signer(
+            credentials: credentials, region: "us-east-1", service: "service", securityTokenPlacement: placement)
         let time = try #require(UTCTime(amzDate: "20150830T123600Z"))
         let details = signer.signReturningDetails(&request, at: time)
 
@@ -92,7 +100,9 @@ enum SigV4Suite {
         // Authorization is left to the .authz check: in get-vanilla-with-session-token the
         // upstream .sreq carries a signature that matches neither its .authz nor any signing.
         func fieldSet(_ headers: HTTPHeaders) -> [String] {
-            headers.filter { !$0.name.caseInsensitiveEquals("Authorization") }.map { "\($0.name.lowercased()):\(SigV4Signer.trimAndCollapse($0.value))" }.sorted()
+            headers.filter { !$0.name.caseInsensitiveEquals("Authorization") }.map {
+                "\($0.name.lowercased()):\(SigV4Signer.trimAndCollapse($0.value))"
+            }.sorted()
         }
         #expect(fieldSet(request.headers) == fieldSet(expectedSigned.headers))
     }
@@ -100,7 +110,9 @@ enum SigV4Suite {
 
 @Suite struct SigV4Tests {
     @Test func timestampsRoundTripAcrossCalendarEdges() throws {
-        for text in ["19700101T000000Z", "20000229T235959Z", "20150830T123600Z", "21000301T000000Z", "19691231T235959Z"] {
+        for text in [
+            "19700101T000000Z", "20000229T235959Z", "20150830T123600Z", "21000301T000000Z", "19691231T235959Z",
+        ] {
             let time = try #require(UTCTime(amzDate: text))
             #expect(time.amzDate == text)
         }
@@ -111,18 +123,29 @@ enum SigV4Suite {
 
     @Test func addsHostFromTheURLWithoutTheDefaultPort() {
         let signer = SigV4Signer(credentials: SigV4Suite.credentials, region: "eu-west-1", service: "sqs")
-        var request = HTTPRequest(method: "POST", url: "https://sqs.eu-west-1.amazonaws.com:443/", body: Array("{}".utf8))
+        var request = HTTPRequest(
+            method: "POST", url: "https://sqs.eu-west-1.amazonaws.com:443/", body: Array("{}".utf8))
         signer.sign(&request, at: UTCTime(secondsSince1970: 0))
         #expect(request.headers["Host"] == "sqs.eu-west-1.amazonaws.com")
         var local = HTTPRequest(method: "POST", url: "http://127.0.0.1:4566/")
         signer.sign(&local, at: UTCTime(secondsSince1970: 0))
         #expect(local.headers["Host"] == "127.0.0.1:4566")
-        #expect(local.headers["Authorization"]?.contains("Credential=AKIDEXAMPLE/19700101/eu-west-1/sqs/aws4_request") == true)
+        #expect(
+            local.headers["Authorization"]?.contains("Credential=AKIDEXAMPLE/19700101/eu-west-1/sqs/aws4_request")
+                == true)
     }
 
     @Test func credentialsNeverPrintTheirSecrets() {
-        let credentials = AWSCredentials(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "top-secret-key", sessionToken: "session-token-value")
-        for text in ["\(credentials)", String(reflecting: credentials), { var s = ""; dump(credentials, to: &s); return s }()] {
+        let credentials = AWSCredentials(
+            accessKeyID: "AKIDEXAMPLE", secretAccessKey: "top-secret-key", sessionToken: "session-token-value")
+        for text in [
+            "\(credentials)", String(reflecting: credentials),
+            {
+                var s = ""
+                dump(credentials, to: &s)
+                return s
+            }(),
+        ] {
             #expect(!text.contains("top-secret-key"))
             #expect(!text.contains("session-token-value"))
             #expect(text.contains("AKIDEXAMPLE"))

@@ -1,9 +1,10 @@
-@testable import AWSCore
 import Foundation
 import LambdaHTTP
-import LoopbackHTTP
 import Logging
+import LoopbackHTTP
 import Synchronization
+
+@testable import AWSCore
 
 /// A clock that moves only when the code under test sleeps, and records each sleep.
 final class FakeTiming: Sendable {
@@ -21,7 +22,12 @@ final class FakeTiming: Sendable {
     var timing: RetryTiming {
         RetryTiming(
             now: { self.now },
-            sleep: { duration in self.state.withLock { $0.sleeps.append(duration); $0.now += duration } },
+            sleep: { duration in
+                self.state.withLock {
+                    $0.sleeps.append(duration)
+                    $0.now += duration
+                }
+            },
             jitter: {
                 self.state.withLock { state in
                     state.jitters.count > 1 ? state.jitters.removeFirst() : (state.jitters.first ?? 1.0)
@@ -64,8 +70,10 @@ final class ScriptedEndpoint: Sendable {
         return .response(HTTPResponse(status: status, headers: headers, body: Array(body.utf8)))
     }
 
-    static let throttled = json(400, #"{"__type":"com.amazon.coral.availability#ThrottlingException","message":"Rate exceeded"}"#)
-    static let internalError = json(500, #"{"__type":"com.amazonaws.dynamodb.v20120810#InternalServerError","message":"Internal server error"}"#)
+    static let throttled = json(
+        400, #"{"__type":"com.amazon.coral.availability#ThrottlingException","message":"Rate exceeded"}"#)
+    static let internalError = json(
+        500, #"{"__type":"com.amazonaws.dynamodb.v20120810#InternalServerError","message":"Internal server error"}"#)
     static let ok = json(200, "{}")
 }
 
@@ -76,7 +84,9 @@ let testService = AWSService(
 func testConfiguration(endpoint: String, sessionToken: String? = nil) -> AWSConfiguration {
     AWSConfiguration(
         region: "us-east-1",
-        credentials: AWSCredentials(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", sessionToken: sessionToken),
+        credentials: AWSCredentials(
+            accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            sessionToken: sessionToken),
         endpointURL: endpoint)
 }
 

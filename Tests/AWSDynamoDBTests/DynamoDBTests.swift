@@ -1,16 +1,18 @@
 import AWSCore
-@testable import AWSDynamoDB
 import Foundation
 import LambdaHTTP
 import LoopbackHTTP
 import Synchronization
 import Testing
 
+@testable import AWSDynamoDB
+
 @Suite struct AttributeValueTests {
     @Test func everyTypeRoundTripsThroughItsJSONForm() throws {
         let value: AttributeValue = .m([
             "s": .s("text"), "n": .n("-12.50"), "b": .b(Data([0, 255])), "bool": .bool(true), "null": .null,
-            "l": .l([.s("a"), .n("1")]), "ss": .ss(["x", "y"]), "ns": .ns(["1", "2.5"]), "bs": .bs([Data([1]), Data([2])]),
+            "l": .l([.s("a"), .n("1")]), "ss": .ss(["x", "y"]), "ns": .ns(["1", "2.5"]),
+            "bs": .bs([Data([1]), Data([2])]),
         ])
         let json = try JSONEncoder().encode(value)
         let object = try JSONSerialization.jsonObject(with: json) as! [String: [String: Any]]
@@ -24,7 +26,9 @@ import Testing
     }
 
     @Test func rejectsAnObjectWithoutExactlyOneType() {
-        #expect(throws: DecodingError.self) { try JSONDecoder().decode(AttributeValue.self, from: Data(#"{"S":"a","N":"1"}"#.utf8)) }
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(AttributeValue.self, from: Data(#"{"S":"a","N":"1"}"#.utf8))
+        }
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(AttributeValue.self, from: Data("{}".utf8)) }
     }
 }
@@ -48,7 +52,8 @@ import Testing
 
     let record = Record(
         id: "r-1", count: 42, ratio: 0.25, flag: false, state: .done, optional: "here", nested: ["a": [1, 2]],
-        payload: Data([7, 7]), tags: ["b", "a"], at: Date(timeIntervalSince1970: 1_700_000_000.5), list: [.init(name: "n"), nil])
+        payload: Data([7, 7]), tags: ["b", "a"], at: Date(timeIntervalSince1970: 1_700_000_000.5),
+        list: [.init(name: "n"), nil])
 
     @Test func encodesToTheNaturalAttributeTypes() throws {
         let item = try DynamoDBItemEncoder().encode(record)
@@ -102,7 +107,9 @@ final class RecordingEndpoint: Sendable {
 
     var requests: [HTTPServerRequest] { box.requests.withLock { $0 } }
     var configuration: AWSConfiguration {
-        AWSConfiguration(region: "eu-west-1", credentials: AWSCredentials(accessKeyID: "AKID", secretAccessKey: "secret-key-123"), endpointURL: "http://\(server.authority)")
+        AWSConfiguration(
+            region: "eu-west-1", credentials: AWSCredentials(accessKeyID: "AKID", secretAccessKey: "secret-key-123"),
+            endpointURL: "http://\(server.authority)")
     }
     func body(_ index: Int = 0) throws -> [String: Any] {
         try JSONSerialization.jsonObject(with: Data(requests[index].body)) as! [String: Any]
@@ -111,11 +118,13 @@ final class RecordingEndpoint: Sendable {
 
 @Suite struct DynamoDBWireTests {
     @Test func putItemSendsTheModelShapeSigned() async throws {
-        let endpoint = try RecordingEndpoint(body: #"{"Attributes":{"pk":{"S":"a"}},"ConsumedCapacity":{"TableName":"t","CapacityUnits":1.0}}"#)
+        let endpoint = try RecordingEndpoint(
+            body: #"{"Attributes":{"pk":{"S":"a"}},"ConsumedCapacity":{"TableName":"t","CapacityUnits":1.0}}"#)
         let client = DynamoDBClient(configuration: endpoint.configuration)
-        let output = try await client.putItem(PutItemInput(
-            tableName: "t", item: ["pk": "a"], conditionExpression: "attribute_not_exists(pk)",
-            expressionAttributeNames: ["#p": "pk"], returnValues: .allOld, returnConsumedCapacity: .total))
+        let output = try await client.putItem(
+            PutItemInput(
+                tableName: "t", item: ["pk": "a"], conditionExpression: "attribute_not_exists(pk)",
+                expressionAttributeNames: ["#p": "pk"], returnValues: .allOld, returnConsumedCapacity: .total))
         #expect(output.attributes == ["pk": "a"])
         #expect(output.consumedCapacity?.capacityUnits == 1)
         let request = try #require(endpoint.requests.first)
@@ -123,36 +132,55 @@ final class RecordingEndpoint: Sendable {
         #expect(request.headers["Content-Type"] == "application/x-amz-json-1.0")
         #expect(request.headers["Authorization"]?.contains("/eu-west-1/dynamodb/aws4_request") == true)
         let body = try endpoint.body()
-        #expect(Set(body.keys) == ["TableName", "Item", "ConditionExpression", "ExpressionAttributeNames", "ReturnValues", "ReturnConsumedCapacity"])
+        #expect(
+            Set(body.keys) == [
+                "TableName", "Item", "ConditionExpression", "ExpressionAttributeNames", "ReturnValues",
+                "ReturnConsumedCapacity",
+            ])
         #expect(body["ReturnValues"] as? String == "ALL_OLD")
     }
 
     @Test func transactItemsAreTaggedByActionAndCancellationReasonsAreRead() async throws {
-        let reply = #"{"__type":"com.amazonaws.dynamodb.v20120810#TransactionCanceledException","Message":"Transaction cancelled","CancellationReasons":[{"Code":"None"},{"Code":"ConditionalCheckFailed","Message":"The conditional request failed","Item":{"pk":{"S":"b"}}}]}"#
+        let reply =
+            #"{"__type":"com.amazonaws.dynamodb.v20120810#TransactionCanceledException","Message":"Transaction cancelled","CancellationReasons":[{"Code":"None"},{"Code":"ConditionalCheckFailed","Message":"The conditional request failed","Item":{"pk":{"S":"b"}}}]}"#
         let endpoint = try RecordingEndpoint(status: 400, body: reply)
         let client = DynamoDBClient(configuration: endpoint.configuration)
         let error = await #expect(throws: AWSError.self) {
-            try await client.transactWriteItems(TransactWriteItemsInput(transactItems: [
-                .put(.init(tableName: "t", item: ["pk": "a"])),
-                .conditionCheck(.init(tableName: "t", key: ["pk": "b"], conditionExpression: "attribute_not_exists(pk)", returnValuesOnConditionCheckFailure: .allOld)),
-            ], clientRequestToken: "token-1"))
+            try await client.transactWriteItems(
+                TransactWriteItemsInput(
+                    transactItems: [
+                        .put(.init(tableName: "t", item: ["pk": "a"])),
+                        .conditionCheck(
+                            .init(
+                                tableName: "t", key: ["pk": "b"], conditionExpression: "attribute_not_exists(pk)",
+                                returnValuesOnConditionCheckFailure: .allOld)),
+                    ], clientRequestToken: "token-1"))
         }
         #expect(error?.isTransactionCanceled == true)
         #expect(error?.isConditionalCheckFailed == false)
-        #expect(error?.cancellationReasons == [
-            CancellationReason(code: "None"),
-            CancellationReason(code: "ConditionalCheckFailed", message: "The conditional request failed", item: ["pk": "b"]),
-        ])
+        #expect(
+            error?.cancellationReasons == [
+                CancellationReason(code: "None"),
+                CancellationReason(
+                    code: "ConditionalCheckFailed", message: "The conditional request failed", item: ["pk": "b"]),
+            ])
         #expect(endpoint.requests.count == 1)  // a cancelled transaction is not retried
         let items = try endpoint.body()["TransactItems"] as! [[String: Any]]
         #expect(items.map { Array($0.keys) } == [["Put"], ["ConditionCheck"]])
     }
 
     @Test func conditionalCheckFailedCarriesTheOldItem() async throws {
-        let endpoint = try RecordingEndpoint(status: 400, body: #"{"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException","message":"The conditional request failed","Item":{"pk":{"S":"a"},"v":{"N":"3"}}}"#)
+        let endpoint = try RecordingEndpoint(
+            status: 400,
+            body:
+                #"{"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException","message":"The conditional request failed","Item":{"pk":{"S":"a"},"v":{"N":"3"}}}"#
+        )
         let client = DynamoDBClient(configuration: endpoint.configuration)
         let error = await #expect(throws: AWSError.self) {
-            try await client.updateItem(UpdateItemInput(tableName: "t", key: ["pk": "a"], updateExpression: "SET v = :n", conditionExpression: "v < :n", expressionAttributeValues: [":n": 3], returnValuesOnConditionCheckFailure: .allOld))
+            try await client.updateItem(
+                UpdateItemInput(
+                    tableName: "t", key: ["pk": "a"], updateExpression: "SET v = :n", conditionExpression: "v < :n",
+                    expressionAttributeValues: [":n": 3], returnValuesOnConditionCheckFailure: .allOld))
         }
         #expect(error?.isConditionalCheckFailed == true)
         #expect(error?.conditionCheckFailureItem == ["pk": "a", "v": .n("3")])
@@ -170,10 +198,16 @@ final class RecordingEndpoint: Sendable {
             func getItem(_ input: GetItemInput, deadline: ContinuousClock.Instant?) async throws -> GetItemOutput {
                 GetItemOutput(item: items.store.withLock { $0[input.key["pk"].map { "\($0)" } ?? ""] })
             }
-            func updateItem(_ input: UpdateItemInput, deadline: ContinuousClock.Instant?) async throws -> UpdateItemOutput { .init() }
-            func deleteItem(_ input: DeleteItemInput, deadline: ContinuousClock.Instant?) async throws -> DeleteItemOutput { .init() }
+            func updateItem(_ input: UpdateItemInput, deadline: ContinuousClock.Instant?) async throws
+                -> UpdateItemOutput
+            { .init() }
+            func deleteItem(_ input: DeleteItemInput, deadline: ContinuousClock.Instant?) async throws
+                -> DeleteItemOutput
+            { .init() }
             func query(_ input: QueryInput, deadline: ContinuousClock.Instant?) async throws -> QueryOutput { .init() }
-            func transactWriteItems(_ input: TransactWriteItemsInput, deadline: ContinuousClock.Instant?) async throws -> TransactWriteItemsOutput { .init() }
+            func transactWriteItems(_ input: TransactWriteItemsInput, deadline: ContinuousClock.Instant?) async throws
+                -> TransactWriteItemsOutput
+            { .init() }
         }
         let client: any DynamoDBClientProtocol = Fake()
         _ = try await client.putItem(PutItemInput(tableName: "t", item: ["pk": "k", "v": 1]))

@@ -1,12 +1,15 @@
 import AWSCore
-@testable import AWSEventBridge
 import Foundation
 import Testing
+
+@testable import AWSEventBridge
 
 @Suite struct EventBridgeShapeTests {
     @Test func entriesSendTimeAsEpochSecondsAndOmitAbsentFields() throws {
         let input = PutEventsInput(entries: [
-            .init(time: Date(timeIntervalSince1970: 1_700_000_000), source: "s", detailType: "T", detail: "{}", eventBusName: "bus"),
+            .init(
+                time: Date(timeIntervalSince1970: 1_700_000_000), source: "s", detailType: "T", detail: "{}",
+                eventBusName: "bus")
         ])
         let object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(input)) as! [String: Any]
         let entry = (object["Entries"] as! [[String: Any]])[0]
@@ -16,11 +19,14 @@ import Testing
     }
 
     @Test func failedEntriesAreReportedWithTheirIndex() throws {
-        let json = #"{"FailedEntryCount":1,"Entries":[{"EventId":"e-1"},{"ErrorCode":"InternalFailure","ErrorMessage":"try again"}]}"#
+        let json =
+            #"{"FailedEntryCount":1,"Entries":[{"EventId":"e-1"},{"ErrorCode":"InternalFailure","ErrorMessage":"try again"}]}"#
         let output = try JSONDecoder().decode(PutEventsOutput.self, from: Data(json.utf8))
         #expect(output.failedEntryCount == 1)
         #expect(output.failures.map(\.index) == [1])
-        #expect(output.failures.first?.entry == PutEventsResultEntry(errorCode: "InternalFailure", errorMessage: "try again"))
+        #expect(
+            output.failures.first?.entry
+                == PutEventsResultEntry(errorCode: "InternalFailure", errorMessage: "try again"))
         #expect(!output.entries[0].isFailure)
     }
 }

@@ -24,12 +24,18 @@ import Testing
     /// A table with a string partition key `pk` and sort key `sk`.
     func makeTable(_ client: DynamoDBClient) async throws -> String {
         let name = Endpoint.uniqueName("orders")
-        _ = try await Endpoint.json(client.transport, "CreateTable", [
-            "TableName": name,
-            "AttributeDefinitions": [["AttributeName": "pk", "AttributeType": "S"], ["AttributeName": "sk", "AttributeType": "S"]],
-            "KeySchema": [["AttributeName": "pk", "KeyType": "HASH"], ["AttributeName": "sk", "KeyType": "RANGE"]],
-            "BillingMode": "PAY_PER_REQUEST",
-        ])
+        _ = try await Endpoint.json(
+            client.transport, "CreateTable",
+            [
+                "TableName": name,
+                "AttributeDefinitions": [
+                    ["AttributeName": "pk", "AttributeType": "S"], ["AttributeName": "sk", "AttributeType": "S"],
+                ],
+                "KeySchema": [
+                    ["AttributeName": "pk", "KeyType": "HASH"], ["AttributeName": "sk", "KeyType": "RANGE"],
+                ],
+                "BillingMode": "PAY_PER_REQUEST",
+            ])
         return name
     }
 
@@ -40,7 +46,8 @@ import Testing
             pk: "customer#1", sk: "order#1", status: "NEW", total: 12.5, lines: [.init(sku: "A-1", quantity: 2)],
             tags: ["gift", "express"], note: nil, payload: Data([0, 1, 2, 255]))
         let item = try DynamoDBItemEncoder().encode(order)
-        _ = try await client.putItem(PutItemInput(tableName: table, item: item, conditionExpression: "attribute_not_exists(pk)"))
+        _ = try await client.putItem(
+            PutItemInput(tableName: table, item: item, conditionExpression: "attribute_not_exists(pk)"))
 
         let key: DynamoDBItem = ["pk": "customer#1", "sk": "order#1"]
         let read = try await client.getItem(GetItemInput(tableName: table, key: key, consistentRead: true))
@@ -51,33 +58,42 @@ import Testing
         #expect(stored["note"] == nil)  // nil optionals are left out, as the synthesized Encodable does
 
         // A projection with an attribute name that is a reserved word.
-        let projected = try await client.getItem(GetItemInput(
-            tableName: table, key: key, projectionExpression: "#s, #t", expressionAttributeNames: ["#s": "status", "#t": "total"]))
+        let projected = try await client.getItem(
+            GetItemInput(
+                tableName: table, key: key, projectionExpression: "#s, #t",
+                expressionAttributeNames: ["#s": "status", "#t": "total"]))
         #expect(projected.item == ["status": "NEW", "total": .n("12.5")])
 
-        let updated = try await client.updateItem(UpdateItemInput(
-            tableName: table, key: key,
-            updateExpression: "SET #s = :paid, #t = #t + :fee",
-            conditionExpression: "#s = :new",
-            expressionAttributeNames: ["#s": "status", "#t": "total"],
-            expressionAttributeValues: [":paid": "PAID", ":new": "NEW", ":fee": .n("1.5")],
-            returnValues: .updatedNew))
+        let updated = try await client.updateItem(
+            UpdateItemInput(
+                tableName: table, key: key,
+                updateExpression: "SET #s = :paid, #t = #t + :fee",
+                conditionExpression: "#s = :new",
+                expressionAttributeNames: ["#s": "status", "#t": "total"],
+                expressionAttributeValues: [":paid": "PAID", ":new": "NEW", ":fee": .n("1.5")],
+                returnValues: .updatedNew))
         #expect(updated.attributes?["status"] == "PAID")
         // DynamoDB writes "14", moto "14.0": compare the number, not its spelling.
-        #expect(try DynamoDBItemDecoder().decode(Double.self, fromAttribute: try #require(updated.attributes?["total"])) == 14)
+        #expect(
+            try DynamoDBItemDecoder().decode(Double.self, fromAttribute: try #require(updated.attributes?["total"]))
+                == 14)
 
-        _ = try await client.putItem(PutItemInput(tableName: table, item: ["pk": "customer#1", "sk": "order#2", "status": "NEW"]))
-        _ = try await client.putItem(PutItemInput(tableName: table, item: ["pk": "customer#2", "sk": "order#1", "status": "NEW"]))
-        let page = try await client.query(QueryInput(
-            tableName: table, keyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-            filterExpression: "#s = :new", expressionAttributeNames: ["#s": "status"],
-            expressionAttributeValues: [":pk": "customer#1", ":prefix": "order#", ":new": "NEW"]))
+        _ = try await client.putItem(
+            PutItemInput(tableName: table, item: ["pk": "customer#1", "sk": "order#2", "status": "NEW"]))
+        _ = try await client.putItem(
+            PutItemInput(tableName: table, item: ["pk": "customer#2", "sk": "order#1", "status": "NEW"]))
+        let page = try await client.query(
+            QueryInput(
+                tableName: table, keyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+                filterExpression: "#s = :new", expressionAttributeNames: ["#s": "status"],
+                expressionAttributeValues: [":pk": "customer#1", ":prefix": "order#", ":new": "NEW"]))
         #expect(page.items.map { $0["sk"] } == [.s("order#2")])
         #expect(page.scannedCount == 2)
         #expect(page.count == 1)
 
-        let deleted = try await client.deleteItem(DeleteItemInput(
-            tableName: table, key: key, conditionExpression: "attribute_exists(pk)", returnValues: .allOld))
+        let deleted = try await client.deleteItem(
+            DeleteItemInput(
+                tableName: table, key: key, conditionExpression: "attribute_exists(pk)", returnValues: .allOld))
         #expect(deleted.attributes?["status"] == "PAID")
         #expect(try await client.getItem(GetItemInput(tableName: table, key: key)).item == nil)
     }
@@ -99,20 +115,31 @@ import Testing
     @Test func transactionsCommitOrCancelWithReasons() async throws {
         let client = DynamoDBClient(configuration: try Endpoint.configuration())
         let table = try await makeTable(client)
-        _ = try await client.transactWriteItems(TransactWriteItemsInput(transactItems: [
-            .put(.init(tableName: table, item: ["pk": "account#1", "sk": "-", "balance": 100], conditionExpression: "attribute_not_exists(pk)")),
-            .put(.init(tableName: table, item: ["pk": "account#2", "sk": "-", "balance": 0])),
-            .put(.init(tableName: table, item: ["pk": "ledger#open", "sk": "-"])),
-        ]))
+        _ = try await client.transactWriteItems(
+            TransactWriteItemsInput(transactItems: [
+                .put(
+                    .init(
+                        tableName: table, item: ["pk": "account#1", "sk": "-", "balance": 100],
+                        conditionExpression: "attribute_not_exists(pk)")),
+                .put(.init(tableName: table, item: ["pk": "account#2", "sk": "-", "balance": 0])),
+                .put(.init(tableName: table, item: ["pk": "ledger#open", "sk": "-"])),
+            ]))
 
         let transfer = TransactWriteItemsInput(transactItems: [
-            .update(.init(
-                tableName: table, key: ["pk": "account#1", "sk": "-"], updateExpression: "SET balance = balance - :amount",
-                conditionExpression: "balance >= :amount", expressionAttributeValues: [":amount": 500])),
-            .update(.init(
-                tableName: table, key: ["pk": "account#2", "sk": "-"], updateExpression: "SET balance = balance + :amount",
-                expressionAttributeValues: [":amount": 500])),
-            .conditionCheck(.init(tableName: table, key: ["pk": "ledger#open", "sk": "-"], conditionExpression: "attribute_exists(pk)")),
+            .update(
+                .init(
+                    tableName: table, key: ["pk": "account#1", "sk": "-"],
+                    updateExpression: "SET balance = balance - :amount",
+                    conditionExpression: "balance >= :amount", expressionAttributeValues: [":amount": 500])),
+            .update(
+                .init(
+                    tableName: table, key: ["pk": "account#2", "sk": "-"],
+                    updateExpression: "SET balance = balance + :amount",
+                    expressionAttributeValues: [":amount": 500])),
+            .conditionCheck(
+                .init(
+                    tableName: table, key: ["pk": "ledger#open", "sk": "-"], conditionExpression: "attribute_exists(pk)"
+                )),
         ])
         let error = await #expect(throws: AWSError.self) { try await client.transactWriteItems(transfer) }
         #expect(error?.isTransactionCanceled == true)
@@ -127,12 +154,15 @@ import Testing
         // Nor an item it created before an operation that failed validation.
         let opening = TransactWriteItemsInput(transactItems: [
             .put(.init(tableName: table, item: ["pk": "account#3", "sk": "-", "balance": 1])),
-            .update(.init(
-                tableName: table, key: ["pk": .s(String(repeating: "x", count: 2_100)), "sk": "-"], updateExpression: "SET balance = :amount",
-                expressionAttributeValues: [":amount": 1])),
+            .update(
+                .init(
+                    tableName: table, key: ["pk": .s(String(repeating: "x", count: 2_100)), "sk": "-"],
+                    updateExpression: "SET balance = :amount",
+                    expressionAttributeValues: [":amount": 1])),
         ])
         await #expect(throws: AWSError.self) { try await client.transactWriteItems(opening) }
-        #expect(try await client.getItem(GetItemInput(tableName: table, key: ["pk": "account#3", "sk": "-"])).item == nil)
+        #expect(
+            try await client.getItem(GetItemInput(tableName: table, key: ["pk": "account#3", "sk": "-"])).item == nil)
     }
 
     /// What `process` relies on: its record and counter writes are one transaction, and a
@@ -145,31 +175,41 @@ import Testing
         let client = DynamoDBClient(configuration: try Endpoint.configuration())
         let table = try await makeTable(client)
         let counterKey: DynamoDBItem = ["pk": "COUNTER#all", "sk": "-"]
-        let increment = TransactWriteItem.update(.init(
-            tableName: table, key: counterKey, updateExpression: "ADD #count :one",
-            expressionAttributeNames: ["#count": "count"], expressionAttributeValues: [":one": .n("1")]))
+        let increment = TransactWriteItem.update(
+            .init(
+                tableName: table, key: counterKey, updateExpression: "ADD #count :one",
+                expressionAttributeNames: ["#count": "count"], expressionAttributeValues: [":one": .n("1")]))
         _ = try await client.putItem(PutItemInput(tableName: table, item: ["pk": "EVENT#taken", "sk": "EVENT"]))
-        let commits = 150, writers = 3
+        let commits = 150
+        let writers = 3
         try await withThrowingTaskGroup(of: Void.self) { group in
             for writer in 0..<writers {
                 group.addTask {
                     for record in 0..<commits / writers {
-                        _ = try await client.transactWriteItems(TransactWriteItemsInput(transactItems: [
-                            .put(.init(
-                                tableName: table, item: ["pk": .s("EVENT#\(writer)-\(record)"), "sk": "EVENT"],
-                                conditionExpression: "attribute_not_exists(pk)")),
-                            increment,
-                        ]))
+                        _ = try await client.transactWriteItems(
+                            TransactWriteItemsInput(transactItems: [
+                                .put(
+                                    .init(
+                                        tableName: table, item: ["pk": .s("EVENT#\(writer)-\(record)"), "sk": "EVENT"],
+                                        conditionExpression: "attribute_not_exists(pk)")),
+                                increment,
+                            ]))
                     }
                 }
             }
             group.addTask {
                 for attempt in 0..<40 {
-                    let filler = (0..<90).map { TransactWriteItem.put(.init(tableName: table, item: ["pk": .s("FILLER#\(attempt)-\($0)"), "sk": "-"])) }
-                    let taken = TransactWriteItem.put(.init(
-                        tableName: table, item: ["pk": "EVENT#taken", "sk": "EVENT"], conditionExpression: "attribute_not_exists(pk)"))
+                    let filler = (0..<90).map {
+                        TransactWriteItem.put(
+                            .init(tableName: table, item: ["pk": .s("FILLER#\(attempt)-\($0)"), "sk": "-"]))
+                    }
+                    let taken = TransactWriteItem.put(
+                        .init(
+                            tableName: table, item: ["pk": "EVENT#taken", "sk": "EVENT"],
+                            conditionExpression: "attribute_not_exists(pk)"))
                     let error = await #expect(throws: AWSError.self) {
-                        try await client.transactWriteItems(TransactWriteItemsInput(transactItems: [increment] + filler + [taken]))
+                        try await client.transactWriteItems(
+                            TransactWriteItemsInput(transactItems: [increment] + filler + [taken]))
                     }
                     #expect(error?.isTransactionCanceled == true)
                 }
@@ -178,7 +218,8 @@ import Testing
         }
         let counter = try await client.getItem(GetItemInput(tableName: table, key: counterKey, consistentRead: true))
         #expect(counter.item?["count"] == .n(String(commits)))
-        let filler = try await client.getItem(GetItemInput(tableName: table, key: ["pk": "FILLER#0-0", "sk": "-"], consistentRead: true))
+        let filler = try await client.getItem(
+            GetItemInput(tableName: table, key: ["pk": "FILLER#0-0", "sk": "-"], consistentRead: true))
         #expect(filler.item == nil)
     }
 }

@@ -1,10 +1,11 @@
-@testable import AWSCore
 import AWSEventBridge
 import AWSSNS
 import AWSSQS
 import Foundation
 import TestSupport
 import Testing
+
+@testable import AWSCore
 
 @Suite struct SQSIntegrationTests {
     @Test func queueOperationsRoundTrip() async throws {
@@ -14,25 +15,34 @@ import Testing
         let queueUrl = try await sqs.getQueueUrl(GetQueueUrlInput(queueName: name)).queueUrl
         #expect(queueUrl == created["QueueUrl"] as? String)
 
-        let sent = try await sqs.sendMessage(SendMessageInput(
-            queueUrl: queueUrl, messageBody: #"{"orderId":"o-1"}"#,
-            messageAttributes: ["type": .string("order.created"), "attempt": .number(1), "blob": .binary(Data([9, 8]))]))
+        let sent = try await sqs.sendMessage(
+            SendMessageInput(
+                queueUrl: queueUrl, messageBody: #"{"orderId":"o-1"}"#,
+                messageAttributes: [
+                    "type": .string("order.created"), "attempt": .number(1), "blob": .binary(Data([9, 8])),
+                ]))
         #expect(sent.messageID != nil)
         #expect(sent.md5OfMessageBody == "a5d7ee5c9e2a4f1fa1b3d3ee8d8fa6a8" || sent.md5OfMessageBody?.count == 32)
 
-        let batch = try await sqs.sendMessageBatch(SendMessageBatchInput(queueUrl: queueUrl, entries: [
-            .init(id: "a", messageBody: "second"), .init(id: "b", messageBody: "third", delaySeconds: 0),
-        ]))
+        let batch = try await sqs.sendMessageBatch(
+            SendMessageBatchInput(
+                queueUrl: queueUrl,
+                entries: [
+                    .init(id: "a", messageBody: "second"), .init(id: "b", messageBody: "third", delaySeconds: 0),
+                ]))
         #expect(batch.successful.map(\.id).sorted() == ["a", "b"])
         #expect(batch.failed.isEmpty)
 
-        let attributes = try await sqs.getQueueAttributes(GetQueueAttributesInput(queueUrl: queueUrl, attributeNames: ["ApproximateNumberOfMessages", "QueueArn"]))
+        let attributes = try await sqs.getQueueAttributes(
+            GetQueueAttributesInput(queueUrl: queueUrl, attributeNames: ["ApproximateNumberOfMessages", "QueueArn"]))
         #expect(attributes.attributes["ApproximateNumberOfMessages"] == "3")
         #expect(attributes.attributes["QueueArn"]?.hasSuffix(":\(name)") == true)
 
-        let received = try await sqs.receiveMessage(ReceiveMessageInput(
-            queueUrl: queueUrl, messageSystemAttributeNames: ["ApproximateReceiveCount"], messageAttributeNames: ["All"],
-            maxNumberOfMessages: 10, visibilityTimeout: 30, waitTimeSeconds: 1))
+        let received = try await sqs.receiveMessage(
+            ReceiveMessageInput(
+                queueUrl: queueUrl, messageSystemAttributeNames: ["ApproximateReceiveCount"],
+                messageAttributeNames: ["All"],
+                maxNumberOfMessages: 10, visibilityTimeout: 30, waitTimeSeconds: 1))
         #expect(received.messages.count == 3)
         let first = try #require(received.messages.first { $0.messageID == sent.messageID })
         #expect(first.body == #"{"orderId":"o-1"}"#)
@@ -42,26 +52,35 @@ import Testing
         #expect(first.attributes?["ApproximateReceiveCount"] == "1")
 
         // Make the first visible again, then receive it a second time.
-        try await sqs.changeMessageVisibility(ChangeMessageVisibilityInput(queueUrl: queueUrl, receiptHandle: first.receiptHandle!, visibilityTimeout: 0))
-        let again = try await sqs.receiveMessage(ReceiveMessageInput(queueUrl: queueUrl, messageSystemAttributeNames: ["ApproximateReceiveCount"], maxNumberOfMessages: 10))
+        try await sqs.changeMessageVisibility(
+            ChangeMessageVisibilityInput(queueUrl: queueUrl, receiptHandle: first.receiptHandle!, visibilityTimeout: 0))
+        let again = try await sqs.receiveMessage(
+            ReceiveMessageInput(
+                queueUrl: queueUrl, messageSystemAttributeNames: ["ApproximateReceiveCount"], maxNumberOfMessages: 10))
         let redelivered = try #require(again.messages.first)
         #expect(redelivered.messageID == sent.messageID)
         #expect(redelivered.attributes?["ApproximateReceiveCount"] == "2")
 
         try await sqs.deleteMessage(DeleteMessageInput(queueUrl: queueUrl, receiptHandle: redelivered.receiptHandle!))
         let others = received.messages.filter { $0.messageID != sent.messageID }
-        let deleted = try await sqs.deleteMessageBatch(DeleteMessageBatchInput(
-            queueUrl: queueUrl,
-            entries: others.enumerated().map { .init(id: "m\($0.offset)", receiptHandle: $0.element.receiptHandle!) }))
+        let deleted = try await sqs.deleteMessageBatch(
+            DeleteMessageBatchInput(
+                queueUrl: queueUrl,
+                entries: others.enumerated().map {
+                    .init(id: "m\($0.offset)", receiptHandle: $0.element.receiptHandle!)
+                }))
         #expect(deleted.successful.map(\.id).sorted() == ["m0", "m1"])
-        let remaining = try await sqs.getQueueAttributes(GetQueueAttributesInput(queueUrl: queueUrl, attributeNames: ["All"]))
+        let remaining = try await sqs.getQueueAttributes(
+            GetQueueAttributesInput(queueUrl: queueUrl, attributeNames: ["All"]))
         #expect(remaining.attributes["ApproximateNumberOfMessages"] == "0")
         #expect(remaining.attributes["ApproximateNumberOfMessagesNotVisible"] == "0")
     }
 
     @Test func aMissingQueueIsATypedError() async throws {
         let sqs = SQSClient(configuration: try Endpoint.configuration())
-        let error = await #expect(throws: AWSError.self) { try await sqs.getQueueUrl(GetQueueUrlInput(queueName: Endpoint.uniqueName("absent"))) }
+        let error = await #expect(throws: AWSError.self) {
+            try await sqs.getQueueUrl(GetQueueUrlInput(queueName: Endpoint.uniqueName("absent")))
+        }
         #expect(error?.code == .queueDoesNotExist)
         #expect(error?.service == "SQS")
         #expect(error?.statusCode == 400)
@@ -71,19 +90,26 @@ import Testing
 @Suite struct FanOutIntegrationTests {
     func makeQueue(_ sqs: SQSClient) async throws -> (url: String, arn: String) {
         let name = Endpoint.uniqueName("subscriber")
-        let url = try #require(try await Endpoint.json(sqs.transport, "CreateQueue", ["QueueName": name])["QueueUrl"] as? String)
-        let arn = try #require(try await sqs.getQueueAttributes(GetQueueAttributesInput(queueUrl: url, attributeNames: ["QueueArn"])).attributes["QueueArn"])
+        let url = try #require(
+            try await Endpoint.json(sqs.transport, "CreateQueue", ["QueueName": name])["QueueUrl"] as? String)
+        let arn = try #require(
+            try await sqs.getQueueAttributes(GetQueueAttributesInput(queueUrl: url, attributeNames: ["QueueArn"]))
+                .attributes["QueueArn"])
         return (url, arn)
     }
 
     func drain(_ sqs: SQSClient, _ url: String, expecting count: Int) async throws -> [SQSMessage] {
         var messages: [SQSMessage] = []
         _ = try await eventually { () async throws -> Bool? in
-            messages += try await sqs.receiveMessage(ReceiveMessageInput(queueUrl: url, maxNumberOfMessages: 10, waitTimeSeconds: 1)).messages
+            messages += try await sqs.receiveMessage(
+                ReceiveMessageInput(queueUrl: url, maxNumberOfMessages: 10, waitTimeSeconds: 1)
+            ).messages
             return messages.count >= count ? true : nil
         }
         // Anything beyond the expected would arrive now too.
-        messages += try await sqs.receiveMessage(ReceiveMessageInput(queueUrl: url, maxNumberOfMessages: 10, waitTimeSeconds: 1)).messages
+        messages += try await sqs.receiveMessage(
+            ReceiveMessageInput(queueUrl: url, maxNumberOfMessages: 10, waitTimeSeconds: 1)
+        ).messages
         return messages
     }
 
@@ -91,9 +117,16 @@ import Testing
         let configuration = try Endpoint.configuration()
         let sns = SNSClient(configuration: configuration)
         let sqs = SQSClient(configuration: configuration)
-        let topicARN = try #require(try await sns.transport.sendQuery(
-            operation: "CreateTopic", parameters: { var p = QueryParameters(); p.add("Name", Endpoint.uniqueName("events")); return p }(),
-            deadline: nil).descendant("TopicArn")?.text)
+        let topicARN = try #require(
+            try await sns.transport.sendQuery(
+                operation: "CreateTopic",
+                parameters: {
+                    var p = QueryParameters()
+                    p.add("Name", Endpoint.uniqueName("events"))
+                    return p
+                }(),
+                deadline: nil
+            ).descendant("TopicArn")?.text)
         let queue = try await makeQueue(sqs)
         var subscribe = QueryParameters()
         subscribe.add("TopicArn", topicARN)
@@ -105,15 +138,21 @@ import Testing
         subscribe.add("Attributes.entry.2.value", "true")
         _ = try await sns.transport.sendQuery(operation: "Subscribe", parameters: subscribe, deadline: nil)
 
-        let matching = try await sns.publish(PublishInput(
-            topicARN: topicARN, message: #"{"orderId":"o-1"}"#, subject: "order created",
-            messageAttributes: ["type": .string("order.created"), "priority": .number(5)]))
+        let matching = try await sns.publish(
+            PublishInput(
+                topicARN: topicARN, message: #"{"orderId":"o-1"}"#, subject: "order created",
+                messageAttributes: ["type": .string("order.created"), "priority": .number(5)]))
         #expect(matching.messageID != nil)
-        _ = try await sns.publish(PublishInput(topicARN: topicARN, message: "ignored", messageAttributes: ["type": .string("order.cancelled")]))
-        let batch = try await sns.publishBatch(PublishBatchInput(topicARN: topicARN, publishBatchRequestEntries: [
-            .init(id: "match", message: "from batch", messageAttributes: ["type": .string("order.created")]),
-            .init(id: "skip", message: "filtered out", messageAttributes: ["type": .string("other")]),
-        ]))
+        _ = try await sns.publish(
+            PublishInput(
+                topicARN: topicARN, message: "ignored", messageAttributes: ["type": .string("order.cancelled")]))
+        let batch = try await sns.publishBatch(
+            PublishBatchInput(
+                topicARN: topicARN,
+                publishBatchRequestEntries: [
+                    .init(id: "match", message: "from batch", messageAttributes: ["type": .string("order.created")]),
+                    .init(id: "skip", message: "filtered out", messageAttributes: ["type": .string("other")]),
+                ]))
         #expect(batch.successful.compactMap(\.id).sorted() == ["match", "skip"])
         #expect(batch.successful.allSatisfy { $0.messageID != nil })
         #expect(batch.failed.isEmpty)
@@ -131,11 +170,18 @@ import Testing
         create.add("Name", name + ".fifo")
         create.add("Attributes.entry.1.key", "FifoTopic")
         create.add("Attributes.entry.1.value", "true")
-        let topicARN = try #require(try await sns.transport.sendQuery(operation: "CreateTopic", parameters: create, deadline: nil).descendant("TopicArn")?.text)
-        let queueURL = try #require(try await Endpoint.json(sqs.transport, "CreateQueue", [
-            "QueueName": name + ".fifo", "Attributes": ["FifoQueue": "true"],
-        ])["QueueUrl"] as? String)
-        let queueArn = try #require(try await sqs.getQueueAttributes(GetQueueAttributesInput(queueUrl: queueURL, attributeNames: ["QueueArn"])).attributes["QueueArn"])
+        let topicARN = try #require(
+            try await sns.transport.sendQuery(operation: "CreateTopic", parameters: create, deadline: nil).descendant(
+                "TopicArn")?.text)
+        let queueURL = try #require(
+            try await Endpoint.json(
+                sqs.transport, "CreateQueue",
+                [
+                    "QueueName": name + ".fifo", "Attributes": ["FifoQueue": "true"],
+                ])["QueueUrl"] as? String)
+        let queueArn = try #require(
+            try await sqs.getQueueAttributes(GetQueueAttributesInput(queueUrl: queueURL, attributeNames: ["QueueArn"]))
+                .attributes["QueueArn"])
         var subscribe = QueryParameters()
         subscribe.add("TopicArn", topicARN)
         subscribe.add("Protocol", "sqs")
@@ -144,11 +190,15 @@ import Testing
         subscribe.add("Attributes.entry.1.value", "true")
         _ = try await sns.transport.sendQuery(operation: "Subscribe", parameters: subscribe, deadline: nil)
 
-        let published = try await sns.publish(PublishInput(
-            topicARN: topicARN, message: "entry 1", subject: "ledger entry", messageDeduplicationID: "dedup-1", messageGroupID: "account-1"))
+        let published = try await sns.publish(
+            PublishInput(
+                topicARN: topicARN, message: "entry 1", subject: "ledger entry", messageDeduplicationID: "dedup-1",
+                messageGroupID: "account-1"))
         #expect(published.messageID != nil)
-        let received = try await sqs.receiveMessage(ReceiveMessageInput(
-            queueUrl: queueURL, messageSystemAttributeNames: ["MessageGroupId", "MessageDeduplicationId"], waitTimeSeconds: 1))
+        let received = try await sqs.receiveMessage(
+            ReceiveMessageInput(
+                queueUrl: queueURL, messageSystemAttributeNames: ["MessageGroupId", "MessageDeduplicationId"],
+                waitTimeSeconds: 1))
         #expect(received.messages.first?.body == "entry 1")
         #expect(received.messages.first?.attributes?["MessageGroupId"] == "account-1")
         #expect(received.messages.first?.attributes?["MessageDeduplicationId"] == "dedup-1")
@@ -156,7 +206,8 @@ import Testing
         // Without a group id a FIFO topic refuses the message, with a typed, non-retried error
         // (AWS says InvalidParameter, moto MissingParameter).
         let error = await #expect(throws: AWSError.self) {
-            try await sns.publish(PublishInput(topicARN: topicARN, message: "no group", messageDeduplicationID: "dedup-2"))
+            try await sns.publish(
+                PublishInput(topicARN: topicARN, message: "no group", messageDeduplicationID: "dedup-2"))
         }
         #expect(error?.service == "SNS")
         #expect(error?.statusCode == 400)
@@ -171,16 +222,23 @@ import Testing
         let queue = try await makeQueue(sqs)
         let rule = Endpoint.uniqueName("orders-rule")
         let source = "kit.tests.\(rule)"
-        _ = try await Endpoint.json(events.transport, "PutRule", [
-            "Name": rule, "EventPattern": #"{"source": ["\#(source)"], "detail-type": ["OrderCreated"]}"#, "State": "ENABLED",
-        ])
-        _ = try await Endpoint.json(events.transport, "PutTargets", ["Rule": rule, "Targets": [["Id": "queue", "Arn": queue.arn]]])
+        _ = try await Endpoint.json(
+            events.transport, "PutRule",
+            [
+                "Name": rule, "EventPattern": #"{"source": ["\#(source)"], "detail-type": ["OrderCreated"]}"#,
+                "State": "ENABLED",
+            ])
+        _ = try await Endpoint.json(
+            events.transport, "PutTargets", ["Rule": rule, "Targets": [["Id": "queue", "Arn": queue.arn]]])
 
-        let output = try await events.putEvents(PutEventsInput(entries: [
-            .init(time: Date(timeIntervalSince1970: 1_700_000_000), source: source, detailType: "OrderCreated", detail: #"{"orderId":"o-7"}"#),
-            .init(source: source, detailType: "OrderShipped", detail: #"{"orderId":"o-8"}"#),
-            .init(detailType: "OrderCreated", detail: "{}"),  // no Source: rejected per entry
-        ]))
+        let output = try await events.putEvents(
+            PutEventsInput(entries: [
+                .init(
+                    time: Date(timeIntervalSince1970: 1_700_000_000), source: source, detailType: "OrderCreated",
+                    detail: #"{"orderId":"o-7"}"#),
+                .init(source: source, detailType: "OrderShipped", detail: #"{"orderId":"o-8"}"#),
+                .init(detailType: "OrderCreated", detail: "{}"),  // no Source: rejected per entry
+            ]))
         #expect(output.failedEntryCount == 1)
         #expect(output.entries.count == 3)
         #expect(output.failures.map(\.index) == [2])
@@ -189,7 +247,8 @@ import Testing
 
         let delivered = try await drain(sqs, queue.url, expecting: 1)
         #expect(delivered.count == 1)
-        let envelope = try JSONSerialization.jsonObject(with: Data(try #require(delivered.first?.body).utf8)) as? [String: Any]
+        let envelope =
+            try JSONSerialization.jsonObject(with: Data(try #require(delivered.first?.body).utf8)) as? [String: Any]
         #expect(envelope?["detail-type"] as? String == "OrderCreated")
         #expect(envelope?["source"] as? String == source)
         #expect((envelope?["detail"] as? [String: Any])?["orderId"] as? String == "o-7")
@@ -198,17 +257,23 @@ import Testing
 }
 
 @Suite struct AuthenticationIntegrationTests {
-    @Test(.enabled(
-        if: Endpoint.environment["AWS_ENDPOINT_URL"] == nil || Endpoint.environment["AWS_ENDPOINT_ENFORCES_AUTH"] == "1",
-        "the endpoint is not known to check signatures; set AWS_ENDPOINT_ENFORCES_AUTH=1 when it does"))
+    @Test(
+        .enabled(
+            if: Endpoint.environment["AWS_ENDPOINT_URL"] == nil
+                || Endpoint.environment["AWS_ENDPOINT_ENFORCES_AUTH"] == "1",
+            "the endpoint is not known to check signatures; set AWS_ENDPOINT_ENFORCES_AUTH=1 when it does"))
     func aWrongSecretIsRejected() async throws {
         var configuration = try Endpoint.configuration()
         configuration.credentials.secretAccessKey += "-wrong"
         let sqs = SQSClient(configuration: configuration, options: .init(retryPolicy: .none))
-        let error = await #expect(throws: AWSError.self) { try await sqs.getQueueUrl(GetQueueUrlInput(queueName: "any")) }
+        let error = await #expect(throws: AWSError.self) {
+            try await sqs.getQueueUrl(GetQueueUrlInput(queueName: "any"))
+        }
         #expect(error?.statusCode == 403)
         let sns = SNSClient(configuration: configuration, options: .init(retryPolicy: .none))
-        let snsError = await #expect(throws: AWSError.self) { try await sns.publish(PublishInput(topicARN: "arn:aws:sns:us-east-1:123456789012:none", message: "m")) }
+        let snsError = await #expect(throws: AWSError.self) {
+            try await sns.publish(PublishInput(topicARN: "arn:aws:sns:us-east-1:123456789012:none", message: "m"))
+        }
         #expect(snsError?.code == .signatureDoesNotMatch)
     }
 

@@ -16,10 +16,12 @@ struct PackageGraph: Sendable {
 
     static let current: PackageGraph = {
         // A scratch path of its own: `swift test` holds the lock of .build while this runs.
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("dump-package-\(UUID().uuidString)").path
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("dump-package-\(UUID().uuidString)")
+            .path
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let result = try! run(
-            ["/usr/bin/env", "swift", "package", "--scratch-path", scratch, "dump-package"], directory: repositoryRoot.path)
+            ["/usr/bin/env", "swift", "package", "--scratch-path", scratch, "dump-package"],
+            directory: repositoryRoot.path)
         return try! PackageGraph(dumpPackageJSON: Data(result.stdout.utf8))
     }()
 
@@ -30,11 +32,15 @@ struct PackageGraph: Sendable {
             let dependencies = (target["dependencies"] as! [[String: Any]]).compactMap { dependency -> String? in
                 if let byName = dependency["byName"] as? [Any] { return byName[0] as? String }
                 if let target = dependency["target"] as? [Any] { return target[0] as? String }
-                if let product = dependency["product"] as? [Any] { return "\(product[1] as! String):\(product[0] as! String)" }
+                if let product = dependency["product"] as? [Any] {
+                    return "\(product[1] as! String):\(product[0] as! String)"
+                }
                 return nil
             }
             let name = target["name"] as! String
-            targets[name] = Target(name: name, type: target["type"] as! String, path: target["path"] as? String, dependencies: dependencies)
+            targets[name] = Target(
+                name: name, type: target["type"] as! String, path: target["path"] as? String, dependencies: dependencies
+            )
         }
         self.targets = targets
     }
@@ -52,7 +58,8 @@ struct PackageGraph: Sendable {
 
     /// The deployable functions: executable targets in `functions/`.
     var bootstraps: [String] {
-        targets.values.filter { $0.type == "executable" && ($0.path ?? "").hasPrefix("functions/") }.map(\.name).sorted()
+        targets.values.filter { $0.type == "executable" && ($0.path ?? "").hasPrefix("functions/") }.map(\.name)
+            .sorted()
     }
 }
 
@@ -62,7 +69,9 @@ enum Layer: String, CaseIterable, Sendable {
     case leaves, http, runtime, events, awsClients, domain, functions, testingKit, developerTool, tests
 
     static func of(_ target: PackageGraph.Target) -> Layer? {
-        if target.type == "test" || (target.path ?? "").hasPrefix("Tests/") || (target.path ?? "").hasPrefix("Benchmarks/") {
+        if target.type == "test" || (target.path ?? "").hasPrefix("Tests/")
+            || (target.path ?? "").hasPrefix("Benchmarks/")
+        {
             return .tests
         }
         if (target.path ?? "").hasPrefix("functions/") { return .functions }
@@ -128,7 +137,9 @@ enum Layer: String, CaseIterable, Sendable {
             guard let layer = Layer.of(target) else { continue }
             for dependency in target.dependencies {
                 if dependency.contains(":") {
-                    if !layer.allowedProducts.contains(dependency) { violations.append("\(target.name) (\(layer)) → \(dependency)") }
+                    if !layer.allowedProducts.contains(dependency) {
+                        violations.append("\(target.name) (\(layer)) → \(dependency)")
+                    }
                     continue
                 }
                 guard let other = graph.targets[dependency], let otherLayer = Layer.of(other) else { continue }
@@ -155,7 +166,9 @@ enum Layer: String, CaseIterable, Sendable {
 /// What a bootstrap loads. Checked to fail: `import Foundation` in functions/echo/main.swift
 /// makes echo load libFoundation.so and fails this test.
 @Suite struct BootstrapLinkTests {
-    static let forbidden = ["libFoundation.so", "libFoundationInternationalization.so", "lib_FoundationICU.so", "libicu"]
+    static let forbidden = [
+        "libFoundation.so", "libFoundationInternationalization.so", "lib_FoundationICU.so", "libicu",
+    ]
 
     @Test(arguments: PackageGraph.current.bootstraps)
     func loadsNeitherFullFoundationNorICU(_ bootstrap: String) throws {

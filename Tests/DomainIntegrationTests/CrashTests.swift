@@ -74,7 +74,10 @@ import Testing
         var retried = false
         for _ in 0..<40 {
             let report = healthy.invoke(batch)
-            if batchFailures(report.payload) == [] { retried = true; break }
+            if batchFailures(report.payload) == [] {
+                retried = true
+                break
+            }
             try await Task.sleep(for: .milliseconds(250))
         }
         #expect(retried)

@@ -16,16 +16,22 @@ import Testing
     let mixedBatch = "events/process-mixed-with-duplicate.json"
 
     func uniqueEvents(_ file: String) throws -> [CloudEvent] {
-        let batch = try JSONDecoder().decode(SQSEvent.self, from: Data(try sampleEvent(String(file.dropFirst("events/".count)))))
+        let batch = try JSONDecoder().decode(
+            SQSEvent.self, from: Data(try sampleEvent(String(file.dropFirst("events/".count)))))
         var seen: [String: CloudEvent] = [:]
-        for message in batch.records { let event = try message.receivedCloudEvent().event; seen[event.id] = event }
+        for message in batch.records {
+            let event = try message.receivedCloudEvent().event
+            seen[event.id] = event
+        }
         return Array(seen.values)
     }
 
     func counters(_ aws: AWS, _ table: String) async throws -> [String: Int] {
         var result: [String: Int] = [:]
         for item in try await aws.allItems(table) {
-            guard case let .s(pk)? = item["pk"], pk.hasPrefix("COUNTER#"), case let .s(sk)? = item["sk"], case let .n(count)? = item["count"] else { continue }
+            guard case .s(let pk)? = item["pk"], pk.hasPrefix("COUNTER#"), case .s(let sk)? = item["sk"],
+                case .n(let count)? = item["count"]
+            else { continue }
             result["\(pk) \(sk)"] = Int(count)
         }
         return result
@@ -62,7 +68,7 @@ import Testing
         let table = try await aws.createTable("events", sortKey: true)
         let batch = try sampleEvent("process-mixed-with-duplicate.json")
         let lambdas = try (0..<4).map { _ in try localLambda("process", environment: ["EVENTS_TABLE": table]) }
-        defer { lambdas.forEach { $0.shutdown() } }
+        defer { for lambda in lambdas { lambda.shutdown() } }
         for lambda in lambdas { _ = lambda.start() }
         let reports = Mutex<[InvocationReport]>([])
         let group = DispatchGroup()
@@ -92,19 +98,24 @@ import Testing
         let aws = try AWS()
         let table = try await aws.createTable("audit", sortKey: true)
         for _ in 0..<2 {
-            let result = try lambdaLocalInvoke("store", event: mixedBatch, environment: ["AUDIT_TABLE": table, "RETENTION_DAYS": "30"])
+            let result = try lambdaLocalInvoke(
+                "store", event: mixedBatch, environment: ["AUDIT_TABLE": table, "RETENTION_DAYS": "30"])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(batchFailures(Array(result.stdout.utf8)) == [], "\(result.stdout)")
         }
         let items = try await aws.allItems(table)
         #expect(items.count == 5)
         #expect(items.allSatisfy { $0["sk"] == .s("ORIGINAL") })
-        let sns = try JSONDecoder().decode(SQSEvent.self, from: Data(try sampleEvent("sqs-sns-notification.json"))).records[0]
+        let sns = try JSONDecoder().decode(SQSEvent.self, from: Data(try sampleEvent("sqs-sns-notification.json")))
+            .records[0]
         let received = try sns.receivedCloudEvent()
         let original = try #require(try await aws.item(table, ["pk": .s(received.event.id), "sk": "ORIGINAL"]))
         #expect(original["payload"] == .s(received.verbatim))
         #expect(original["payloadHash"] == .s(received.event.payloadHash))
-        guard case let .n(expires)? = original["expiresAt"], let expiresAt = Int(expires) else { Issue.record("no TTL"); return }
+        guard case .n(let expires)? = original["expiresAt"], let expiresAt = Int(expires) else {
+            Issue.record("no TTL")
+            return
+        }
         #expect(abs(expiresAt - Int(Date().timeIntervalSince1970) - 30 * 86_400) < 600)
     }
 
@@ -122,7 +133,10 @@ import Testing
             #expect(batchFailures(report.payload) == [])
         }
         let items = try await aws.allItems(table)
-        #expect(Set(items.compactMap { if case let .s(sk)? = $0["sk"] { sk } else { nil } }) == ["ORIGINAL", "CONFLICT#\(impostor.payloadHash)"])
+        #expect(
+            Set(items.compactMap { if case .s(let sk)? = $0["sk"] { sk } else { nil } }) == [
+                "ORIGINAL", "CONFLICT#\(impostor.payloadHash)",
+            ])
         let kept = try #require(items.first { $0["sk"] == .s("ORIGINAL") })
         #expect(kept["payload"] == .s(original.canonicalJSON))
     }
@@ -134,16 +148,19 @@ import Testing
         let environment = ["TOPIC_ARN": topic.topicARN, "IDEMPOTENCY_TABLE": table]
         var answers: [String] = []
         for _ in 0..<2 {
-            let result = try lambdaLocalInvoke("publish", event: "events/publish-apigw-v2-short-form.json", environment: environment)
+            let result = try lambdaLocalInvoke(
+                "publish", event: "events/publish-apigw-v2-short-form.json", environment: environment)
             #expect(result.status == 0, "\(result.stderr)")
-            let response = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stdout)")
+            let response = try #require(
+                try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stdout)")
             #expect(response["statusCode"] as? Int == 202, "\(result.stdout) \(result.stderr)")
             answers.append(response["body"] as? String ?? "")
         }
         #expect(answers[0] == answers[1])
         let messages = try await aws.drain(topic.queueURL)
         #expect(messages.count == 1)
-        let notification = try JSONDecoder().decode(SNSNotification.self, from: Data(try #require(messages.first?.body).utf8))
+        let notification = try JSONDecoder().decode(
+            SNSNotification.self, from: Data(try #require(messages.first?.body).utf8))
         let event = try CloudEvent(validating: try JSONValue(parsing: Data(notification.message.utf8)))
         #expect(answers[0] == #"{"id":"\#(event.id)"}"#)
         #expect(event.type == "inventory.alert")
@@ -151,7 +168,8 @@ import Testing
         #expect(notification.messageAttributes?["type"]?.value == "inventory.alert")
 
         // A complete CloudEvent over the REST API, to the same topic.
-        let rest = try lambdaLocalInvoke("publish", event: "events/publish-apigw-v1-cloudevent.json", environment: environment)
+        let rest = try lambdaLocalInvoke(
+            "publish", event: "events/publish-apigw-v1-cloudevent.json", environment: environment)
         #expect(rest.stdout.contains(#""statusCode":202"#), "\(rest.stdout)")
         #expect(try await aws.drain(topic.queueURL).count == 1)
     }
@@ -168,7 +186,8 @@ import Testing
         }
         let messages = try await aws.drain(topic.queueURL)
         #expect(messages.count == 1, "only payment.failed is notifiable by default")
-        let notification = try JSONDecoder().decode(SNSNotification.self, from: Data(try #require(messages.first?.body).utf8))
+        let notification = try JSONDecoder().decode(
+            SNSNotification.self, from: Data(try #require(messages.first?.body).utf8))
         #expect(notification.subject?.hasPrefix("[FAILED] payment.failed") == true)
     }
 
@@ -177,7 +196,10 @@ import Testing
         let lambda = try localLambda("process", environment: [:], output: output)
         defer { lambda.shutdown() }
         let report = lambda.invoke(Array("{}".utf8))
-        guard case let .initError(error) = report.result else { Issue.record("expected an init failure, got \(report.result)"); return }
+        guard case .initError(let error) = report.result else {
+            Issue.record("expected an init failure, got \(report.result)")
+            return
+        }
         #expect(error.errorMessage.contains("EVENTS_TABLE is not set"))
     }
 }

@@ -26,7 +26,9 @@ private struct PutAnswerLostAndRetried: DynamoDBClientProtocol {
     func query(_ input: QueryInput, deadline: ContinuousClock.Instant?) async throws -> QueryOutput {
         try await dynamoDB.query(input, deadline: deadline)
     }
-    func transactWriteItems(_ input: TransactWriteItemsInput, deadline: ContinuousClock.Instant?) async throws -> TransactWriteItemsOutput {
+    func transactWriteItems(_ input: TransactWriteItemsInput, deadline: ContinuousClock.Instant?) async throws
+        -> TransactWriteItemsOutput
+    {
         try await dynamoDB.transactWriteItems(input, deadline: deadline)
     }
 }
@@ -41,7 +43,9 @@ private struct PutAnswerLostAndRetried: DynamoDBClientProtocol {
         let store = DynamoDBIdempotencyStore(client: PutAnswerLostAndRetried(dynamoDB: aws.dynamoDB), tableName: table)
         let expiry = Int64(Date().timeIntervalSince1970 * 1000) + 30_000
 
-        #expect(try await store.begin(key: "notify#e-1", payloadHash: "h", inProgressExpiry: expiry, deadline: nil) == .started)
+        #expect(
+            try await store.begin(key: "notify#e-1", payloadHash: "h", inProgressExpiry: expiry, deadline: nil)
+                == .started)
 
         // Another invocation's claim on the same key is still refused while this one holds it.
         let other = DynamoDBIdempotencyStore(client: aws.dynamoDB, tableName: table)
@@ -51,8 +55,12 @@ private struct PutAnswerLostAndRetried: DynamoDBClientProtocol {
 
         // The protocol carries on as usual: completed once, replayed after.
         try await store.complete(key: "notify#e-1", payloadHash: "h", result: #""m-1""#, deadline: nil)
-        guard case let .completed(record) = try await other.begin(key: "notify#e-1", payloadHash: "h", inProgressExpiry: expiry, deadline: nil) else {
-            Issue.record("expected the completed record"); return
+        guard
+            case .completed(let record) = try await other.begin(
+                key: "notify#e-1", payloadHash: "h", inProgressExpiry: expiry, deadline: nil)
+        else {
+            Issue.record("expected the completed record")
+            return
         }
         #expect(record.result == #""m-1""#)
     }

@@ -21,13 +21,19 @@ private final class FirstPublishAnswerLost: SNSClientProtocol {
 
     func publish(_ input: PublishInput, deadline: ContinuousClock.Instant?) async throws -> PublishOutput {
         let output = try await sns.publish(input, deadline: deadline)
-        guard lost.withLock({ lost in defer { lost = true }; return !lost }) else { return output }
+        guard
+            lost.withLock({ lost in
+                defer { lost = true }
+                return !lost
+            })
+        else { return output }
         throw AWSTransportError.network(
             service: "sns", operation: "Publish", attempts: 1,
             underlying: .transferFailed(url: sns.transport.endpoint, reason: "connection closed before the answer"))
     }
 
-    func publishBatch(_ input: PublishBatchInput, deadline: ContinuousClock.Instant?) async throws -> PublishBatchOutput {
+    func publishBatch(_ input: PublishBatchInput, deadline: ContinuousClock.Instant?) async throws -> PublishBatchOutput
+    {
         try await sns.publishBatch(input, deadline: deadline)
     }
 }
@@ -36,7 +42,8 @@ private final class FirstPublishAnswerLost: SNSClientProtocol {
 /// the effect fails, the claim is abandoned, SQS redelivers, notify publishes again. Only the
 /// topic can tell the second Publish from a new notification.
 @Suite struct NotifyLostAnswerTests {
-    static let alert = #"{"specversion":"1.0","id":"lost-answer-1","source":"urn:test:notify","type":"inventory.alert","subject":"sku-7","data":{"left":2}}"#
+    static let alert =
+        #"{"specversion":"1.0","id":"lost-answer-1","source":"urn:test:notify","type":"inventory.alert","subject":"sku-7","data":{"left":2}}"#
 
     /// Two deliveries of one alert whose first Publish answer was lost; the messages the
     /// topic's subscriber received.
@@ -45,18 +52,26 @@ private final class FirstPublishAnswerLost: SNSClientProtocol {
         let table = try await aws.createTable("idempotency", sortKey: false)
         let topic = try await aws.createTopicWithQueue("notifications", fifo: fifo)
         let handler = NotifyHandler(
-            store: DynamoDBIdempotencyStore(client: aws.dynamoDB, tableName: table), sns: FirstPublishAnswerLost(aws.sns),
+            store: DynamoDBIdempotencyStore(client: aws.dynamoDB, tableName: table),
+            sns: FirstPublishAnswerLost(aws.sns),
             notificationsTopicARN: topic.topicARN, notifyTypes: [EventTypePattern("*.alert")], circuitBreaker: nil)
 
         let first = SQSEvent.make(bodies: [Self.alert])
         let failed = try await handler.handle(first, context: .testing(timeout: .seconds(10), logs: CapturedLogs()))
-        #expect(failed.batchItemFailures == [.init(itemIdentifier: first.records[0].messageID)], "the lost answer fails the message, for SQS to redeliver")
+        #expect(
+            failed.batchItemFailures == [.init(itemIdentifier: first.records[0].messageID)],
+            "the lost answer fails the message, for SQS to redeliver")
 
         let redelivered = SQSEvent.make(bodies: [Self.alert], receiveCount: 2)
-        let retried = try await handler.handle(redelivered, context: .testing(timeout: .seconds(10), logs: CapturedLogs()))
+        let retried = try await handler.handle(
+            redelivered, context: .testing(timeout: .seconds(10), logs: CapturedLogs()))
         #expect(retried.batchItemFailures.isEmpty)
         // A third delivery finds the completed record and publishes nothing.
-        #expect(try await handler.handle(SQSEvent.make(bodies: [Self.alert], receiveCount: 3), context: .testing(timeout: .seconds(10), logs: CapturedLogs())).batchItemFailures.isEmpty)
+        #expect(
+            try await handler.handle(
+                SQSEvent.make(bodies: [Self.alert], receiveCount: 3),
+                context: .testing(timeout: .seconds(10), logs: CapturedLogs())
+            ).batchItemFailures.isEmpty)
         return try await aws.drain(topic.queueURL).compactMap(\.body)
     }
 

@@ -12,8 +12,11 @@ import Synchronization
 import Testing
 
 func cloudEvent(id: String, type: String = "order.created", data: JSONValue = .object(["n": .integer(1)])) -> String {
-    CanonicalJSON.string(CloudEvent(id: id, source: "/shop/orders", type: type, subject: "ord-1", time: "2024-05-01T12:00:30Z",
-                                    dataContentType: "application/json", data: data).json)
+    CanonicalJSON.string(
+        CloudEvent(
+            id: id, source: "/shop/orders", type: type, subject: "ord-1", time: "2024-05-01T12:00:30Z",
+            dataContentType: "application/json", data: data
+        ).json)
 }
 
 struct Boom: Error, CustomStringConvertible { var description: String { "boom" } }
@@ -53,7 +56,8 @@ struct Halt: BatchStoppingError, CustomStringConvertible { var description: Stri
             (group: "g1", body: cloudEvent(id: "5")),
         ])
         let seen = Mutex<[String]>([])
-        let response = await CloudEventBatch.process(batch, logger: LambdaContext.testing(logs: CapturedLogs()).logger) { received, _ in
+        let response = await CloudEventBatch.process(batch, logger: LambdaContext.testing(logs: CapturedLogs()).logger)
+        { received, _ in
             seen.withLock { $0.append(received.event.id) }
             if received.event.id == "1" { throw Boom() }
         }
@@ -65,7 +69,8 @@ struct Halt: BatchStoppingError, CustomStringConvertible { var description: Stri
     @Test func aBatchStoppingErrorFailsEveryLaterMessageUntried() async throws {
         let batch = SQSEvent.make(bodies: (1...4).map { cloudEvent(id: "\($0)") })
         let seen = Mutex<[String]>([])
-        let response = await CloudEventBatch.process(batch, logger: LambdaContext.testing(logs: CapturedLogs()).logger) { received, _ in
+        let response = await CloudEventBatch.process(batch, logger: LambdaContext.testing(logs: CapturedLogs()).logger)
+        { received, _ in
             seen.withLock { $0.append(received.event.id) }
             if received.event.id == "2" { throw Halt() }
         }
@@ -77,7 +82,9 @@ struct Halt: BatchStoppingError, CustomStringConvertible { var description: Stri
 @Suite struct EnvironmentReaderTests {
     @Test func errorsNameTheVariable() throws {
         let reader = EnvironmentReader(["EMPTY": "  ", "BAD_TABLE": "a b", "BAD_TOPIC": "events", "N": "-3"])
-        #expect(throws: ConfigurationError(variable: "EMPTY", problem: "is not set: it names the table")) { try reader.required("EMPTY", "the table") }
+        #expect(throws: ConfigurationError(variable: "EMPTY", problem: "is not set: it names the table")) {
+            try reader.required("EMPTY", "the table")
+        }
         #expect((try? reader.tableName("BAD_TABLE", "t")) == nil)
         let topic = #expect(throws: ConfigurationError.self) { try reader.topicARN("BAD_TOPIC", "the topic") }
         #expect(topic?.description == #"BAD_TOPIC is "events", not an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)"#)
@@ -92,7 +99,8 @@ struct Halt: BatchStoppingError, CustomStringConvertible { var description: Stri
     @Test func aNewKeyRunsTheEffectOnceAndADuplicateReplaysItsResult() async throws {
         let store = InMemoryIdempotencyStore()
         let runs = Mutex(0)
-        let first = try await store.idempotent(key: "k", payloadHash: "h", deadline: deadline) { () async throws -> String in
+        let first = try await store.idempotent(key: "k", payloadHash: "h", deadline: deadline) {
+            () async throws -> String in
             runs.withLock { $0 += 1 }
             return "message-1"
         }
@@ -100,7 +108,8 @@ struct Halt: BatchStoppingError, CustomStringConvertible { var description: Stri
         #expect(!first.isReplay)
         #expect(store.record(for: "k")?.status == .completed)
         #expect(store.record(for: "k")?.result == #""message-1""#)
-        let second = try await store.idempotent(key: "k", payloadHash: "h", deadline: deadline) { () async throws -> String in
+        let second = try await store.idempotent(key: "k", payloadHash: "h", deadline: deadline) {
+            () async throws -> String in
             runs.withLock { $0 += 1 }
             return "message-2"
         }
@@ -112,7 +121,9 @@ struct Halt: BatchStoppingError, CustomStringConvertible { var description: Stri
     @Test func aFailedEffectDeletesItsRecordSoARetryRuns() async throws {
         let store = InMemoryIdempotencyStore()
         await #expect(throws: Boom.self) {
-            _ = try await store.idempotent(key: "k", payloadHash: "h", deadline: deadline) { () async throws -> String in throw Boom() }
+            _ = try await store.idempotent(key: "k", payloadHash: "h", deadline: deadline) {
+                () async throws -> String in throw Boom()
+            }
         }
         #expect(store.record(for: "k") == nil)
         let retry = try await store.idempotent(key: "k", payloadHash: "h", deadline: deadline) { "done" }
@@ -122,7 +133,9 @@ struct Halt: BatchStoppingError, CustomStringConvertible { var description: Stri
     @Test func aKeyInProgressIsARetryableErrorUntilItsExpiryThenTheRetryRuns() async throws {
         let store = InMemoryIdempotencyStore(nowMilliseconds: 1_700_000_000_000)
         // A process that died mid-effect: its INPROGRESS record stays.
-        #expect(try await store.begin(key: "k", payloadHash: "h", inProgressExpiry: 1_700_000_003_000, deadline: nil) == .started)
+        #expect(
+            try await store.begin(key: "k", payloadHash: "h", inProgressExpiry: 1_700_000_003_000, deadline: nil)
+                == .started)
         let error = await #expect(throws: IdempotencyError.self) {
             _ = try await store.idempotent(key: "k", payloadHash: "h", deadline: deadline) { "second" }
         }

@@ -8,7 +8,8 @@ import UTCTime
 
 func parse(_ text: String) throws -> JSONValue { try JSONValue(parsing: Data(text.utf8)) }
 
-let orderCreated = #"{"specversion":"1.0","id":"e-1","source":"/shop/orders","type":"order.created","subject":"ord-1","time":"2024-05-01T12:00:00Z","datacontenttype":"application/json","data":{"orderId":"ord-1","total":12.5},"tenant":"acme"}"#
+let orderCreated =
+    #"{"specversion":"1.0","id":"e-1","source":"/shop/orders","type":"order.created","subject":"ord-1","time":"2024-05-01T12:00:00Z","datacontenttype":"application/json","data":{"orderId":"ord-1","total":12.5},"tenant":"acme"}"#
 
 @Suite struct CloudEventValidationTests {
     @Test func aValidEventKeepsEveryAttributeAndItsExtensions() throws {
@@ -24,7 +25,9 @@ let orderCreated = #"{"specversion":"1.0","id":"e-1","source":"/shop/orders","ty
     }
 
     @Test func everyViolationIsReportedWithItsPointer() throws {
-        let json = try parse(#"{"specversion":"0.3","source":"has space","type":7,"time":"yesterday","datacontenttype":"json","Tenant":"x","meta":{"a":1},"data":{},"data_base64":"AA=="}"#)
+        let json = try parse(
+            #"{"specversion":"0.3","source":"has space","type":7,"time":"yesterday","datacontenttype":"json","Tenant":"x","meta":{"a":1},"data":{},"data_base64":"AA=="}"#
+        )
         let error = #expect(throws: CloudEventValidationError.self) { try CloudEvent(validating: json) }
         let pointers = Dictionary(uniqueKeysWithValues: (error?.violations ?? []).map { ($0.pointer, $0.detail) })
         #expect(pointers["/specversion"] == #"must be "1.0", got "0.3""#)
@@ -71,20 +74,25 @@ let orderCreated = #"{"specversion":"1.0","id":"e-1","source":"/shop/orders","ty
         #expect(event.dataContentType == "application/json")
         #expect(event.subject == "ord-9")
 
-        let sourced = try CloudEvent.completing(try parse(#"{"type":"t","source":"/mine","data":1}"#), id: "i", defaultSource: "d", time: now)
+        let sourced = try CloudEvent.completing(
+            try parse(#"{"type":"t","source":"/mine","data":1}"#), id: "i", defaultSource: "d", time: now)
         #expect(sourced.source == "/mine")
     }
 
     @Test func theShortFormMayNotChooseItsIdOrTimeAndNeedsTypeAndData() throws {
         let error = #expect(throws: CloudEventValidationError.self) {
-            try CloudEvent.completing(try parse(#"{"id":"mine","time":"2024-05-01T12:00:00Z"}"#), id: "i", defaultSource: "d", time: .now())
+            try CloudEvent.completing(
+                try parse(#"{"id":"mine","time":"2024-05-01T12:00:00Z"}"#), id: "i", defaultSource: "d", time: .now())
         }
         #expect(error?.violations.map(\.pointer).sorted() == ["/data", "/id", "/time", "/type"])
     }
 
     @Test func thePayloadHashIgnoresKeyOrderAndWhitespace() throws {
         let a = try CloudEvent(validating: try parse(orderCreated))
-        let reordered = try CloudEvent(validating: try parse(#"{ "data": {"total": 12.5, "orderId": "ord-1"}, "tenant":"acme", "type":"order.created","time":"2024-05-01T12:00:00Z","subject":"ord-1","source":"/shop/orders","id":"e-1","datacontenttype":"application/json","specversion":"1.0"}"#))
+        let reordered = try CloudEvent(
+            validating: try parse(
+                #"{ "data": {"total": 12.5, "orderId": "ord-1"}, "tenant":"acme", "type":"order.created","time":"2024-05-01T12:00:00Z","subject":"ord-1","source":"/shop/orders","id":"e-1","datacontenttype":"application/json","specversion":"1.0"}"#
+            ))
         #expect(a.payloadHash == reordered.payloadHash)
         #expect(a.payloadHash.count == 64)
         var changed = a
@@ -120,11 +128,14 @@ let orderCreated = #"{"specversion":"1.0","id":"e-1","source":"/shop/orders","ty
 
     @Test func anEventBridgeEventCarriesTheEventInItsDetail() throws {
         let detail = try parse(orderCreated)
-        let envelope = EventBridgeEvent<JSONValue>.make(detailType: "order.created", source: "/shop/orders", detail: detail, id: "eb-1")
+        let envelope = EventBridgeEvent<JSONValue>.make(
+            detailType: "order.created", source: "/shop/orders", detail: detail, id: "eb-1")
         let received = try SQSMessage.carrying(envelope).receivedCloudEvent()
         #expect(received.carrier == .eventBridge(id: "eb-1", detailType: "order.created"))
         #expect(received.event == (try CloudEvent(validating: detail)))
-        #expect(received.event.payloadHash == (try SQSMessage.make(body: orderCreated).receivedCloudEvent()).event.payloadHash)
+        #expect(
+            received.event.payloadHash
+                == (try SQSMessage.make(body: orderCreated).receivedCloudEvent()).event.payloadHash)
     }
 
     @Test func failuresNameTheMessageAndTheField() throws {
@@ -154,4 +165,3 @@ let orderCreated = #"{"specversion":"1.0","id":"e-1","source":"/shop/orders","ty
         }
     }
 }
-

@@ -7,7 +7,9 @@ import Testing
 
 /// A DynamoDB client that records requests and answers from a script.
 final class ScriptedDynamoDB: DynamoDBClientProtocol {
-    enum Call: Sendable { case put(PutItemInput), get(GetItemInput), delete(DeleteItemInput), transact(TransactWriteItemsInput) }
+    enum Call: Sendable {
+        case put(PutItemInput), get(GetItemInput), delete(DeleteItemInput), transact(TransactWriteItemsInput)
+    }
     private let state = Mutex<(calls: [Call], errors: [any Error], items: [DynamoDBItem])>(([], [], []))
 
     var calls: [Call] { state.withLock { $0.calls } }
@@ -24,25 +26,35 @@ final class ScriptedDynamoDB: DynamoDBClientProtocol {
     }
 
     func putItem(_ input: PutItemInput, deadline: ContinuousClock.Instant?) async throws -> PutItemOutput {
-        try record(.put(input)); return PutItemOutput()
+        try record(.put(input))
+        return PutItemOutput()
     }
     func getItem(_ input: GetItemInput, deadline: ContinuousClock.Instant?) async throws -> GetItemOutput {
         try record(.get(input))
         return GetItemOutput(item: state.withLock { $0.items.isEmpty ? nil : $0.items.removeFirst() })
     }
-    func updateItem(_ input: UpdateItemInput, deadline: ContinuousClock.Instant?) async throws -> UpdateItemOutput { UpdateItemOutput() }
+    func updateItem(_ input: UpdateItemInput, deadline: ContinuousClock.Instant?) async throws -> UpdateItemOutput {
+        UpdateItemOutput()
+    }
     func deleteItem(_ input: DeleteItemInput, deadline: ContinuousClock.Instant?) async throws -> DeleteItemOutput {
-        try record(.delete(input)); return DeleteItemOutput()
+        try record(.delete(input))
+        return DeleteItemOutput()
     }
     func query(_ input: QueryInput, deadline: ContinuousClock.Instant?) async throws -> QueryOutput { QueryOutput() }
-    func transactWriteItems(_ input: TransactWriteItemsInput, deadline: ContinuousClock.Instant?) async throws -> TransactWriteItemsOutput {
-        try record(.transact(input)); return TransactWriteItemsOutput()
+    func transactWriteItems(_ input: TransactWriteItemsInput, deadline: ContinuousClock.Instant?) async throws
+        -> TransactWriteItemsOutput
+    {
+        try record(.transact(input))
+        return TransactWriteItemsOutput()
     }
 }
 
 func transactionCanceled(_ reasons: String) -> AWSError {
-    AWSError(service: "DynamoDB", operation: "TransactWriteItems", code: .transactionCanceled, message: "cancelled", requestID: nil,
-             statusCode: 400, body: Array(#"{"__type":"TransactionCanceledException","CancellationReasons":\#(reasons)}"#.utf8))
+    AWSError(
+        service: "DynamoDB", operation: "TransactWriteItems", code: .transactionCanceled, message: "cancelled",
+        requestID: nil,
+        statusCode: 400,
+        body: Array(#"{"__type":"TransactionCanceledException","CancellationReasons":\#(reasons)}"#.utf8))
 }
 
 @Suite struct DynamoDBIdempotencyStoreTests {
@@ -50,9 +62,15 @@ func transactionCanceled(_ reasons: String) -> AWSError {
 
     @Test func beginIsAConditionalPutOfAnInProgressRecordExpiringAtTheDeadline() async throws {
         let client = ScriptedDynamoDB()
-        let store = DynamoDBIdempotencyStore(client: client, tableName: "idem", timeToLive: .seconds(3600), now: { [now] in now })
-        #expect(try await store.begin(key: "publish#k", payloadHash: "h", inProgressExpiry: now + 3000, deadline: nil) == .started)
-        guard case let .put(input)? = client.calls.first else { Issue.record("no PutItem"); return }
+        let store = DynamoDBIdempotencyStore(
+            client: client, tableName: "idem", timeToLive: .seconds(3600), now: { [now] in now })
+        #expect(
+            try await store.begin(key: "publish#k", payloadHash: "h", inProgressExpiry: now + 3000, deadline: nil)
+                == .started)
+        guard case .put(let input)? = client.calls.first else {
+            Issue.record("no PutItem")
+            return
+        }
         #expect(input.item["id"] == .s("publish#k"))
         #expect(input.item["status"] == .s("INPROGRESS"))
         #expect(input.item["inProgressExpiry"] == .n("1700000003000"))
@@ -66,12 +84,20 @@ func transactionCanceled(_ reasons: String) -> AWSError {
     @Test func aFailedConditionReadsTheRecordAndTellsCompletedInProgressAndMismatch() async throws {
         let client = ScriptedDynamoDB()
         let store = DynamoDBIdempotencyStore(client: client, tableName: "idem", now: { [now] in now })
-        let failed = AWSError(service: "DynamoDB", operation: "PutItem", code: .conditionalCheckFailed, message: nil, requestID: nil, statusCode: 400)
-        let completed: DynamoDBItem = ["id": "k", "status": "COMPLETED", "payloadHash": "h", "expiresAt": .n("1700003600"), "result": #""m-1""#]
+        let failed = AWSError(
+            service: "DynamoDB", operation: "PutItem", code: .conditionalCheckFailed, message: nil, requestID: nil,
+            statusCode: 400)
+        let completed: DynamoDBItem = [
+            "id": "k", "status": "COMPLETED", "payloadHash": "h", "expiresAt": .n("1700003600"), "result": #""m-1""#,
+        ]
         client.fail(with: [failed])
         client.getReturns([completed])
-        guard case let .completed(record) = try await store.begin(key: "k", payloadHash: "h", inProgressExpiry: now, deadline: nil) else {
-            Issue.record("expected completed"); return
+        guard
+            case .completed(let record) = try await store.begin(
+                key: "k", payloadHash: "h", inProgressExpiry: now, deadline: nil)
+        else {
+            Issue.record("expected completed")
+            return
         }
         #expect(record.result == #""m-1""#)
 
@@ -92,16 +118,32 @@ func transactionCanceled(_ reasons: String) -> AWSError {
 
     @Test func commitOnceWritesTheRecordFirstAndMapsAFailedConditionToADuplicate() async throws {
         let client = ScriptedDynamoDB()
-        let schema = IdempotencyKeySchema(partitionKey: "pk", partitionKeyPrefix: "EVENT#", sortKey: "sk", sortKeyValue: "EVENT")
-        let store = DynamoDBIdempotencyStore(client: client, tableName: "events", keySchema: schema, now: { [now] in now })
-        let effect = TransactWriteItem.update(.init(tableName: "events", key: ["pk": "COUNTER#t", "sk": "m"], updateExpression: "ADD #count :one"))
+        let schema = IdempotencyKeySchema(
+            partitionKey: "pk", partitionKeyPrefix: "EVENT#", sortKey: "sk", sortKeyValue: "EVENT")
+        let store = DynamoDBIdempotencyStore(
+            client: client, tableName: "events", keySchema: schema, now: { [now] in now })
+        let effect = TransactWriteItem.update(
+            .init(tableName: "events", key: ["pk": "COUNTER#t", "sk": "m"], updateExpression: "ADD #count :one"))
         let commit = IdempotentCommit(key: "e-1", payloadHash: "h", recordAttributes: ["type": "t"], effects: [effect])
-        client.fail(with: [transactionCanceled(#"[{"Code":"ConditionalCheckFailed","Item":{"pk":{"S":"EVENT#e-1"},"sk":{"S":"EVENT"},"status":{"S":"COMPLETED"},"payloadHash":{"S":"h"},"expiresAt":{"N":"1700003600"}}},{"Code":"None"}]"#)])
-        guard case .duplicate = try await store.commitOnce(commit, deadline: nil) else { Issue.record("expected a duplicate"); return }
-        guard case let .transact(input)? = client.calls.first else { Issue.record("no transaction"); return }
+        client.fail(with: [
+            transactionCanceled(
+                #"[{"Code":"ConditionalCheckFailed","Item":{"pk":{"S":"EVENT#e-1"},"sk":{"S":"EVENT"},"status":{"S":"COMPLETED"},"payloadHash":{"S":"h"},"expiresAt":{"N":"1700003600"}}},{"Code":"None"}]"#
+            )
+        ])
+        guard case .duplicate = try await store.commitOnce(commit, deadline: nil) else {
+            Issue.record("expected a duplicate")
+            return
+        }
+        guard case .transact(let input)? = client.calls.first else {
+            Issue.record("no transaction")
+            return
+        }
         #expect(input.transactItems.count == 2)
         #expect(input.transactItems[1] == effect)
-        guard case let .put(put) = input.transactItems[0] else { Issue.record("the record is not a Put"); return }
+        guard case .put(let put) = input.transactItems[0] else {
+            Issue.record("the record is not a Put")
+            return
+        }
         #expect(put.item["pk"] == .s("EVENT#e-1"))
         #expect(put.item["sk"] == .s("EVENT"))
         #expect(put.item["type"] == .s("t"))
@@ -125,7 +167,10 @@ func transactionCanceled(_ reasons: String) -> AWSError {
         let client = ScriptedDynamoDB()
         let store = DynamoDBIdempotencyStore(client: client, tableName: "idem")
         try await store.abandon(key: "k", deadline: nil)
-        guard case let .delete(input)? = client.calls.first else { Issue.record("no DeleteItem"); return }
+        guard case .delete(let input)? = client.calls.first else {
+            Issue.record("no DeleteItem")
+            return
+        }
         #expect(input.conditionExpression == "#status = :inProgress")
     }
 }

@@ -33,7 +33,8 @@ final class RecordingSNS: SNSClientProtocol {
         }
     }
 
-    func publishBatch(_ input: PublishBatchInput, deadline: ContinuousClock.Instant?) async throws -> PublishBatchOutput {
+    func publishBatch(_ input: PublishBatchInput, deadline: ContinuousClock.Instant?) async throws -> PublishBatchOutput
+    {
         PublishBatchOutput(successful: [], failed: [])
     }
 }
@@ -46,10 +47,12 @@ final class RecordingEventBridge: EventBridgeClientProtocol {
 
     func putEvents(_ input: PutEventsInput, deadline: ContinuousClock.Instant?) async throws -> PutEventsOutput {
         if rejecting {
-            return PutEventsOutput(failedEntryCount: 1, entries: [.init(errorCode: "InvalidArgument", errorMessage: "bad source")])
+            return PutEventsOutput(
+                failedEntryCount: 1, entries: [.init(errorCode: "InvalidArgument", errorMessage: "bad source")])
         }
         state.withLock { $0 += input.entries }
-        return PutEventsOutput(failedEntryCount: 0, entries: input.entries.map { _ in .init(eventID: UUID().uuidString) })
+        return PutEventsOutput(
+            failedEntryCount: 0, entries: input.entries.map { _ in .init(eventID: UUID().uuidString) })
     }
 }
 

@@ -29,12 +29,18 @@ struct PublishFixture {
             now: { UTCTime(secondsSince1970: 1_714_564_800) })
     }
 
-    func post(_ body: String, headers: [String: String] = ["content-type": "application/json"], version: Int = 2,
-              authorizer: APIGatewayV2Authorizer? = nil, method: String = "POST", logs: CapturedLogs = CapturedLogs()) async throws -> APIGatewayResponse {
-        let event: any Encodable = version == 2
-            ? APIGatewayV2Request.make(method: method, path: "/events", headers: headers, body: body, routeKey: "POST /events", authorizer: authorizer)
+    func post(
+        _ body: String, headers: [String: String] = ["content-type": "application/json"], version: Int = 2,
+        authorizer: APIGatewayV2Authorizer? = nil, method: String = "POST", logs: CapturedLogs = CapturedLogs()
+    ) async throws -> APIGatewayResponse {
+        let event: any Encodable =
+            version == 2
+            ? APIGatewayV2Request.make(
+                method: method, path: "/events", headers: headers, body: body, routeKey: "POST /events",
+                authorizer: authorizer)
             : APIGatewayV1Request.make(method: method, path: "/events", headers: headers, body: body)
-        let outcome = try await LambdaTest.invoke(handler, encoding: AnyEncodableBox(event), context: .testing(logs: logs))
+        let outcome = try await LambdaTest.invoke(
+            handler, encoding: AnyEncodableBox(event), context: .testing(logs: logs))
         return try outcome.decode(as: DecodedResponse.self).response(version: version)
     }
 }
@@ -50,7 +56,8 @@ struct DecodedResponse: Decodable {
     var headers: [String: String]?
     var body: String?
     func response(version: Int) -> APIGatewayResponse {
-        version == 2 ? .v2(APIGatewayV2Response(statusCode: statusCode, headers: headers, body: body))
+        version == 2
+            ? .v2(APIGatewayV2Response(statusCode: statusCode, headers: headers, body: body))
             : .v1(APIGatewayV1Response(statusCode: statusCode, headers: headers, body: body))
     }
 }
@@ -98,7 +105,8 @@ extension APIGatewayResponse {
         #expect(second.json == first.json)
         #expect(fixture.sns.published.count == 1)
         #expect(fixture.eventBridge.entries.count == 1)
-        let replay = try #require(logs.jsonLines.first { ($0["message"] as? String)?.hasPrefix("duplicate request") == true })
+        let replay = try #require(
+            logs.jsonLines.first { ($0["message"] as? String)?.hasPrefix("duplicate request") == true })
         #expect(replay["correlationId"] as? String == "id-1")
 
         let reused = try await fixture.post(#"{"type":"order.created","data":{"orderId":"other"}}"#, headers: headers)
@@ -179,8 +187,11 @@ extension APIGatewayResponse {
     }
 
     @Test func aRejectedEventBridgeEntryFailsTheRequest() async throws {
-        let handler = PublishHandler(store: InMemoryIdempotencyStore(), targets: PublishTargets(eventBridge: (RecordingEventBridge(rejecting: true), "bus")))
-        let request = APIGatewayV2Request.make(method: "POST", path: "/events", headers: ["content-type": "application/json"], body: shortForm)
+        let handler = PublishHandler(
+            store: InMemoryIdempotencyStore(),
+            targets: PublishTargets(eventBridge: (RecordingEventBridge(rejecting: true), "bus")))
+        let request = APIGatewayV2Request.make(
+            method: "POST", path: "/events", headers: ["content-type": "application/json"], body: shortForm)
         let response = try await LambdaTest.invoke(handler, encoding: request).decode(as: DecodedResponse.self)
         #expect(response.statusCode == 503)
     }
@@ -188,25 +199,40 @@ extension APIGatewayResponse {
     @Test func aRequestInProgressIs409WithRetryAfter() async throws {
         let fixture = PublishFixture()
         let key = "publish#key#unauthenticated:-#req-5"
-        _ = try await fixture.store.begin(key: key, payloadHash: CanonicalJSON.sha256(try JSONValue(parsing: Data(shortForm.utf8))),
-                                          inProgressExpiry: Int64(Date().timeIntervalSince1970 * 1000) + 60_000, deadline: nil)
-        let response = try await fixture.post(shortForm, headers: ["content-type": "application/json", "idempotency-key": "req-5"])
+        _ = try await fixture.store.begin(
+            key: key, payloadHash: CanonicalJSON.sha256(try JSONValue(parsing: Data(shortForm.utf8))),
+            inProgressExpiry: Int64(Date().timeIntervalSince1970 * 1000) + 60_000, deadline: nil)
+        let response = try await fixture.post(
+            shortForm, headers: ["content-type": "application/json", "idempotency-key": "req-5"])
         #expect(response.statusCode == 409)
         #expect(response.headers["Retry-After"] != nil)
     }
 
     @Test func configurationNeedsATargetAndATable() throws {
-        let noTarget = #expect(throws: ConfigurationError.self) { try PublishConfiguration(environment: ["IDEMPOTENCY_TABLE": "idem"]) }
-        #expect(noTarget?.description == "TOPIC_ARN and EVENT_BUS_NAME are both unset: set at least one, so published events go somewhere")
-        let configuration = try PublishConfiguration(environment: ["EVENT_BUS_NAME": "bus", "IDEMPOTENCY_TABLE": "idem"])
+        let noTarget = #expect(throws: ConfigurationError.self) {
+            try PublishConfiguration(environment: ["IDEMPOTENCY_TABLE": "idem"])
+        }
+        #expect(
+            noTarget?.description
+                == "TOPIC_ARN and EVENT_BUS_NAME are both unset: set at least one, so published events go somewhere")
+        let configuration = try PublishConfiguration(environment: [
+            "EVENT_BUS_NAME": "bus", "IDEMPOTENCY_TABLE": "idem",
+        ])
         #expect(configuration.eventSource == "urn:swift-lambda-kit:publish")
         #expect(configuration.topicARN == nil)
-        let noTable = #expect(throws: ConfigurationError.self) { try PublishConfiguration(environment: ["TOPIC_ARN": SampleAWS.topicARN]) }
+        let noTable = #expect(throws: ConfigurationError.self) {
+            try PublishConfiguration(environment: ["TOPIC_ARN": SampleAWS.topicARN])
+        }
         #expect(noTable?.variable == "IDEMPOTENCY_TABLE")
     }
 }
 
 final class Counter: Sendable {
     private let value = Mutex(0)
-    func next() -> Int { value.withLock { $0 += 1; return $0 } }
+    func next() -> Int {
+        value.withLock {
+            $0 += 1
+            return $0
+        }
+    }
 }

@@ -13,7 +13,7 @@ import Testing
 // README:begin
 /// Sends a receipt for each `order.created` event, once, however often SQS delivers it.
 struct ReceiptSender: LambdaHandler {
-    let store: any IdempotencyStore      // DynamoDBIdempotencyStore in the function
+    let store: any IdempotencyStore  // DynamoDBIdempotencyStore in the function
     let sns: any SNSClientProtocol
     let receiptsTopicARN: String
 
@@ -24,9 +24,14 @@ struct ReceiptSender: LambdaHandler {
         return await CloudEventBatch.process(batch, logger: context.logger) { received, logger in
             let event = received.event
             guard event.type == "order.created" else { return }
-            let sent = try await store.idempotent(key: "receipt#\(event.id)", payloadHash: event.payloadHash, deadline: deadline) {
-                try await sns.publish(PublishInput(topicARN: receiptsTopicARN, message: "Thank you for order \(event.subject ?? event.id)"),
-                                      deadline: context.deadline).messageID ?? ""
+            let sent = try await store.idempotent(
+                key: "receipt#\(event.id)", payloadHash: event.payloadHash, deadline: deadline
+            ) {
+                try await sns.publish(
+                    PublishInput(
+                        topicARN: receiptsTopicARN, message: "Thank you for order \(event.subject ?? event.id)"),
+                    deadline: context.deadline
+                ).messageID ?? ""
             }
             logger.info(sent.isReplay ? "receipt already sent" : "receipt sent")
         }
@@ -35,8 +40,9 @@ struct ReceiptSender: LambdaHandler {
 
 @Test func aRedeliveredOrderGetsOneReceipt() async throws {
     let sns = RecordingSNS()
-    let sender = ReceiptSender(store: InMemoryIdempotencyStore(nowMilliseconds: Int64(Date().timeIntervalSince1970 * 1000)),
-                               sns: sns, receiptsTopicARN: "arn:aws:sns:us-east-1:123456789012:receipts")
+    let sender = ReceiptSender(
+        store: InMemoryIdempotencyStore(nowMilliseconds: Int64(Date().timeIntervalSince1970 * 1000)),
+        sns: sns, receiptsTopicARN: "arn:aws:sns:us-east-1:123456789012:receipts")
     let batch = SQSEvent.make(bodies: [EventGenerator.cloudEvent(type: "order.created")])
     for _ in 0..<2 {
         let response = try await LambdaTest.invoke(sender, encoding: batch).decode(as: SQSBatchResponse.self)
@@ -48,8 +54,11 @@ struct ReceiptSender: LambdaHandler {
 
 @Test func theREADMEShowsTheCompiledExample() throws {
     let source = try String(contentsOf: URL(fileURLWithPath: #filePath), encoding: .utf8)
-    let begin = try #require(source.range(of: "// README:begin\n")), end = try #require(source.range(of: "// README:end"))
+    let begin = try #require(source.range(of: "// README:begin\n"))
+    let end = try #require(source.range(of: "// README:end"))
     let example = String(source[begin.upperBound..<end.lowerBound])
     let readme = try String(contentsOf: repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
-    #expect(readme.contains("```swift\n" + example + "```"), "README.md's example differs from Tests/DomainTests/ReadmeExample.swift")
+    #expect(
+        readme.contains("```swift\n" + example + "```"),
+        "README.md's example differs from Tests/DomainTests/ReadmeExample.swift")
 }

@@ -8,20 +8,24 @@ import Testing
 /// the Runtime API as Lambda does, not merely as this kit's runtime expects.
 @Suite struct AWSLambdaRICTests {
     func ricLambda(taskRoot: String) throws -> LocalLambda {
-        try LocalLambda(configuration: LocalLambdaConfiguration(
-            command: pythonRICCommand,
-            functionName: "python-ric",
-            timeout: .seconds(10),
-            handler: "handler.handler",
-            workingDirectory: taskRoot,
-            functionOutput: LocalLambdaConfiguration.discard))
+        try LocalLambda(
+            configuration: LocalLambdaConfiguration(
+                command: pythonRICCommand,
+                functionName: "python-ric",
+                timeout: .seconds(10),
+                handler: "handler.handler",
+                workingDirectory: taskRoot,
+                functionOutput: LocalLambdaConfiguration.discard))
     }
 
     @Test func servesInvocationsAndErrors() throws {
         let lambda = try ricLambda(taskRoot: try pythonTaskRoot())
         defer { lambda.shutdown() }
         let report = lambda.invoke(json(#"{"order":42}"#))
-        try #require(report.isSuccess, "awslambdaric failed: \(String(decoding: report.payload, as: UTF8.self)) — is it installed? (make test installs requirements-dev.txt)")
+        try #require(
+            report.isSuccess,
+            "awslambdaric failed: \(String(decoding: report.payload, as: UTF8.self)) — is it installed? (make test installs requirements-dev.txt)"
+        )
         let body = try #require(json(report.payload))
         #expect(body["event"] as? NSDictionary == ["order": 42])
         #expect(body["requestId"] as? String == report.requestID)
@@ -29,7 +33,7 @@ import Testing
         #expect((body["remainingMs"] as? Int ?? 0) > 0)
 
         let failed = lambda.invoke(json(#"{"fail":"no such order"}"#))
-        guard case let .functionError(error) = failed.result else {
+        guard case .functionError(let error) = failed.result else {
             Issue.record("expected a function error, got \(failed.result)")
             return
         }
@@ -43,7 +47,7 @@ import Testing
         let lambda = try ricLambda(taskRoot: try pythonTaskRoot())
         defer { lambda.shutdown() }
         let report = lambda.invoke(json(#"{"big":7000000}"#))
-        guard case let .functionError(error) = report.result else {
+        guard case .functionError(let error) = report.result else {
             Issue.record("expected a function error, got \(report.result)")
             return
         }
@@ -62,7 +66,9 @@ import Testing
     }
 
     @Test func printsTheResponseOnStdoutAndLambdaLinesOnStderr() throws {
-        let result = try run([lambdaLocal, "invoke", "echo", try eventFile(#"{"id":"evt-1"}"#), "--build-path", Products.directory.path])
+        let result = try run([
+            lambdaLocal, "invoke", "echo", try eventFile(#"{"id":"evt-1"}"#), "--build-path", Products.directory.path,
+        ])
         #expect(result.status == 0)
         #expect(result.stdout == "{\"id\":\"evt-1\"}\n")
         #expect(result.stderr.contains("START RequestId: "))
@@ -74,7 +80,10 @@ import Testing
 
     @Test func readsTheEventFromStandardInputAndRepeatsOnOneWarmProcess() throws {
         let result = try run(
-            [lambdaLocal, "invoke", "echo", "-", "--repeat", "3", "--memory", "512", "--build-path", Products.directory.path],
+            [
+                lambdaLocal, "invoke", "echo", "-", "--repeat", "3", "--memory", "512", "--build-path",
+                Products.directory.path,
+            ],
             stdin: #"{"n":1}"#)
         #expect(result.status == 0)
         #expect(result.stdout == String(repeating: "{\"n\":1}\n", count: 3))
@@ -84,7 +93,10 @@ import Testing
     }
 
     @Test func functionErrorExitsNonZeroWithTheErrorOnStdout() throws {
-        let result = try run([lambdaLocal, "invoke", "faulty", try eventFile(#"{"faulty":{"throw":"bad input"}}"#), "--build-path", Products.directory.path])
+        let result = try run([
+            lambdaLocal, "invoke", "faulty", try eventFile(#"{"faulty":{"throw":"bad input"}}"#), "--build-path",
+            Products.directory.path,
+        ])
         #expect(result.status == 1)
         #expect(result.stdout == #"{"errorMessage":"bad input","errorType":"Failure","stackTrace":[]}"# + "\n")
     }
@@ -117,7 +129,10 @@ import Testing
     @Test func runsAWSLambdaRICThroughBootstrapOption() throws {
         let taskRoot = try pythonTaskRoot()
         let result = try run(
-            [lambdaLocal, "invoke", "python-ric", "-", "--bootstrap", pythonRICCommand.joined(separator: " "), "--timeout", "10"],
+            [
+                lambdaLocal, "invoke", "python-ric", "-", "--bootstrap", pythonRICCommand.joined(separator: " "),
+                "--timeout", "10",
+            ],
             stdin: #"{"from":"stdin"}"#,
             directory: taskRoot)
         #expect(result.status == 0, "stderr: \(result.stderr)")

@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The faulty bootstrap (echo that misbehaves on request) as a real process against the Runtime API emulator on loopback.
@@ -29,7 +29,9 @@ import Glibc
     @Test func contextCarriesTheRuntimeHeadersAndTheEnvironment() throws {
         let lambda = try faultyLambda(timeout: .seconds(5), memorySize: 256)
         defer { lambda.shutdown() }
-        let report = lambda.invoke(json(#"{"faulty":{"context":true}}"#), clientContext: #"{"client":{"app":"x"}}"#, cognitoIdentity: #"{"identityId":"id-1"}"#)
+        let report = lambda.invoke(
+            json(#"{"faulty":{"context":true}}"#), clientContext: #"{"client":{"app":"x"}}"#,
+            cognitoIdentity: #"{"identityId":"id-1"}"#)
         let context = try #require(json(report.payload))
         #expect(context["requestId"] as? String == report.requestID)
         #expect(context["invokedFunctionArn"] as? String == "arn:aws:lambda:us-east-1:123456789012:function:faulty")
@@ -65,7 +67,7 @@ import Glibc
         let lambda = try faultyLambda()
         defer { lambda.shutdown() }
         let failed = lambda.invoke(json("this is not JSON"))
-        guard case let .functionError(error) = failed.result else {
+        guard case .functionError(let error) = failed.result else {
             Issue.record("expected a function error, got \(failed.result)")
             return
         }
@@ -83,12 +85,13 @@ import Glibc
         let lambda = try faultyLambda()
         defer { lambda.shutdown() }
         let unclosed = lambda.invoke([UInt8](repeating: UInt8(ascii: "["), count: depth))
-        guard case let .functionError(error) = unclosed.result else {
+        guard case .functionError(let error) = unclosed.result else {
             Issue.record("depth \(depth): expected Runtime.UnmarshalError, got \(unclosed.result)")
             return
         }
         #expect(error.errorType == "Runtime.UnmarshalError")
-        let closed = [UInt8](repeating: UInt8(ascii: "["), count: depth) + [UInt8](repeating: UInt8(ascii: "]"), count: depth)
+        let closed =
+            [UInt8](repeating: UInt8(ascii: "["), count: depth) + [UInt8](repeating: UInt8(ascii: "]"), count: depth)
         let answer = lambda.invoke(closed)
         if depth <= 500 {
             #expect(answer.result == .response(closed))
@@ -113,7 +116,9 @@ import Glibc
         defer { lambda.shutdown() }
         let timedOut = lambda.invoke(json(#"{"faulty":{"sleepMs":20000}}"#))
         #expect(timedOut.result == .timedOut(.seconds(1)))
-        #expect(json(timedOut.payload)?["errorMessage"] as? String == "RequestId: \(timedOut.requestID) Error: Task timed out after 1.00 seconds")
+        #expect(
+            json(timedOut.payload)?["errorMessage"] as? String
+                == "RequestId: \(timedOut.requestID) Error: Task timed out after 1.00 seconds")
         #expect(lambda.lastExitStatus == .signaled(SIGKILL))
         let next = lambda.invoke(json(#"{"after":"timeout"}"#))
         #expect(next.result == .response(json(#"{"after":"timeout"}"#)))
@@ -131,7 +136,9 @@ import Glibc
         #expect(crashed.result == .runtimeExited(status))
         let payload = try #require(json(crashed.payload))
         #expect(payload["errorType"] as? String == "Runtime.ExitError")
-        #expect(payload["errorMessage"] as? String == "RequestId: \(crashed.requestID) Error: Runtime exited with error: \(wording)")
+        #expect(
+            payload["errorMessage"] as? String
+                == "RequestId: \(crashed.requestID) Error: Runtime exited with error: \(wording)")
         #expect(crashed.reportLine.contains("Error Type: Runtime.ExitError"))
         #expect(lambda.invoke(json("{}")).result == .response(json("{}")))
     }
@@ -140,7 +147,7 @@ import Glibc
         let lambda = try faultyLambda()
         defer { lambda.shutdown() }
         let report = lambda.invoke(json(#"{"faulty":{"responseBytes":7000000}}"#))
-        guard case let .functionError(error) = report.result else {
+        guard case .functionError(let error) = report.result else {
             Issue.record("expected a function error, got \(report.result)")
             return
         }
@@ -219,13 +226,17 @@ import Glibc
         environment["AWS_LAMBDA_RUNTIME_API"] = "127.0.0.1:1"
         let result = try run([Products.path("faulty")], environment: environment)
         #expect(result.status == 1)
-        #expect(result.stderr.contains("the Runtime API is unreachable: cannot connect to http://127.0.0.1:1/2018-06-01/runtime/invocation/next"))
+        #expect(
+            result.stderr.contains(
+                "the Runtime API is unreachable: cannot connect to http://127.0.0.1:1/2018-06-01/runtime/invocation/next"
+            ))
     }
 
     @Test func runtimeAPIRefusesUnknownRequestIDs() throws {
         let lambda = try faultyLambda()
         defer { lambda.shutdown() }
-        let response = try LambdaHTTPProbe.post("http://\(lambda.runtimeAPI)/2018-06-01/runtime/invocation/no-such-id/response", body: "{}")
+        let response = try LambdaHTTPProbe.post(
+            "http://\(lambda.runtimeAPI)/2018-06-01/runtime/invocation/no-such-id/response", body: "{}")
         #expect(response.status == 400)
         #expect(response.body.contains("InvalidRequestID"))
     }

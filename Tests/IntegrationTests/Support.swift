@@ -12,16 +12,17 @@ func faultyLambda(
     logLevel: String? = nil,
     output: OutputCapture? = nil
 ) throws -> LocalLambda {
-    try LocalLambda(configuration: LocalLambdaConfiguration(
-        command: [Products.path("faulty")],
-        functionName: "faulty",
-        memorySize: memorySize,
-        timeout: timeout,
-        initTimeout: initTimeout,
-        logFormat: logFormat,
-        logLevel: logLevel,
-        environment: environment,
-        functionOutput: output?.sink ?? LocalLambdaConfiguration.discard))
+    try LocalLambda(
+        configuration: LocalLambdaConfiguration(
+            command: [Products.path("faulty")],
+            functionName: "faulty",
+            memorySize: memorySize,
+            timeout: timeout,
+            initTimeout: initTimeout,
+            logFormat: logFormat,
+            logLevel: logLevel,
+            environment: environment,
+            functionOutput: output?.sink ?? LocalLambdaConfiguration.discard))
 }
 
 func json(_ bytes: [UInt8]) -> NSDictionary? {

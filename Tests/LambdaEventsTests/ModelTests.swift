@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import UTCTime
+
 @testable import LambdaEvents
 @testable import LambdaTesting
 
@@ -26,7 +27,10 @@ struct TimestampTests {
         #expect(String(decoding: try encoder.encode(timestamp), as: UTF8.self) == text)
     }
 
-    @Test(arguments: ["\"yesterday\"", "\"2023-08-04T12: 36: 15.490+0000\"", "\"2019-02-30T00:00:00Z\"", "\"31/Foo/2020:00:00:00 +0000\"", "true"])
+    @Test(arguments: [
+        "\"yesterday\"", "\"2023-08-04T12: 36: 15.490+0000\"", "\"2019-02-30T00:00:00Z\"",
+        "\"31/Foo/2020:00:00:00 +0000\"", "true",
+    ])
     func refusesWhatIsNotATimestamp(json text: String) {
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(AWSTimestamp.self, from: Data(text.utf8)) }
     }
@@ -47,7 +51,8 @@ struct TimestampTests {
 @Suite("Null, absent and unknown members")
 struct PresenceTests {
     @Test func nullAndAbsentStayDistinct() throws {
-        let withNull = #"{"resource":"/","path":"/","httpMethod":"GET","headers":null,"body":null,"requestContext":{"apiId":"a","stage":"s","requestId":"r","identity":{"sourceIp":"1.2.3.4","user":null}}}"#
+        let withNull =
+            #"{"resource":"/","path":"/","httpMethod":"GET","headers":null,"body":null,"requestContext":{"apiId":"a","stage":"s","requestId":"r","identity":{"sourceIp":"1.2.3.4","user":null}}}"#
         let request = try JSONDecoder().decode(APIGatewayV1Request.self, from: Data(withNull.utf8))
         #expect(request.headers == nil && request.body == nil && request.multiValueHeaders == nil)
         let object = try encodeJSON(request)
@@ -66,7 +71,8 @@ struct PresenceTests {
     }
 
     @Test func unknownMembersSurviveReencoding() throws {
-        let text = #"{"resource":"/","path":"/","httpMethod":"GET","requestContext":{"apiId":"a","stage":"s","requestId":"r","vpcId":"vpc-1","identity":{"sourceIp":"1.2.3.4","vpceId":"vpce-1"}},"newField":{"n":2345}}"#
+        let text =
+            #"{"resource":"/","path":"/","httpMethod":"GET","requestContext":{"apiId":"a","stage":"s","requestId":"r","vpcId":"vpc-1","identity":{"sourceIp":"1.2.3.4","vpceId":"vpce-1"}},"newField":{"n":2345}}"#
         let request = try JSONDecoder().decode(APIGatewayV1Request.self, from: Data(text.utf8))
         #expect(request.additionalFields["newField"] == .object(["n": .integer(2345)]))
         #expect(request.requestContext.identity.additionalFields["vpceId"] == .string("vpce-1"))
@@ -150,7 +156,10 @@ struct BuilderTests {
         let event = SQSEvent.make(bodies: ["a", "b", "c"], receiveCount: 3)
         #expect(event.records.map(\.body) == ["a", "b", "c"])
         #expect(Set(event.records.map(\.messageID)).count == 3)
-        #expect(event.records.allSatisfy { $0.attributes.approximateReceiveCount == 3 && $0.attributes.messageGroupID == nil })
+        #expect(
+            event.records.allSatisfy {
+                $0.attributes.approximateReceiveCount == 3 && $0.attributes.messageGroupID == nil
+            })
         #expect(event.records[0].md5OfBody == "0cc175b9c0f1b6a831c399e269772661")
         let decoded = try JSONDecoder().decode(SQSEvent.self, from: JSONEncoder().encode(event))
         #expect(decoded == event)
@@ -162,7 +171,8 @@ struct BuilderTests {
         let sequence = event.records.compactMap(\.attributes.sequenceNumber)
         #expect(sequence.count == 3 && sequence == sequence.sorted() && Set(sequence).count == 3)
         #expect(sequence.allSatisfy { $0.count == 20 })
-        #expect(event.records.allSatisfy { $0.attributes.messageDeduplicationID != nil && $0.queueName.hasSuffix(".fifo") })
+        #expect(
+            event.records.allSatisfy { $0.attributes.messageDeduplicationID != nil && $0.queueName.hasSuffix(".fifo") })
     }
 
     @Test func sqsRecordCarryingSNSAndEventBridge() throws {
@@ -172,8 +182,9 @@ struct BuilderTests {
         #expect(unwrapped.message == "hello" && unwrapped.subject == "greeting")
         #expect(try json(viaSNS.body)["SigningCertURL"] != nil)
 
-        let event = EventBridgeEvent.make(detailType: "order.created", source: "shop.orders",
-                                          detail: JSONValue.object(["orderId": .string("o-1")]))
+        let event = EventBridgeEvent.make(
+            detailType: "order.created", source: "shop.orders",
+            detail: JSONValue.object(["orderId": .string("o-1")]))
         let viaRule = SQSMessage.carrying(event)
         let bridged = try viaRule.decodeEventBridgeEvent(detail: JSONValue.self)
         #expect(bridged == event)
@@ -190,12 +201,16 @@ struct BuilderTests {
     }
 
     @Test func apiGatewayRequestsFromMethodPathHeadersAndBody() throws {
-        let v1 = APIGatewayV1Request.make(method: "POST", path: "/events", headers: ["Content-Type": "application/json"], body: "{}")
+        let v1 = APIGatewayV1Request.make(
+            method: "POST", path: "/events", headers: ["Content-Type": "application/json"], body: "{}")
         #expect(v1.httpMethod == "POST" && v1.requestContext.httpMethod == "POST" && v1.path == "/events")
-        #expect(v1.headers?["Content-Type"] == "application/json" && v1.multiValueHeaders?["Content-Type"] == ["application/json"])
+        #expect(
+            v1.headers?["Content-Type"] == "application/json"
+                && v1.multiValueHeaders?["Content-Type"] == ["application/json"])
         #expect(v1.requestContext.requestTimeEpoch != nil)
 
-        let v2 = APIGatewayV2Request.make(method: "GET", path: "/events", headers: ["X-Trace": "t"], rawQueryString: "a=1&a=2&b=x")
+        let v2 = APIGatewayV2Request.make(
+            method: "GET", path: "/events", headers: ["X-Trace": "t"], rawQueryString: "a=1&a=2&b=x")
         #expect(v2.routeKey == "GET /events" && v2.requestContext.http.method == "GET")
         #expect(v2.headers["x-trace"] == "t")
         #expect(v2.queryStringParameters == ["a": "1,2", "b": "x"])
@@ -229,7 +244,8 @@ struct JSONParserTests {
     }
 
     @Test func handlesEscapesNumbersAndLiterals() throws {
-        let text = #"{"s":"a\"b\\c\/d\n\u00e9\ud83d\ude00","i":-42,"d":60.0,"e":1e3,"big":12345678901234567890,"t":true,"f":false,"n":null,"a":[]}"#
+        let text =
+            #"{"s":"a\"b\\c\/d\n\u00e9\ud83d\ude00","i":-42,"d":60.0,"e":1e3,"big":12345678901234567890,"t":true,"f":false,"n":null,"a":[]}"#
         let value = try JSONValue(parsing: Data(text.utf8))
         #expect(value["s"] == .string("a\"b\\c/d\né😀"))
         #expect(value["i"] == .integer(-42))

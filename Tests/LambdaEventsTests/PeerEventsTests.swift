@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+
 @testable import LambdaEvents
 
 /// Peer files whose kind is modelled but which do not round-trip, each with the reason and
 /// what the test checks instead.
 let peerExclusions: [String: String] = [
     "aws-lambda-go/apigw-custom-auth-response.json":
-        "its Effect is the documentation placeholder \"Allow|Deny\", which API Gateway rejects; the model refuses it (asserted in placeholderEffectIsRefusedWithItsPath)",
+        "its Effect is the documentation placeholder \"Allow|Deny\", which API Gateway rejects; the model refuses it (asserted in placeholderEffectIsRefusedWithItsPath)"
 ]
 
 @Suite("Peer events")
@@ -32,7 +33,8 @@ struct PeerEventsTests {
         let data = try Data(contentsOf: peerEventsDirectory.appendingPathComponent(path))
         // One eventbridge sample has no `detail`; an optional detail is how a handler opts in
         // to accepting that (eventWithoutDetailNeedsAnOptionalDetail checks the strict default).
-        let reencoded = kind == .eventbridge
+        let reencoded =
+            kind == .eventbridge
             ? try JSONEncoder().encode(try JSONDecoder().decode(EventBridgeEvent<JSONValue?>.self, from: data))
             : try kind.decodeAndReencode(data)
         let difference = try json(data).firstDifference(from: try json(reencoded))
@@ -47,7 +49,8 @@ struct PeerEventsTests {
     }
 
     @Test func placeholderEffectIsRefusedWithItsPath() throws {
-        let data = try Data(contentsOf: peerEventsDirectory.appendingPathComponent("aws-lambda-go/apigw-custom-auth-response.json"))
+        let data = try Data(
+            contentsOf: peerEventsDirectory.appendingPathComponent("aws-lambda-go/apigw-custom-auth-response.json"))
         let error = try #require(throws: DecodingError.self) {
             try JSONDecoder().decode(APIGatewayAuthorizerResponse.self, from: data)
         }
@@ -66,14 +69,16 @@ struct PeerEventsTests {
 
     @Test func snsURLCasingIsKept() throws {
         let lambda = try Data(contentsOf: peerEventsDirectory.appendingPathComponent("aws-lambda-go/sns-event.json"))
-        let http = try Data(contentsOf: peerEventsDirectory.appendingPathComponent("aws-lambda-rust-runtime/example-sns-event.json"))
+        let http = try Data(
+            contentsOf: peerEventsDirectory.appendingPathComponent("aws-lambda-rust-runtime/example-sns-event.json"))
         #expect(try JSONDecoder().decode(SNSEvent.self, from: lambda).records[0].sns.urlKeyCasing == .lambda)
         #expect(try JSONDecoder().decode(SNSEvent.self, from: http).records[0].sns.urlKeyCasing == .http)
     }
 
     @Test func eventWithoutDetailNeedsAnOptionalDetail() throws {
-        let data = try Data(contentsOf: peerEventsDirectory.appendingPathComponent(
-            "aws-lambda-rust-runtime/example-cloudwatch-alarm-composite-with-suppressor-alarm.json"))
+        let data = try Data(
+            contentsOf: peerEventsDirectory.appendingPathComponent(
+                "aws-lambda-rust-runtime/example-cloudwatch-alarm-composite-with-suppressor-alarm.json"))
         let error = try #require(throws: DecodingError.self) {
             try JSONDecoder().decode(EventBridgeEvent<JSONValue>.self, from: data)
         }

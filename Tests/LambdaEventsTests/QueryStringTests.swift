@@ -30,7 +30,9 @@ import Testing
             length == 0 ? [[]] : strings(length - 1).flatMap { prefix in alphabet.map { prefix + [$0] } }
         }
         let all = (0...5).flatMap(strings)
-        let withEmptyNames = all.filter { QueryString.pairs(String(decoding: $0, as: UTF8.self)).contains { $0.name.isEmpty } }
+        let withEmptyNames = all.filter {
+            QueryString.pairs(String(decoding: $0, as: UTF8.self)).contains { $0.name.isEmpty }
+        }
         #expect(all.count == 9331)
         #expect(withEmptyNames.isEmpty)
     }

@@ -16,7 +16,6 @@ struct ManifestRow: Sendable {
     var testDescription: String { path }
 }
 
-
 func readManifest() throws -> [ManifestRow] {
     let text = try String(contentsOf: peerEventsDirectory.appendingPathComponent("MANIFEST.tsv"), encoding: .utf8)
     return text.split(separator: "\n").dropFirst().map { line in

@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import LambdaEvents
 import LambdaTesting
+import Testing
 
 @Suite("Validation and events/")
 struct ValidationTests {
@@ -40,7 +40,8 @@ struct ValidationTests {
             .filter { $0.hasSuffix(".json") && !$0.hasPrefix("malformed-") }
         #expect(files.count >= 10)
         for file in files {
-            let report = EventValidator.validate(try Data(contentsOf: sampleEventsDirectory.appendingPathComponent(file)))
+            let report = EventValidator.validate(
+                try Data(contentsOf: sampleEventsDirectory.appendingPathComponent(file)))
             #expect(report.isValid && report.issues.isEmpty, "\(file): \(report.issues)")
         }
     }

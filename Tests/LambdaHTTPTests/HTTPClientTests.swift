@@ -16,8 +16,9 @@ import Testing
         defer { server.stop() }
         let client = HTTPClient()
         let body: [UInt8] = [0, 1, 2, 255, 13, 10]
-        let response = try client.execute(HTTPRequest(
-            method: "PUT", url: "http://\(server.authority)/a/b?x=1", headers: ["X-Custom": "v"], body: body))
+        let response = try client.execute(
+            HTTPRequest(
+                method: "PUT", url: "http://\(server.authority)/a/b?x=1", headers: ["X-Custom": "v"], body: body))
         #expect(response.status == 201)
         #expect(response.body == body.reversed())
         #expect(response.headers["x-method"] == "PUT")
@@ -42,7 +43,8 @@ import Testing
         let server = try LoopbackHTTPServer { request in .response(HTTPResponse(status: 200, body: request.body)) }
         defer { server.stop() }
         let body = [UInt8](repeating: 0x5A, count: 7 << 20) + [1, 2, 3]
-        let response = try HTTPClient().execute(HTTPRequest(method: "POST", url: "http://\(server.authority)/", body: body))
+        let response = try HTTPClient().execute(
+            HTTPRequest(method: "POST", url: "http://\(server.authority)/", body: body))
         #expect(response.body == body)
     }
 

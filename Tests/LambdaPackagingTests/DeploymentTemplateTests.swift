@@ -28,7 +28,8 @@ import Testing
             for (key, value) in object {
                 if key.hasSuffix(".$") {
                     let expression = try #require(value as? String)
-                    rendered[String(key.dropLast(2))] = try #require(expressions[expression], "no rendering for \(expression)")
+                    rendered[String(key.dropLast(2))] = try #require(
+                        expressions[expression], "no rendering for \(expression)")
                 } else {
                     rendered[key] = try render(value)
                 }
@@ -40,7 +41,9 @@ import Testing
     }
 
     static func states() throws -> [String: Any] {
-        let definition = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: definitionPath))) as? [String: Any]
+        let definition =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: definitionPath)))
+            as? [String: Any]
         let states = definition?["States"] as? [String: Any]
         return try #require(states)
     }
@@ -97,14 +100,17 @@ import Testing
 
     @Test func everyEventSourceMappingReportsBatchItemFailures() {
         let mappings = Self.template.components(separatedBy: "Type: SQS\n").count - 1
-        let reporting = Self.template.components(separatedBy: "FunctionResponseTypes: [ReportBatchItemFailures]").count - 1
+        let reporting =
+            Self.template.components(separatedBy: "FunctionResponseTypes: [ReportBatchItemFailures]").count - 1
         #expect(mappings == 4)
         #expect(reporting == mappings)
     }
 
     @Test func everyTableHasTTLOnExpiresAt() {
         let tables = Self.template.components(separatedBy: "Type: AWS::DynamoDB::Table").count - 1
-        let ttl = Self.template.components(separatedBy: "TimeToLiveSpecification: {AttributeName: expiresAt, Enabled: true}").count - 1
+        let ttl =
+            Self.template.components(separatedBy: "TimeToLiveSpecification: {AttributeName: expiresAt, Enabled: true}")
+            .count - 1
         #expect(tables == 3)
         #expect(ttl == tables)
     }

@@ -22,7 +22,8 @@ struct LambdaPackagerTests {
         let root = try EmptyRoot(zip: packaged.zipPath)
         defer { #expect(throws: Never.self) { try root.remove() } }
         // Nothing but the zip, the two devices and the empty mount points: no shell, no /lib.
-        let expected = ["dev", "dev/null", "dev/urandom", "proc", "tmp", "var", "var/task", "var/task/bootstrap", "var/task/lib"]
+        let expected =
+            ["dev", "dev/null", "dev/urandom", "proc", "tmp", "var", "var/task", "var/task/bootstrap", "var/task/lib"]
             + packaged.libraries.map { "var/task/lib/\($0)" }
         #expect(root.contents() == expected.sorted())
         let interpreter = try programInterpreter("\(root.path)/var/task/bootstrap")
@@ -59,8 +60,10 @@ struct LambdaPackagerTests {
         let root = try EmptyRoot(zip: packaged.zipPath)
         defer { #expect(throws: Never.self) { try root.remove() } }
         try root.add(Data("not a library".utf8), at: "/lib64/libc.so.6")
-        let lambdaLibraryPath = "/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib"
-        let result = try run(["/usr/bin/env", "LD_LIBRARY_PATH=\(lambdaLibraryPath)"] + root.command() + ["still", "bundled"])
+        let lambdaLibraryPath =
+            "/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib"
+        let result = try run(
+            ["/usr/bin/env", "LD_LIBRARY_PATH=\(lambdaLibraryPath)"] + root.command() + ["still", "bundled"])
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output == "still bundled\n")
     }

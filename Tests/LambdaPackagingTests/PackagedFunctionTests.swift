@@ -6,7 +6,7 @@ import TestSupport
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The zips `make package` wrote (LAMBDA_PACKAGE_DIST names their folder; `make
@@ -17,7 +17,9 @@ enum PackagedZips {
     static let directory = ProcessInfo.processInfo.environment["LAMBDA_PACKAGE_DIST"]
 
     static let functions: [String] = {
-        guard let directory, let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
+        guard let directory, let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
+            return []
+        }
         return entries.filter { $0.hasSuffix(".zip") }.map { String($0.dropLast(4)) }.sorted()
     }()
 
@@ -39,38 +41,45 @@ enum PackagedZips {
             "LAMBDA_TASK_ROOT": "/var/task",
             "LAMBDA_RUNTIME_DIR": "/var/runtime",
             // Lambda's own value: it lists Amazon Linux's /lib64, which the bundle must win over.
-            "LD_LIBRARY_PATH": "/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib",
+            "LD_LIBRARY_PATH":
+                "/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib",
             "PATH": "/usr/local/bin:/usr/bin/:/bin:/opt/bin",
         ]
         let topic = "arn:aws:sns:us-east-1:123456789012:swift-lambda-kit-events"
-        let specific: [String: String] = switch function {
-        case "publish": ["TOPIC_ARN": topic, "EVENT_BUS_NAME": "swift-lambda-kit", "IDEMPOTENCY_TABLE": "idempotency"]
-        case "process": ["EVENTS_TABLE": "events"]
-        case "store": ["AUDIT_TABLE": "audit"]
-        case "notify": ["NOTIFICATIONS_TOPIC_ARN": topic + "-notifications", "IDEMPOTENCY_TABLE": "idempotency"]
-        default: [:]
-        }
+        let specific: [String: String] =
+            switch function {
+            case "publish":
+                ["TOPIC_ARN": topic, "EVENT_BUS_NAME": "swift-lambda-kit", "IDEMPOTENCY_TABLE": "idempotency"]
+            case "process": ["EVENTS_TABLE": "events"]
+            case "store": ["AUDIT_TABLE": "audit"]
+            case "notify": ["NOTIFICATIONS_TOPIC_ARN": topic + "-notifications", "IDEMPOTENCY_TABLE": "idempotency"]
+            default: [:]
+            }
         return base.merging(specific) { _, specific in specific }
     }
 
     static func event(_ function: String) throws -> [UInt8] {
-        let file = switch function {
-        case "echo": "events/echo/hello.json"
-        case "publish": "events/apigw-v2-post-events.json"
-        default: "events/sqs-sns-notification.json"
-        }
+        let file =
+            switch function {
+            case "echo": "events/echo/hello.json"
+            case "publish": "events/apigw-v2-post-events.json"
+            default: "events/sqs-sns-notification.json"
+            }
         return Array(try Data(contentsOf: URL(fileURLWithPath: file)))
     }
 }
 
-func emptyRootLambda(_ function: String, root: EmptyRoot, environment: [String: String] = [:], output: OutputCapture) throws -> LocalLambda {
-    try LocalLambda(configuration: LocalLambdaConfiguration(
-        command: try root.command(),
-        functionName: function,
-        timeout: .seconds(20),
-        environment: PackagedZips.environment(function).merging(environment) { _, override in override },
-        inheritsEnvironment: false,
-        functionOutput: output.sink))
+func emptyRootLambda(_ function: String, root: EmptyRoot, environment: [String: String] = [:], output: OutputCapture)
+    throws -> LocalLambda
+{
+    try LocalLambda(
+        configuration: LocalLambdaConfiguration(
+            command: try root.command(),
+            functionName: function,
+            timeout: .seconds(20),
+            environment: PackagedZips.environment(function).merging(environment) { _, override in override },
+            inheritsEnvironment: false,
+            functionOutput: output.sink))
 }
 
 @Suite(
@@ -80,7 +89,9 @@ struct PackagedFunctionTests {
     @Test func everyFunctionOfTheContractWasPackaged() {
         for function in ["echo", "publish", "process", "store", "notify"]
         where FileManager.default.fileExists(atPath: "functions/\(function)/main.swift") {
-            #expect(PackagedZips.functions.contains(function), "functions/\(function) has no zip in \(PackagedZips.directory!)")
+            #expect(
+                PackagedZips.functions.contains(function),
+                "functions/\(function) has no zip in \(PackagedZips.directory!)")
         }
     }
 
@@ -112,17 +123,19 @@ struct PackagedFunctionTests {
         let event = try PackagedZips.event(function)
         let report = lambda.invoke(event)
         switch report.result {
-        case let .response(body):
+        case .response(let body):
             if function == "echo" {
-                #expect(try JSONSerialization.jsonObject(with: Data(body)) as? NSDictionary
-                    == JSONSerialization.jsonObject(with: Data(event)) as? NSDictionary)
+                #expect(
+                    try JSONSerialization.jsonObject(with: Data(body)) as? NSDictionary
+                        == JSONSerialization.jsonObject(with: Data(event)) as? NSDictionary)
             }
         case .functionError:
             // The domain functions' AWS calls go to a closed port; an error they report is an
             // invocation served. echo has no excuse.
             #expect(function != "echo", "\(String(decoding: report.payload, as: UTF8.self))")
         default:
-            Issue.record("\(function) did not answer: \(String(decoding: report.payload, as: UTF8.self))\n\(output.text)")
+            Issue.record(
+                "\(function) did not answer: \(String(decoding: report.payload, as: UTF8.self))\n\(output.text)")
         }
         // The process is still the one that started: it went back to /next.
         #expect(lambda.invoke(event).initDuration == nil)
@@ -151,7 +164,9 @@ struct PackagedTLSTests {
         let lambda = try emptyRootLambda("faulty", root: root, output: output)
         defer { lambda.shutdown() }
         let report = lambda.invoke(Array(#"{"faulty":{"fetch":"\#(server.url)"}}"#.utf8))
-        #expect(report.result == .response(Array(#"{"status":200}"#.utf8)), "\(String(decoding: report.payload, as: UTF8.self))\n\(output.text)")
+        #expect(
+            report.result == .response(Array(#"{"status":200}"#.utf8)),
+            "\(String(decoding: report.payload, as: UTF8.self))\n\(output.text)")
     }
 
     @Test func httpsFailsWithoutACABundle() throws {
@@ -164,7 +179,7 @@ struct PackagedTLSTests {
         let lambda = try emptyRootLambda("faulty", root: root, output: output)
         defer { lambda.shutdown() }
         let report = lambda.invoke(Array(#"{"faulty":{"fetch":"\#(server.url)"}}"#.utf8))
-        guard case let .functionError(error) = report.result else {
+        guard case .functionError(let error) = report.result else {
             Issue.record("expected a TLS failure, got \(report.result)")
             return
         }

@@ -12,12 +12,15 @@ import Testing
             \tlibnghttp2.so.14 => /lib/x86_64-linux-gnu/libnghttp2.so.14 (0x00007f8f56ad1000)
             """
         let closure = try SharedLibraryClosure.parse(lddOutput: output, binary: "echo")
-        #expect(closure.loader == LinkedLibrary(name: "/lib64/ld-linux-x86-64.so.2", path: "/lib64/ld-linux-x86-64.so.2"))
+        #expect(
+            closure.loader == LinkedLibrary(name: "/lib64/ld-linux-x86-64.so.2", path: "/lib64/ld-linux-x86-64.so.2"))
         #expect(closure.loader?.fileName == "ld-linux-x86-64.so.2")
         #expect(closure.libraries.map(\.name) == ["libcurl.so.4", "libc.so.6", "libnghttp2.so.14"])
-        #expect(closure.libraries.map(\.path) == [
-            "/lib/x86_64-linux-gnu/libcurl.so.4", "/lib/x86_64-linux-gnu/libc.so.6", "/lib/x86_64-linux-gnu/libnghttp2.so.14",
-        ])
+        #expect(
+            closure.libraries.map(\.path) == [
+                "/lib/x86_64-linux-gnu/libcurl.so.4", "/lib/x86_64-linux-gnu/libc.so.6",
+                "/lib/x86_64-linux-gnu/libnghttp2.so.14",
+            ])
         #expect(closure.architecture == "x86_64")
         #expect(!closure.isStatic)
     }
@@ -29,7 +32,10 @@ import Testing
             \t/lib/ld-linux-aarch64.so.1 => /usr/lib/aarch64-linux-gnu/ld-linux-aarch64.so.1 (0x0000ffff9a599000)
             """
         let closure = try SharedLibraryClosure.parse(lddOutput: output, binary: "echo")
-        #expect(closure.loader == LinkedLibrary(name: "/lib/ld-linux-aarch64.so.1", path: "/usr/lib/aarch64-linux-gnu/ld-linux-aarch64.so.1"))
+        #expect(
+            closure.loader
+                == LinkedLibrary(
+                    name: "/lib/ld-linux-aarch64.so.1", path: "/usr/lib/aarch64-linux-gnu/ld-linux-aarch64.so.1"))
         #expect(closure.libraries.map(\.fileName) == ["libc.so.6"])
         #expect(closure.architecture == "arm64")
     }
@@ -54,7 +60,8 @@ import Testing
 
     @Test func librariesWithoutALoaderAreAnError() {
         #expect(throws: PackagingError.noDynamicLoader(binary: "x")) {
-            try SharedLibraryClosure.parse(lddOutput: "\tlibc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x1)\n", binary: "x")
+            try SharedLibraryClosure.parse(
+                lddOutput: "\tlibc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x1)\n", binary: "x")
         }
     }
 }
@@ -64,7 +71,7 @@ import Testing
         let nowhere = ToolRunner(searchPath: ["/nonexistent-\(UInt64.random(in: 0...UInt64.max))"])
         let packager = LambdaPackager(tools: nowhere)
         let error = try #require(throws: PackagingError.self) { try packager.checkTools() }
-        guard case let .missingTool(name, _, _) = error else {
+        guard case .missingTool(let name, _, _) = error else {
             Issue.record("expected missingTool, got \(error)")
             return
         }
@@ -72,7 +79,10 @@ import Testing
         #expect(error.description.contains("'ldd' is not on PATH"))
 
         let onlyLdd = ToolRunner(searchPath: ["/usr/bin"])
-        #expect(throws: PackagingError.missingTool(name: "patchelf", purpose: Tool.patchelf.purpose, installHint: Tool.patchelf.installHint)) {
+        #expect(
+            throws: PackagingError.missingTool(
+                name: "patchelf", purpose: Tool.patchelf.purpose, installHint: Tool.patchelf.installHint)
+        ) {
             try ToolRunner(searchPath: ["/nonexistent"]).locate(.patchelf)
         }
         #expect(try onlyLdd.locate(.ldd) == "/usr/bin/ldd")
@@ -83,7 +93,7 @@ import Testing
         let error = #expect(throws: PackagingError.self) {
             try runner.run(.ldd, ["/nonexistent/binary"])
         }
-        guard case let .toolFailed(command, status, output)? = error else {
+        guard case .toolFailed(let command, let status, let output)? = error else {
             Issue.record("expected toolFailed, got \(String(describing: error))")
             return
         }
@@ -107,4 +117,3 @@ import Testing
         }
     }
 }
-

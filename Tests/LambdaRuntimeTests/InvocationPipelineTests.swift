@@ -123,13 +123,17 @@ enum PricingError: Error {
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512",
             "AWS_LAMBDA_LOG_STREAM_NAME": "2026/11/23/[7]abc",
         ])
-        #expect(configuration == FunctionConfiguration(
-            name: "orders", version: "7", memoryLimitInMB: 512, logGroupName: "/aws/lambda/orders",
-            logStreamName: "2026/11/23/[7]abc"))
+        #expect(
+            configuration
+                == FunctionConfiguration(
+                    name: "orders", version: "7", memoryLimitInMB: 512, logGroupName: "/aws/lambda/orders",
+                    logStreamName: "2026/11/23/[7]abc"))
     }
 
     @Test func reportedErrorBodiesDecodeLeniently() {
-        let full = InvocationError(reported: Array(#"{"errorType":"ValueError","errorMessage":"bad","stackTrace":["a"]}"#.utf8), typeHeader: "Unhandled")
+        let full = InvocationError(
+            reported: Array(#"{"errorType":"ValueError","errorMessage":"bad","stackTrace":["a"]}"#.utf8),
+            typeHeader: "Unhandled")
         #expect(full == InvocationError(type: "ValueError", message: "bad", stackTrace: ["a"]))
         let plain = InvocationError(reported: Array("segfault".utf8), typeHeader: "Runtime.Crash")
         #expect(plain == InvocationError(type: "Runtime.Crash", message: "segfault"))

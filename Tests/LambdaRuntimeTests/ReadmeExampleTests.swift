@@ -16,7 +16,8 @@ struct Pricing: LambdaHandler {
 @Test func pricesAnOrder() async throws {
     let logs = CapturedLogs()
     let context = LambdaContext.testing(requestID: "req-1", timeout: .seconds(3), logs: logs)
-    let outcome = await LambdaTest.invoke(Pricing(table: "prices"), json: #"{"id":"o-1","quantity":3}"#, context: context)
+    let outcome = await LambdaTest.invoke(
+        Pricing(table: "prices"), json: #"{"id":"o-1","quantity":3}"#, context: context)
     #expect(try outcome.decode(as: Receipt.self) == Receipt(orderID: "o-1", total: 15))
 
     let bad = await LambdaTest.invoke(Pricing(table: "prices"), json: #"{"id":"o-1"}"#)
@@ -25,7 +26,8 @@ struct Pricing: LambdaHandler {
 // END README
 
 @Test func readmeShowsTheCompiledUnitTestExample() throws {
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
     let source = try String(contentsOf: URL(fileURLWithPath: #filePath), encoding: .utf8)
     let begin = try #require(source.range(of: "// BEGIN README: Unit-test a function\n"))

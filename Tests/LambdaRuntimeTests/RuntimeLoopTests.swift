@@ -1,7 +1,8 @@
 import LambdaHTTP
-@testable import LambdaRuntime
 import Synchronization
 import Testing
+
+@testable import LambdaRuntime
 
 /// Lambda's side of the Runtime API, in memory: a queue of invocations and a record of what
 /// the loop reported, with failures on demand.
@@ -26,7 +27,8 @@ final class FakeRuntimeAPI: RuntimeAPI {
         state.withLock { state in
             state.invocations = events.enumerated().map { index, event in
                 Invocation(
-                    requestID: "req-\(index)", deadlineMilliseconds: Int64.max / 2, invokedFunctionARN: "arn:aws:lambda:x",
+                    requestID: "req-\(index)", deadlineMilliseconds: Int64.max / 2,
+                    invokedFunctionARN: "arn:aws:lambda:x",
                     traceID: "Root=1-\(index)", clientContext: nil, cognitoIdentity: nil, event: event)
             }
         }
@@ -61,7 +63,9 @@ final class FakeRuntimeAPI: RuntimeAPI {
             return (requestID.map { state.refuseReports.contains($0) } ?? false, state.failReports)
         }
         if failed { throw .unreachable(.connectionFailed(url: "fake", reason: "reset")) }
-        if refused { throw .unexpectedStatus(path: "/invocation/\(requestID!)/response", status: 413, body: "too large") }
+        if refused {
+            throw .unexpectedStatus(path: "/invocation/\(requestID!)/response", status: 413, body: "too large")
+        }
     }
 }
 
@@ -83,7 +87,11 @@ struct Refusal: LambdaReportableError, CustomStringConvertible {
         let api = FakeRuntimeAPI(events: [[1], [2]])
         let stop = await loop(api).run(echo)
         #expect(api.calls == [.next, .respond("req-0", [1]), .next, .respond("req-1", [2]), .next])
-        #expect(stop == .runtimeAPIFailed("the Runtime API is unreachable: \(HTTPClientError.connectionFailed(url: "fake", reason: "no more events"))"))
+        #expect(
+            stop
+                == .runtimeAPIFailed(
+                    "the Runtime API is unreachable: \(HTTPClientError.connectionFailed(url: "fake", reason: "no more events"))"
+                ))
     }
 
     @Test func aRefusedReportIsLoggedAndTheLoopGoesOn() async {
@@ -115,7 +123,8 @@ struct Refusal: LambdaReportableError, CustomStringConvertible {
     @Test func initFailureIsReportedOnceAndStopsTheRuntime() async {
         let api = FakeRuntimeAPI(events: [[1]])
         do {
-            _ = try await loop(api).initialize { _ -> RawClosureHandler in throw ConfigurationError("TABLE is not set") }
+            _ = try await loop(api).initialize { _ -> RawClosureHandler in throw ConfigurationError("TABLE is not set")
+            }
             Issue.record("init should have failed")
         } catch {
             let reported = InvocationError(type: "Runtime.ConfigurationError", message: "TABLE is not set")
@@ -130,7 +139,7 @@ struct Refusal: LambdaReportableError, CustomStringConvertible {
         do {
             _ = try await loop(api).initialize { _ -> RawClosureHandler in throw Refusal() }
         } catch {
-            guard case let .initFailed(reported, reportFailure?) = error else {
+            guard case .initFailed(let reported, let reportFailure?) = error else {
                 Issue.record("expected an unreported init failure, got \(error)")
                 return
             }
@@ -142,10 +151,11 @@ struct Refusal: LambdaReportableError, CustomStringConvertible {
     @Test func theContextCarriesTheInvocationAndTheLogsItsIDs() async {
         let api = FakeRuntimeAPI(events: [[1]])
         let logs = CapturedLines()
-        _ = await loop(api, logs: logs).run(RawClosureHandler { event, context in
-            context.logger.info("handling")
-            return Array(context.requestID.utf8) + Array((context.traceID ?? "").utf8)
-        })
+        _ = await loop(api, logs: logs).run(
+            RawClosureHandler { event, context in
+                context.logger.info("handling")
+                return Array(context.requestID.utf8) + Array((context.traceID ?? "").utf8)
+            })
         #expect(api.calls[1] == .respond("req-0", Array("req-0Root=1-0".utf8)))
         #expect(logs.lines.contains { $0.contains("handling") && $0.contains("req-0") })
     }

@@ -5,9 +5,13 @@ import TextEncodings
 
 @Suite struct HashingTests {
     @Test func knownDigests() {
-        #expect(Digest.sha256(Array("abc".utf8)).hexEncoded == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(
+            Digest.sha256(Array("abc".utf8)).hexEncoded
+                == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(Digest.md5(Array("".utf8)).hexEncoded == "d41d8cd98f00b204e9800998ecf8427e")
-        #expect(Digest.md5(Array("The quick brown fox jumps over the lazy dog".utf8)).hexEncoded == "9e107d9d372bb6826bd81d3542a419d6")
+        #expect(
+            Digest.md5(Array("The quick brown fox jumps over the lazy dog".utf8)).hexEncoded
+                == "9e107d9d372bb6826bd81d3542a419d6")
         // RFC 4231, test case 2.
         #expect(
             Digest.hmacSHA256(key: Array("Jefe".utf8), data: Array("what do ya want for nothing?".utf8)).hexEncoded
@@ -17,7 +21,10 @@ import TextEncodings
 
 @Suite struct Base64Tests {
     @Test func rfc4648Vectors() {
-        let vectors = ["": "", "f": "Zg==", "fo": "Zm8=", "foo": "Zm9v", "foob": "Zm9vYg==", "fooba": "Zm9vYmE=", "foobar": "Zm9vYmFy"]
+        let vectors = [
+            "": "", "f": "Zg==", "fo": "Zm8=", "foo": "Zm9v", "foob": "Zm9vYg==", "fooba": "Zm9vYmE=",
+            "foobar": "Zm9vYmFy",
+        ]
         for (plain, encoded) in vectors {
             #expect(Base64.encode(Array(plain.utf8)) == encoded)
             #expect(Base64.decode(encoded) == Array(plain.utf8))

@@ -8,7 +8,9 @@ import UTCTime
         for days in stride(from: -62_091, through: 84_005, by: 1) {
             let time = UTCTime(secondsSince1970: Int64(days) * 86_400)
             let c = time.components
-            if UTCTime(UTCTime.Components(year: c.year, month: c.month, day: c.day)) != time { mismatches.append("\(days)") }
+            if UTCTime(UTCTime.Components(year: c.year, month: c.month, day: c.day)) != time {
+                mismatches.append("\(days)")
+            }
         }
         #expect(mismatches.isEmpty)
     }
@@ -18,7 +20,9 @@ import UTCTime
         #expect(time.amzDate == "20150830T123600Z")
         #expect(time.dateStamp == "20150830")
         #expect(time.iso8601() == "2015-08-30T12:36:00Z")
-        #expect(UTCTime(millisecondsSince1970: 1_440_938_160_123).iso8601(fractionalDigits: 3) == "2015-08-30T12:36:00.123Z")
+        #expect(
+            UTCTime(millisecondsSince1970: 1_440_938_160_123).iso8601(fractionalDigits: 3) == "2015-08-30T12:36:00.123Z"
+        )
         #expect(time.commonLogFormat == "30/Aug/2015:12:36:00 +0000")
         #expect(time.httpDate == "Sun, 30 Aug 2015 12:36:00 GMT")
         #expect(UTCTime(secondsSince1970: 951_782_400).iso8601() == "2000-02-29T00:00:00Z")

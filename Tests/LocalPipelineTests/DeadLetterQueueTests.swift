@@ -1,8 +1,9 @@
 import AWSSQS
 import Foundation
-@testable import LocalPipeline
 import TestSupport
 import Testing
+
+@testable import LocalPipeline
 
 @Suite struct DeadLetterQueueTests {
     /// Replay finds the source through its redrive policy and moves every message back with
@@ -12,11 +13,15 @@ import Testing
         let dlqName = Endpoint.uniqueName("dlq")
         let dlqURL = try await admin.createQueue(name: dlqName, attributes: [:])
         let dlqARN = try #require(try await admin.queueAttributes(url: dlqURL, names: ["QueueArn"])["QueueArn"])
-        let sourceURL = try await admin.createQueue(name: Endpoint.uniqueName("source"), attributes: [
-            "RedrivePolicy": #"{"deadLetterTargetArn":"\#(dlqARN)","maxReceiveCount":3}"#,
-        ])
+        let sourceURL = try await admin.createQueue(
+            name: Endpoint.uniqueName("source"),
+            attributes: [
+                "RedrivePolicy": #"{"deadLetterTargetArn":"\#(dlqARN)","maxReceiveCount":3}"#
+            ])
         for index in 0..<13 {
-            _ = try await admin.sqs.sendMessage(SendMessageInput(queueUrl: dlqURL, messageBody: "dead-\(index)", messageAttributes: ["type": .string("t\(index)")]))
+            _ = try await admin.sqs.sendMessage(
+                SendMessageInput(
+                    queueUrl: dlqURL, messageBody: "dead-\(index)", messageAttributes: ["type": .string("t\(index)")]))
         }
         let queues = DeadLetterQueues(admin: admin)
         let listed = try await queues.list(dlqName)

@@ -2,23 +2,24 @@ import AWSCore
 import AWSSQS
 import Foundation
 import LambdaEmulator
-@testable import LocalPipeline
 import Synchronization
 import TestSupport
 import Testing
+
+@testable import LocalPipeline
 
 /// Records every event it gets (one JSON line per invocation in $RECORD_FILE) and reports as
 /// failed every message whose body contains "poison"; a body "crash-batch" fails the whole
 /// invocation.
 let recordingConsumer = """
-import json, os
-def handler(event, context):
-    with open(os.environ["RECORD_FILE"], "a") as f:
-        f.write(json.dumps(event) + "\\n")
-    if any(r["body"] == "crash-batch" for r in event["Records"]):
-        raise RuntimeError("the whole batch fails")
-    return {"batchItemFailures": [{"itemIdentifier": r["messageId"]} for r in event["Records"] if "poison" in r["body"]]}
-"""
+    import json, os
+    def handler(event, context):
+        with open(os.environ["RECORD_FILE"], "a") as f:
+            f.write(json.dumps(event) + "\\n")
+        if any(r["body"] == "crash-batch" for r in event["Records"]):
+            raise RuntimeError("the whole batch fails")
+        return {"batchItemFailures": [{"itemIdentifier": r["messageId"]} for r in event["Records"] if "poison" in r["body"]]}
+    """
 
 final class Lines: Sendable {
     let lines = Mutex<[String]>([])
@@ -39,32 +40,44 @@ final class Lines: Sendable {
         let admin = AWSAdmin(configuration: try Endpoint.configuration())
         let dlqURL = try await admin.createQueue(name: Endpoint.uniqueName("esm-dlq"), attributes: [:])
         let dlqARN = try #require(try await admin.queueAttributes(url: dlqURL, names: ["QueueArn"])["QueueArn"])
-        let queueURL = try await admin.createQueue(name: Endpoint.uniqueName("esm"), attributes: [
-            "VisibilityTimeout": "1",
-            "RedrivePolicy": #"{"deadLetterTargetArn":"\#(dlqARN)","maxReceiveCount":\#(maxReceiveCount)}"#,
-        ])
+        let queueURL = try await admin.createQueue(
+            name: Endpoint.uniqueName("esm"),
+            attributes: [
+                "VisibilityTimeout": "1",
+                "RedrivePolicy": #"{"deadLetterTargetArn":"\#(dlqARN)","maxReceiveCount":\#(maxReceiveCount)}"#,
+            ])
         let queueARN = try #require(try await admin.queueAttributes(url: queueURL, names: ["QueueArn"])["QueueArn"])
-        let recordFile = FileManager.default.temporaryDirectory.appendingPathComponent("records-\(UUID().uuidString).jsonl").path
+        let recordFile = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "records-\(UUID().uuidString).jsonl"
+        ).path
         let lambda = try pythonLambda(recordingConsumer, name: "consumer", environment: ["RECORD_FILE": recordFile])
-        return Fixture(admin: admin, queueURL: queueURL, queueARN: queueARN, dlqURL: dlqURL, recordFile: recordFile, lambda: lambda)
+        return Fixture(
+            admin: admin, queueURL: queueURL, queueARN: queueARN, dlqURL: dlqURL, recordFile: recordFile, lambda: lambda
+        )
     }
 
     func records(_ fixture: Fixture) throws -> [[String: Any]] {
         let text = (try? String(contentsOfFile: fixture.recordFile, encoding: .utf8)) ?? ""
-        return text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        return text.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
     }
 
     func count(_ fixture: Fixture, _ url: String) async throws -> Int {
-        let attributes = try await fixture.admin.queueAttributes(url: url, names: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])
-        return (Int(attributes["ApproximateNumberOfMessages"] ?? "0") ?? 0) + (Int(attributes["ApproximateNumberOfMessagesNotVisible"] ?? "0") ?? 0)
+        let attributes = try await fixture.admin.queueAttributes(
+            url: url, names: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])
+        return (Int(attributes["ApproximateNumberOfMessages"] ?? "0") ?? 0)
+            + (Int(attributes["ApproximateNumberOfMessagesNotVisible"] ?? "0") ?? 0)
     }
 
     func send(_ fixture: Fixture, _ bodies: [String]) async throws {
         for chunk in stride(from: 0, to: bodies.count, by: 10) {
             let entries = bodies[chunk..<min(chunk + 10, bodies.count)].enumerated().map { index, body in
-                SendMessageBatchRequestEntry(id: "e\(index)", messageBody: body, messageAttributes: ["kind": .string("test")])
+                SendMessageBatchRequestEntry(
+                    id: "e\(index)", messageBody: body, messageAttributes: ["kind": .string("test")])
             }
-            let output = try await fixture.admin.sqs.sendMessageBatch(SendMessageBatchInput(queueUrl: fixture.queueURL, entries: entries))
+            let output = try await fixture.admin.sqs.sendMessageBatch(
+                SendMessageBatchInput(queueUrl: fixture.queueURL, entries: entries))
             #expect(output.failed.isEmpty)
         }
     }
@@ -109,7 +122,9 @@ final class Lines: Sendable {
         #expect((record["md5OfBody"] as? String)?.count == 32)
         #expect((record["receiptHandle"] as? String)?.isEmpty == false)
         let attributes = try #require(record["attributes"] as? [String: String])
-        #expect(attributes["SentTimestamp"] != nil && attributes["SenderId"] != nil && attributes["ApproximateFirstReceiveTimestamp"] != nil)
+        #expect(
+            attributes["SentTimestamp"] != nil && attributes["SenderId"] != nil
+                && attributes["ApproximateFirstReceiveTimestamp"] != nil)
         let kind = try #require((record["messageAttributes"] as? [String: [String: Any]])?["kind"])
         #expect(kind["stringValue"] as? String == "test")
         #expect(kind["dataType"] as? String == "String")
@@ -126,10 +141,13 @@ final class Lines: Sendable {
         try await send(fixture, ["crash-batch"])
         let mapping = EventSourceMapping(
             configuration: EventSourceMappingConfiguration(
-                functionName: "consumer", queueURL: fixture.queueURL, queueARN: fixture.queueARN, batchSize: 10, waitTimeSeconds: 1),
+                functionName: "consumer", queueURL: fixture.queueURL, queueARN: fixture.queueARN, batchSize: 10,
+                waitTimeSeconds: 1),
             lambdas: [fixture.lambda], sqs: fixture.admin.sqs)
         mapping.start()
-        let moved = try await eventually(timeout: .seconds(60)) { try await count(fixture, fixture.dlqURL) == 1 ? true : nil }
+        let moved = try await eventually(timeout: .seconds(60)) {
+            try await count(fixture, fixture.dlqURL) == 1 ? true : nil
+        }
         await mapping.stop()
         #expect(moved == true)
         #expect(mapping.counts.failedInvocations == 2)
@@ -154,6 +172,10 @@ final class Lines: Sendable {
         #expect((try? failed(#"{"batchItemFailures":[{"id":"a"}]}"#).get()) == nil)
         #expect((try? failed(#"{"batchItemFailures":[{"itemIdentifier":"zzz"}]}"#).get()) == nil)
         // Without ReportBatchItemFailures the answer is not read: success deletes everything.
-        #expect(try EventSourceMapping.failedItems(Array(#"{"batchItemFailures":[{"itemIdentifier":"a"}]}"#.utf8), batchIDs: ids, reportBatchItemFailures: false).get() == [])
+        #expect(
+            try EventSourceMapping.failedItems(
+                Array(#"{"batchItemFailures":[{"itemIdentifier":"a"}]}"#.utf8), batchIDs: ids,
+                reportBatchItemFailures: false
+            ).get() == [])
     }
 }

@@ -2,11 +2,12 @@ import AWSCore
 import AWSSQS
 import Foundation
 import LambdaHTTP
-@testable import LocalPipeline
 import LoopbackHTTP
 import Synchronization
 import TestSupport
 import Testing
+
+@testable import LocalPipeline
 
 /// An upstream that records what reached it.
 final class RecordingUpstream: Sendable {
@@ -21,7 +22,10 @@ final class RecordingUpstream: Sendable {
         let log = self.log
         server = try LoopbackHTTPServer { request in
             log.requests.withLock { $0.append(request) }
-            return .response(HTTPResponse(status: 200, headers: ["Content-Type": "application/json", "x-amzn-RequestId": "up"], body: Array(#"{"ok":true}"#.utf8)))
+            return .response(
+                HTTPResponse(
+                    status: 200, headers: ["Content-Type": "application/json", "x-amzn-RequestId": "up"],
+                    body: Array(#"{"ok":true}"#.utf8)))
         }
     }
 
@@ -39,7 +43,8 @@ let queryCall: HTTPHeaders = ["Content-Type": "application/x-www-form-urlencoded
         let proxy = try FaultProxy(upstream: upstream.url, plan: FaultPlan())
         var headers = jsonCall
         headers.add("Host", "dynamodb.us-east-1.amazonaws.com")
-        let response = try HTTPClient().execute(HTTPRequest(method: "POST", url: proxy.endpoint + "/", headers: headers, body: Array("{\"a\":1}".utf8)))
+        let response = try HTTPClient().execute(
+            HTTPRequest(method: "POST", url: proxy.endpoint + "/", headers: headers, body: Array("{\"a\":1}".utf8)))
         #expect(response.status == 200)
         #expect(response.body == Array(#"{"ok":true}"#.utf8))
         let received = try #require(upstream.first)
@@ -53,11 +58,14 @@ let queryCall: HTTPHeaders = ["Content-Type": "application/x-www-form-urlencoded
         let upstream = try RecordingUpstream()
         let proxy = try FaultProxy(upstream: upstream.url, plan: FaultPlan(throttle: 1))
         let client = HTTPClient()
-        let json = try client.execute(HTTPRequest(method: "POST", url: proxy.endpoint + "/", headers: jsonCall, body: Array("{}".utf8)))
+        let json = try client.execute(
+            HTTPRequest(method: "POST", url: proxy.endpoint + "/", headers: jsonCall, body: Array("{}".utf8)))
         #expect(json.status == 400)
         #expect(json.headers["x-amzn-ErrorType"] == "ThrottlingException")
         #expect(String(decoding: json.body, as: UTF8.self).contains(#""__type":"ThrottlingException""#))
-        let query = try client.execute(HTTPRequest(method: "POST", url: proxy.endpoint + "/", headers: queryCall, body: Array("Action=Publish".utf8)))
+        let query = try client.execute(
+            HTTPRequest(
+                method: "POST", url: proxy.endpoint + "/", headers: queryCall, body: Array("Action=Publish".utf8)))
         #expect(query.status == 400)
         #expect(String(decoding: query.body, as: UTF8.self).contains("<Code>Throttling</Code>"))
         #expect(upstream.count == 0)
@@ -67,7 +75,8 @@ let queryCall: HTTPHeaders = ["Content-Type": "application/x-www-form-urlencoded
     @Test func serverErrorsAre500InternalFailure() throws {
         let upstream = try RecordingUpstream()
         let proxy = try FaultProxy(upstream: upstream.url, plan: FaultPlan(serverError: 1))
-        let response = try HTTPClient().execute(HTTPRequest(method: "POST", url: proxy.endpoint + "/", headers: jsonCall, body: Array("{}".utf8)))
+        let response = try HTTPClient().execute(
+            HTTPRequest(method: "POST", url: proxy.endpoint + "/", headers: jsonCall, body: Array("{}".utf8)))
         #expect(response.status == 500)
         #expect(response.headers["x-amzn-ErrorType"] == "InternalFailure")
         #expect(upstream.count == 0)
@@ -77,7 +86,10 @@ let queryCall: HTTPHeaders = ["Content-Type": "application/x-www-form-urlencoded
         let upstream = try RecordingUpstream()
         let proxy = try FaultProxy(upstream: upstream.url, plan: FaultPlan(dropAfterForwarding: 1))
         #expect(throws: HTTPClientError.self) {
-            try HTTPClient().execute(HTTPRequest(method: "POST", url: proxy.endpoint + "/", headers: jsonCall, body: Array("{}".utf8), timeout: .seconds(10)))
+            try HTTPClient().execute(
+                HTTPRequest(
+                    method: "POST", url: proxy.endpoint + "/", headers: jsonCall, body: Array("{}".utf8),
+                    timeout: .seconds(10)))
         }
         #expect(upstream.count == 1)
         #expect(proxy.counts.droppedAfterForwarding == 1)
@@ -87,7 +99,10 @@ let queryCall: HTTPHeaders = ["Content-Type": "application/x-www-form-urlencoded
         let upstream = try RecordingUpstream()
         let proxy = try FaultProxy(upstream: upstream.url, plan: FaultPlan(dropBeforeForwarding: 1))
         #expect(throws: HTTPClientError.self) {
-            try HTTPClient().execute(HTTPRequest(method: "POST", url: proxy.endpoint + "/", headers: jsonCall, body: Array("{}".utf8), timeout: .seconds(10)))
+            try HTTPClient().execute(
+                HTTPRequest(
+                    method: "POST", url: proxy.endpoint + "/", headers: jsonCall, body: Array("{}".utf8),
+                    timeout: .seconds(10)))
         }
         #expect(upstream.count == 0)
     }
@@ -96,10 +111,13 @@ let queryCall: HTTPHeaders = ["Content-Type": "application/x-www-form-urlencoded
     @Test func aSeedMakesTheFaultsReproducible() throws {
         func outcomes(seed: UInt64) throws -> [Int] {
             let upstream = try RecordingUpstream()
-            let proxy = try FaultProxy(upstream: upstream.url, plan: FaultPlan(throttle: 0.2, serverError: 0.2, seed: seed))
+            let proxy = try FaultProxy(
+                upstream: upstream.url, plan: FaultPlan(throttle: 0.2, serverError: 0.2, seed: seed))
             let client = HTTPClient()
             return try (0..<60).map { _ in
-                try client.execute(HTTPRequest(method: "POST", url: proxy.endpoint + "/", headers: jsonCall, body: Array("{}".utf8))).status
+                try client.execute(
+                    HTTPRequest(method: "POST", url: proxy.endpoint + "/", headers: jsonCall, body: Array("{}".utf8))
+                ).status
             }
         }
         let first = try outcomes(seed: 42)
@@ -110,7 +128,9 @@ let queryCall: HTTPHeaders = ["Content-Type": "application/x-www-form-urlencoded
 
     @Test func plansParseAndRefuseNonsense() throws {
         #expect(try FaultPlan(parsing: "all=0.1,seed=7") == .evenly(0.1, seed: 7))
-        #expect(try FaultPlan(parsing: "throttle=0.05,error=0.02,drop=0.01,lost=0.01") == FaultPlan(throttle: 0.05, serverError: 0.02, dropAfterForwarding: 0.01, dropBeforeForwarding: 0.01))
+        #expect(
+            try FaultPlan(parsing: "throttle=0.05,error=0.02,drop=0.01,lost=0.01")
+                == FaultPlan(throttle: 0.05, serverError: 0.02, dropAfterForwarding: 0.01, dropBeforeForwarding: 0.01))
         #expect(throws: FaultPlanError.self) { try FaultPlan(parsing: "throttle=2") }
         #expect(throws: FaultPlanError.self) { try FaultPlan(parsing: "explode=0.1") }
         #expect(throws: FaultPlanError.self) { try FaultPlan(parsing: "throttle=0.6,error=0.6") }
@@ -124,7 +144,9 @@ let queryCall: HTTPHeaders = ["Content-Type": "application/x-www-form-urlencoded
         let url = try await admin.createQueue(name: Endpoint.uniqueName("proxy"), attributes: [:])
         let proxy = try FaultProxy(upstream: configuration.endpointURL!, plan: FaultPlan(throttle: 0.3, seed: 3))
         configuration.endpointURL = proxy.endpoint
-        let sqs = SQSClient(configuration: configuration, options: .init(retryPolicy: RetryPolicy(maximumAttempts: 10, baseDelay: .milliseconds(1))))
+        let sqs = SQSClient(
+            configuration: configuration,
+            options: .init(retryPolicy: RetryPolicy(maximumAttempts: 10, baseDelay: .milliseconds(1))))
         for index in 0..<20 {
             _ = try await sqs.sendMessage(SendMessageInput(queueUrl: url, messageBody: "m\(index)"))
         }

@@ -1,32 +1,37 @@
 import Foundation
 import LambdaEmulator
 import LambdaHTTP
-@testable import LocalPipeline
 import TestSupport
 import Testing
 
+@testable import LocalPipeline
+
 /// Answers with the response its request body describes (`{"reply": ...}`), else echoes the event.
 let replyingFunction = """
-import json
-def handler(event, context):
-    body = event.get("body")
-    if body and event.get("isBase64Encoded") is False:
-        request = json.loads(body)
-        if "fail" in request:
-            raise ValueError(request["fail"])
-        if "reply" in request:
-            return request["reply"]
-    return event
-"""
+    import json
+    def handler(event, context):
+        body = event.get("body")
+        if body and event.get("isBase64Encoded") is False:
+            request = json.loads(body)
+            if "fail" in request:
+                raise ValueError(request["fail"])
+            if "reply" in request:
+                return request["reply"]
+        return event
+    """
 
 func echoLambda() throws -> LocalLambda {
-    try LocalLambda(configuration: LocalLambdaConfiguration(
-        command: [Products.path("echo")], functionName: "echo", functionOutput: LocalLambdaConfiguration.discard))
+    try LocalLambda(
+        configuration: LocalLambdaConfiguration(
+            command: [Products.path("echo")], functionName: "echo", functionOutput: LocalLambdaConfiguration.discard))
 }
 
 @Suite struct LocalAPIGatewayTests {
-    func send(_ gateway: LocalAPIGateway, _ method: String, _ target: String, headers: HTTPHeaders = [:], body: [UInt8] = []) throws -> HTTPResponse {
-        try HTTPClient().execute(HTTPRequest(method: method, url: gateway.url + target, headers: headers, body: body, timeout: .seconds(30)))
+    func send(
+        _ gateway: LocalAPIGateway, _ method: String, _ target: String, headers: HTTPHeaders = [:], body: [UInt8] = []
+    ) throws -> HTTPResponse {
+        try HTTPClient().execute(
+            HTTPRequest(method: method, url: gateway.url + target, headers: headers, body: body, timeout: .seconds(30)))
     }
 
     @Test func anHTTPRequestBecomesAV2EventAndAPlainAnswerA200JSONBody() throws {
@@ -62,7 +67,8 @@ func echoLambda() throws -> LocalLambda {
         let gateway = try LocalAPIGateway(lambda: lambda)
         defer { gateway.stop() }
         let bytes: [UInt8] = [0, 1, 2, 255, 254]
-        let response = try send(gateway, "PUT", "/blob", headers: ["Content-Type": "application/octet-stream"], body: bytes)
+        let response = try send(
+            gateway, "PUT", "/blob", headers: ["Content-Type": "application/octet-stream"], body: bytes)
         let event = try #require(jsonObject(response.body))
         #expect(event["isBase64Encoded"] as? Bool == true)
         #expect(event["body"] as? String == Data(bytes).base64EncodedString())
@@ -76,8 +82,11 @@ func echoLambda() throws -> LocalLambda {
         let response = try send(gateway, "GET", "/items?tag=a&tag=b", headers: ["Accept": "application/json"])
         // A v1 response needs statusCode: the echoed event has none, so API Gateway answers 502.
         #expect(response.status == 502)
-        let event = try #require(jsonObject(LocalAPIGateway.event(
-            for: .init(method: "GET", target: "/items?tag=a&tag=b", headers: ["Accept": "application/json"]), format: .restV1)))
+        let event = try #require(
+            jsonObject(
+                LocalAPIGateway.event(
+                    for: .init(method: "GET", target: "/items?tag=a&tag=b", headers: ["Accept": "application/json"]),
+                    format: .restV1)))
         #expect(event["httpMethod"] as? String == "GET")
         #expect(event["path"] as? String == "/items")
         #expect((event["multiValueQueryStringParameters"] as? [String: [String]])?["tag"] == ["a", "b"])
@@ -92,12 +101,14 @@ func echoLambda() throws -> LocalLambda {
         let lambda = try echoLambda()
         defer { lambda.shutdown() }
         for format in [APIGatewayPayloadFormat.httpAPIv2, .restV1] {
-            let event = try #require(jsonObject(LocalAPIGateway.event(for: .init(method: "GET", target: target), format: format)))
+            let event = try #require(
+                jsonObject(LocalAPIGateway.event(for: .init(method: "GET", target: target), format: format)))
             #expect(event["path"] as? String == "/" || event["rawPath"] as? String == "/", "\(format) \(target)")
             let gateway = try LocalAPIGateway(lambda: lambda, format: format)
             defer { gateway.stop() }
             // v2 echoes the event as a 200 body; v1 needs a statusCode the echo lacks, so 502.
-            #expect(try send(gateway, "GET", target).status == (format == .httpAPIv2 ? 200 : 502), "\(format) \(target)")
+            #expect(
+                try send(gateway, "GET", target).status == (format == .httpAPIv2 ? 200 : 502), "\(format) \(target)")
             #expect(try send(gateway, "GET", "/still-serving").status == (format == .httpAPIv2 ? 200 : 502))
         }
     }
@@ -107,8 +118,10 @@ func echoLambda() throws -> LocalLambda {
         defer { lambda.shutdown() }
         let gateway = try LocalAPIGateway(lambda: lambda)
         defer { gateway.stop() }
-        let reply = #"{"reply":{"statusCode":201,"headers":{"x-made":"here","content-type":"image/png"},"cookies":["a=1; Path=/","b=2"],"body":"AAEC/w==","isBase64Encoded":true}}"#
-        let response = try send(gateway, "POST", "/", headers: ["Content-Type": "application/json"], body: Array(reply.utf8))
+        let reply =
+            #"{"reply":{"statusCode":201,"headers":{"x-made":"here","content-type":"image/png"},"cookies":["a=1; Path=/","b=2"],"body":"AAEC/w==","isBase64Encoded":true}}"#
+        let response = try send(
+            gateway, "POST", "/", headers: ["Content-Type": "application/json"], body: Array(reply.utf8))
         #expect(response.status == 201)
         #expect(response.headers["x-made"] == "here")
         #expect(response.headers["Content-Type"] == "image/png")
@@ -121,7 +134,8 @@ func echoLambda() throws -> LocalLambda {
         defer { lambda.shutdown() }
         let gateway = try LocalAPIGateway(lambda: lambda)
         defer { gateway.stop() }
-        let response = try send(gateway, "POST", "/", headers: ["Content-Type": "application/json"], body: Array(#"{"fail":"boom"}"#.utf8))
+        let response = try send(
+            gateway, "POST", "/", headers: ["Content-Type": "application/json"], body: Array(#"{"fail":"boom"}"#.utf8))
         #expect(response.status == 502)
         #expect(response.body == Array(#"{"message":"Internal Server Error"}"#.utf8))
     }
@@ -144,7 +158,8 @@ func echoLambda() throws -> LocalLambda {
     }
 
     @Test func restResponsesMergeHeadersAndMultiValueHeaders() {
-        let payload = #"{"statusCode":200,"headers":{"X-One":"1","Set-Cookie":"ignored"},"multiValueHeaders":{"Set-Cookie":["a=1","b=2"]},"body":"ok"}"#
+        let payload =
+            #"{"statusCode":200,"headers":{"X-One":"1","Set-Cookie":"ignored"},"multiValueHeaders":{"Set-Cookie":["a=1","b=2"]},"body":"ok"}"#
         let response = LocalAPIGateway.response(
             for: .response(Array(payload.utf8)), format: .restV1)
         #expect(response.status == 200)

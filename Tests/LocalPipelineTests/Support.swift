@@ -9,11 +9,14 @@ func pythonFunction(_ source: String) throws -> (taskRoot: String, command: [Str
     return (directory.path, ["python3", "-m", "awslambdaric", "handler.handler"])
 }
 
-func pythonLambda(_ source: String, name: String = "py", timeout: Duration = .seconds(10), environment: [String: String] = [:]) throws -> LocalLambda {
+func pythonLambda(
+    _ source: String, name: String = "py", timeout: Duration = .seconds(10), environment: [String: String] = [:]
+) throws -> LocalLambda {
     let function = try pythonFunction(source)
-    return try LocalLambda(configuration: LocalLambdaConfiguration(
-        command: function.command, functionName: name, timeout: timeout, environment: environment,
-        workingDirectory: function.taskRoot, functionOutput: LocalLambdaConfiguration.discard))
+    return try LocalLambda(
+        configuration: LocalLambdaConfiguration(
+            command: function.command, functionName: name, timeout: timeout, environment: environment,
+            workingDirectory: function.taskRoot, functionOutput: LocalLambdaConfiguration.discard))
 }
 
 /// Polls `body` until it returns a value or `timeout` passes.

@@ -12,7 +12,8 @@ import Testing
     }
 
     func expectStillServing(_ server: LoopbackHTTPServer) throws {
-        let response = try HTTPClient().execute(HTTPRequest(method: "POST", url: "http://\(server.authority)/", body: [1, 2, 3]))
+        let response = try HTTPClient().execute(
+            HTTPRequest(method: "POST", url: "http://\(server.authority)/", body: [1, 2, 3]))
         #expect(response.status == 200)
         #expect(String(decoding: response.body, as: UTF8.self) == "3")
     }
@@ -39,8 +40,14 @@ import Testing
     /// memory by 8-12 MB per connection: nothing bounded them. Each is refused once past its limit.
     @Test(arguments: [
         ("chunk size line", "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n", Character("0"), 400),
-        ("chunk extension", "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1;ext=", Character("x"), 400),
-        ("trailers", "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\nX-Trailer: ", Character("y"), 431),
+        (
+            "chunk extension", "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1;ext=", Character("x"),
+            400
+        ),
+        (
+            "trailers", "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\nX-Trailer: ",
+            Character("y"), 431
+        ),
     ])
     func unboundedLinesAreRefusedWithoutBuffering(what: String, head: String, filler: Character, expected: Int) throws {
         let server = try server()
@@ -58,7 +65,8 @@ import Testing
     }
 
     @Test func manySmallChunksDoNotKeepConsumedBytes() throws {
-        let server = try LoopbackHTTPServer(maximumBodySize: 8 << 20) { request in .status(200, "\(request.body.count)") }
+        let server = try LoopbackHTTPServer(maximumBodySize: 8 << 20) { request in .status(200, "\(request.body.count)")
+        }
         defer { server.stop() }
         let socket = try RawSocket(port: server.port)
         socket.send("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n")

@@ -2,11 +2,12 @@ import AWSCore
 import Foundation
 import LambdaEvents
 import LambdaHTTP
-@testable import LocalPipeline
 import Synchronization
 import TestSupport
 import Testing
 import UTCTime
+
+@testable import LocalPipeline
 
 /// The whole system on one machine, under faults: 2,000 events published through the local
 /// API (a fifth of them twice, 1% poison), the functions' AWS calls going through a fault
@@ -33,14 +34,19 @@ import UTCTime
 
     static func events() -> [Event] {
         let base = UTCTime(secondsSince1970: 1_790_000_000)
-        let types = ["com.example.order.created", "com.example.order.created", "com.example.order.created", "com.example.order.created",
-                     "com.example.order.created", "com.example.order.created", "com.example.order.shipped", "com.example.order.shipped",
-                     "com.example.payment.alert", "com.example.job.failed"]
+        let types = [
+            "com.example.order.created", "com.example.order.created", "com.example.order.created",
+            "com.example.order.created",
+            "com.example.order.created", "com.example.order.created", "com.example.order.shipped",
+            "com.example.order.shipped",
+            "com.example.payment.alert", "com.example.job.failed",
+        ]
         return (0..<eventCount).map { index in
             let poison = index % 100 == 37
             let type = poison ? poisonType : types[index % 10]
             let time = (base + .seconds(index)).iso8601()
-            let body = #"{"specversion":"1.0","id":"e2e-\#(index)","source":"urn:test:e2e","type":"\#(type)","time":"\#(time)","datacontenttype":"application/json","data":{"n":\#(index)}}"#
+            let body =
+                #"{"specversion":"1.0","id":"e2e-\#(index)","source":"urn:test:e2e","type":"\#(type)","time":"\#(time)","datacontenttype":"application/json","data":{"n":\#(index)}}"#
             return Event(id: "e2e-\(index)", type: type, body: body, poison: poison, duplicate: index % 5 == 0)
         }
     }
@@ -93,12 +99,14 @@ import UTCTime
         // Notifications land in a queue of our own, raw, one message per notification. The
         // notifications topic is FIFO (its deduplication is what makes a Publish whose answer
         // was lost safe to send again), so the subscriber is a FIFO queue too.
-        let sinkURL = try await admin.createQueue(name: "\(stack.stackName)-notifications.fifo", attributes: ["FifoQueue": "true"])
+        let sinkURL = try await admin.createQueue(
+            name: "\(stack.stackName)-notifications.fifo", attributes: ["FifoQueue": "true"])
         let sinkARN = try #require(try await admin.queueAttributes(url: sinkURL, names: ["QueueArn"])["QueueArn"])
         let notificationsTopic = try #require(stack.topics["NotificationsTopic"])
         #expect(notificationsTopic.hasSuffix(".fifo"))
         _ = try await admin.subscribe(
-            topicARN: notificationsTopic, protocol: "sqs", endpoint: sinkARN, attributes: ["RawMessageDelivery": "true"])
+            topicARN: notificationsTopic, protocol: "sqs", endpoint: sinkARN, attributes: ["RawMessageDelivery": "true"]
+        )
 
         let events = Self.events()
         let good = events.filter { !$0.poison }
@@ -114,9 +122,11 @@ import UTCTime
             DispatchQueue.concurrentPerform(iterations: 4) { worker in
                 let client = HTTPClient()
                 func post(_ event: Event) -> HTTPResponse? {
-                    try? client.execute(HTTPRequest(
-                        method: "POST", url: gateway.url + "/events", headers: ["Content-Type": "application/cloudevents+json"],
-                        body: Array(event.body.utf8), timeout: .seconds(60)))
+                    try? client.execute(
+                        HTTPRequest(
+                            method: "POST", url: gateway.url + "/events",
+                            headers: ["Content-Type": "application/cloudevents+json"],
+                            body: Array(event.body.utf8), timeout: .seconds(60)))
                 }
                 func sendDuplicate(_ event: Event) {
                     guard event.duplicate else { return }
@@ -157,7 +167,9 @@ import UTCTime
                     deferred.sort { $0.due < $1.due }
                     let next = deferred.removeFirst()
                     guard Date() < giveUp else {
-                        refusals.withLock { $0.append("\(next.event.id): still in progress after 3 minutes of retries") }
+                        refusals.withLock {
+                            $0.append("\(next.event.id): still in progress after 3 minutes of retries")
+                        }
                         continue
                     }
                     let wait = next.due.timeIntervalSinceNow
@@ -172,10 +184,11 @@ import UTCTime
         // Drain: every good event recorded, every poison in the DLQ, nothing left in flight.
         func snapshot() async throws -> (stored: Set<String>, dead: Int, inFlight: Int) {
             let items = try await admin.scan(table: eventsTable)
-            let stored = Set(items.compactMap { item -> String? in
-                guard case let .string(pk)? = item["pk"]?["S"], pk.hasPrefix("EVENT#") else { return nil }
-                return String(pk.dropFirst("EVENT#".count))
-            })
+            let stored = Set(
+                items.compactMap { item -> String? in
+                    guard case .string(let pk)? = item["pk"]?["S"], pk.hasPrefix("EVENT#") else { return nil }
+                    return String(pk.dropFirst("EVENT#".count))
+                })
             let dead = try await Self.depth(admin, processDLQ.url)
             var inFlight = 0
             for queue in consumerQueues { inFlight += try await Self.depth(admin, queue.url) }
@@ -186,21 +199,26 @@ import UTCTime
         let drainDeadline = ContinuousClock.now + .seconds(600)
         while ContinuousClock.now < drainDeadline {
             last = try await snapshot()
-            if last.stored.isSuperset(of: goodIDs), last.dead >= poison.count, last.inFlight == 0, !runner.isBusy { break }
+            if last.stored.isSuperset(of: goodIDs), last.dead >= poison.count, last.inFlight == 0, !runner.isBusy {
+                break
+            }
             try await Task.sleep(for: .seconds(2))
         }
         let drainedIn = Date().timeIntervalSince(started)
         let missing = goodIDs.subtracting(last.stored).sorted()
         try #require(
             missing.isEmpty && last.dead >= poison.count && last.inFlight == 0,
-            "not drained within 10 minutes: \(missing.count) good events not stored (\(missing.prefix(20))), \(last.dead) of \(poison.count) poison in the DLQ, \(last.inFlight) messages still in the consumer queues; see the invocation log")
+            "not drained within 10 minutes: \(missing.count) good events not stored (\(missing.prefix(20))), \(last.dead) of \(poison.count) poison in the DLQ, \(last.inFlight) messages still in the consumer queues; see the invocation log"
+        )
 
         // Exactly once: stored = the good events, no more; counters = unique good events per type.
         #expect(last.stored == goodIDs, "stored but not good: \(last.stored.subtracting(goodIDs).sorted().prefix(10))")
         let eventItems = try await admin.scan(table: eventsTable)
         var counters: [String: Int] = [:]
         for item in eventItems {
-            guard case let .string(pk)? = item["pk"]?["S"], pk.hasPrefix("COUNTER#"), case let .string(count)? = item["count"]?["N"] else { continue }
+            guard case .string(let pk)? = item["pk"]?["S"], pk.hasPrefix("COUNTER#"),
+                case .string(let count)? = item["count"]?["N"]
+            else { continue }
             counters[String(pk.dropFirst("COUNTER#".count)), default: 0] += Int(count) ?? -1_000_000
         }
         let expectedCounters = Dictionary(grouping: good, by: \.type).mapValues(\.count)
@@ -209,26 +227,45 @@ import UTCTime
         // store keeps every published event once, poison included, and saw no conflicting payload.
         let auditItems = try await admin.scan(table: auditTable)
         let originals = auditItems.compactMap { item -> String? in
-            guard case let .string(sk)? = item["sk"]?["S"], sk == "ORIGINAL", case let .string(pk)? = item["pk"]?["S"] else { return nil }
+            guard case .string(let sk)? = item["sk"]?["S"], sk == "ORIGINAL", case .string(let pk)? = item["pk"]?["S"]
+            else { return nil }
             return pk
         }
         #expect(originals.count == events.count && Set(originals) == Set(events.map(\.id)))
-        #expect(!auditItems.contains { if case let .string(sk)? = $0["sk"]?["S"] { sk.hasPrefix("CONFLICT#") } else { false } })
+        #expect(
+            !auditItems.contains {
+                if case .string(let sk)? = $0["sk"]?["S"] { sk.hasPrefix("CONFLICT#") } else { false }
+            })
 
         // Each alert produced exactly one notification, though it reached notify twice (SNS and EventBridge).
         var notified: [String: Int] = [:]
         while true {
-            let messages = try await admin.sqs.receiveMessage(.init(queueUrl: sinkURL, maxNumberOfMessages: 10, waitTimeSeconds: 1)).messages
+            let messages = try await admin.sqs.receiveMessage(
+                .init(queueUrl: sinkURL, maxNumberOfMessages: 10, waitTimeSeconds: 1)
+            ).messages
             if messages.isEmpty { break }
             for message in messages {
-                let id = (message.body ?? "").split(separator: "\n").first { $0.hasPrefix("event id: ") }.map { String($0.dropFirst("event id: ".count)) } ?? "?"
+                let id =
+                    (message.body ?? "").split(separator: "\n").first { $0.hasPrefix("event id: ") }.map {
+                        String($0.dropFirst("event id: ".count))
+                    } ?? "?"
                 notified[id, default: 0] += 1
             }
-            _ = try await admin.sqs.deleteMessageBatch(.init(queueUrl: sinkURL, entries: messages.enumerated().map { .init(id: "m\($0.offset)", receiptHandle: $0.element.receiptHandle ?? "") }))
+            _ = try await admin.sqs.deleteMessageBatch(
+                .init(
+                    queueUrl: sinkURL,
+                    entries: messages.enumerated().map {
+                        .init(id: "m\($0.offset)", receiptHandle: $0.element.receiptHandle ?? "")
+                    }))
         }
         let alerts = Set(good.filter(\.alert).map(\.id))
-        #expect(Set(notified.keys) == alerts, "notified for non-alerts: \(Set(notified.keys).subtracting(alerts).sorted().prefix(10)); alerts not notified: \(alerts.subtracting(notified.keys).sorted().prefix(10))")
-        #expect(notified.values.allSatisfy { $0 == 1 }, "duplicate notifications: \(notified.filter { $0.value > 1 }.keys.sorted().prefix(10))")
+        #expect(
+            Set(notified.keys) == alerts,
+            "notified for non-alerts: \(Set(notified.keys).subtracting(alerts).sorted().prefix(10)); alerts not notified: \(alerts.subtracting(notified.keys).sorted().prefix(10))"
+        )
+        #expect(
+            notified.values.allSatisfy { $0 == 1 },
+            "duplicate notifications: \(notified.filter { $0.value > 1 }.keys.sorted().prefix(10))")
 
         // Every poison event in the process DLQ, no other event there, and nothing in the other DLQs.
         // An event may stand there more than once: SNS (standard) delivers at least once, and when
@@ -241,7 +278,9 @@ import UTCTime
         let deadIDs = Set(deadMessages)
         let copies = Dictionary(grouping: deadMessages, by: { $0 }).filter { $0.value.count > 1 }.mapValues(\.count)
         let poisonIDs = Set(poison.map(\.id))
-        #expect(deadIDs == poisonIDs, """
+        #expect(
+            deadIDs == poisonIDs,
+            """
             dead-lettered but not poison: \(deadIDs.subtracting(poisonIDs).sorted().prefix(10)); \
             poison not dead-lettered: \(poisonIDs.subtracting(deadIDs).sorted().prefix(10))
             """)
@@ -260,7 +299,9 @@ import UTCTime
         }
         #expect(backInDLQ == true, "the replayed poison did not come back to the DLQ within 5 minutes")
         let deadAgain = try await queues.list(processDLQ.url).map { Self.cloudEventID(inSNSNotification: $0.body) }
-        #expect(deadAgain.sorted() == deadMessages.sorted(), "the DLQ held \(deadMessages.count) messages before the replay and \(deadAgain.count) after")
+        #expect(
+            deadAgain.sorted() == deadMessages.sorted(),
+            "the DLQ held \(deadMessages.count) messages before the replay and \(deadAgain.count) after")
         let storedAfter = try await snapshot().stored
         #expect(storedAfter == goodIDs)
 
@@ -271,30 +312,44 @@ import UTCTime
         let sent = sentAt.withLock { $0 }
         var latencies: [Double] = []
         for item in eventItems {
-            guard case let .string(pk)? = item["pk"]?["S"], pk.hasPrefix("EVENT#"), case let .string(processedAt)? = item["processedAt"]?["S"],
-                  let stored = try? Date(processedAt, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true)),
-                  let start = sent[String(pk.dropFirst("EVENT#".count))] else { continue }
+            guard case .string(let pk)? = item["pk"]?["S"], pk.hasPrefix("EVENT#"),
+                case .string(let processedAt)? = item["processedAt"]?["S"],
+                let stored = try? Date(
+                    processedAt, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true)),
+                let start = sent[String(pk.dropFirst("EVENT#".count))]
+            else { continue }
             latencies.append(stored.timeIntervalSince(start) * 1000)
         }
         latencies.sort()
-        func percentile(_ p: Double) -> Double { latencies.isEmpty ? .nan : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
-        print(String(
-            format: "pipeline e2e: %d events (%d requests) published in %.1f s, drained in %.1f s: %.0f events/s; request→stored p50 %.0f ms, p99 %.0f ms; faults: %@; dead-lettered more than once (at-least-once delivery): %@",
-            events.count, events.count + events.filter(\.duplicate).count, publishedIn, drainedIn, Double(events.count) / drainedIn,
-            percentile(0.5), percentile(0.99), faults.description, copies.isEmpty ? "none" : copies.keys.sorted().joined(separator: ", ")))
+        func percentile(_ p: Double) -> Double {
+            latencies.isEmpty ? .nan : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]
+        }
+        print(
+            String(
+                format:
+                    "pipeline e2e: %d events (%d requests) published in %.1f s, drained in %.1f s: %.0f events/s; request→stored p50 %.0f ms, p99 %.0f ms; faults: %@; dead-lettered more than once (at-least-once delivery): %@",
+                events.count, events.count + events.filter(\.duplicate).count, publishedIn, drainedIn,
+                Double(events.count) / drainedIn,
+                percentile(0.5), percentile(0.99), faults.description,
+                copies.isEmpty ? "none" : copies.keys.sorted().joined(separator: ", ")))
     }
 
     static func depth(_ admin: AWSAdmin, _ url: String) async throws -> Int {
-        let attributes = try await admin.queueAttributes(url: url, names: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"])
+        let attributes = try await admin.queueAttributes(
+            url: url,
+            names: [
+                "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible",
+                "ApproximateNumberOfMessagesDelayed",
+            ])
         return attributes.values.compactMap { Int($0) }.reduce(0, +)
     }
 
     /// The CloudEvent id inside an SNS notification body (raw delivery off).
     static func cloudEventID(inSNSNotification body: String) -> String {
         guard let notification = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any],
-              let message = notification["Message"] as? String,
-              let event = try? JSONSerialization.jsonObject(with: Data(message.utf8)) as? [String: Any],
-              let id = event["id"] as? String
+            let message = notification["Message"] as? String,
+            let event = try? JSONSerialization.jsonObject(with: Data(message.utf8)) as? [String: Any],
+            let id = event["id"] as? String
         else { return "unreadable: \(body.prefix(80))" }
         return id
     }

@@ -32,15 +32,19 @@ public enum Endpoint {
     /// A raw JSON-protocol call, for the setup operations the kit does not carry (CreateTable,
     /// CreateQueue, PutRule, Scan): signed and sent by the same transport as everything else.
     @discardableResult
-    public static func json(_ transport: AWSTransport, _ operation: String, _ body: [String: Any]) async throws -> [String: Any] {
-        guard case let .json(version, prefix) = transport.service.wireProtocol else {
+    public static func json(_ transport: AWSTransport, _ operation: String, _ body: [String: Any]) async throws
+        -> [String: Any]
+    {
+        guard case .json(let version, let prefix) = transport.service.wireProtocol else {
             preconditionFailure("\(transport.service) does not speak a JSON protocol")
         }
         let response = try await transport.send(
             operation: operation,
             headers: ["Content-Type": "application/x-amz-json-\(version)", "X-Amz-Target": "\(prefix).\(operation)"],
             body: Array(try JSONSerialization.data(withJSONObject: body)), deadline: .now + .seconds(30))
-        return (try JSONSerialization.jsonObject(with: Data(response.body.isEmpty ? Array("{}".utf8) : response.body)) as? [String: Any]) ?? [:]
+        return
+            (try JSONSerialization.jsonObject(with: Data(response.body.isEmpty ? Array("{}".utf8) : response.body))
+            as? [String: Any]) ?? [:]
     }
 }
 

@@ -35,13 +35,17 @@ public struct ProcessResult: Sendable {
 }
 
 /// Runs a command to completion, as a user would from a shell.
-public func run(_ arguments: [String], stdin: String? = nil, directory: String? = nil, environment: [String: String]? = nil) throws -> ProcessResult {
+public func run(
+    _ arguments: [String], stdin: String? = nil, directory: String? = nil, environment: [String: String]? = nil
+) throws -> ProcessResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: arguments[0])
     process.arguments = Array(arguments.dropFirst())
     if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
     if let environment { process.environment = environment }
-    let out = Pipe(), err = Pipe(), input = Pipe()
+    let out = Pipe()
+    let err = Pipe()
+    let input = Pipe()
     process.standardOutput = out
     process.standardError = err
     process.standardInput = input

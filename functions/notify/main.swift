@@ -13,8 +13,10 @@ await Lambda.run { context in
     let configuration = try NotifyConfiguration(environment: context.environment)
     let aws = try AWSConfiguration(environment: context.environment)
     let sns = SNSClient(configuration: aws)
-    let store = DynamoDBIdempotencyStore(client: DynamoDBClient(configuration: aws), tableName: configuration.idempotencyTable)
+    let store = DynamoDBIdempotencyStore(
+        client: DynamoDBClient(configuration: aws), tableName: configuration.idempotencyTable)
     return NotifyHandler(
-        store: store, sns: sns, notificationsTopicARN: configuration.notificationsTopicARN, notifyTypes: configuration.notifyTypes,
+        store: store, sns: sns, notificationsTopicARN: configuration.notificationsTopicARN,
+        notifyTypes: configuration.notifyTypes,
         circuitBreaker: sns.transport.circuitBreaker)
 }

@@ -15,7 +15,10 @@ await Lambda.run { context in
     let aws = try AWSConfiguration(environment: context.environment)
     let targets = PublishTargets(
         sns: configuration.topicARN.map { (client: SNSClient(configuration: aws), topicARN: $0) },
-        eventBridge: configuration.eventBusName.map { (client: EventBridgeClient(configuration: aws), eventBusName: $0) })
-    let store = DynamoDBIdempotencyStore(client: DynamoDBClient(configuration: aws), tableName: configuration.idempotencyTable)
+        eventBridge: configuration.eventBusName.map {
+            (client: EventBridgeClient(configuration: aws), eventBusName: $0)
+        })
+    let store = DynamoDBIdempotencyStore(
+        client: DynamoDBClient(configuration: aws), tableName: configuration.idempotencyTable)
     return PublishHandler(store: store, targets: targets, defaultSource: configuration.eventSource)
 }

@@ -9,5 +9,7 @@ import StoreFunction
 await Lambda.run { context in
     let configuration = try StoreConfiguration(environment: context.environment)
     let dynamoDB = DynamoDBClient(configuration: try AWSConfiguration(environment: context.environment))
-    return StoreHandler(store: DynamoDBAuditStore(client: dynamoDB, tableName: configuration.auditTable), retentionDays: configuration.retentionDays)
+    return StoreHandler(
+        store: DynamoDBAuditStore(client: dynamoDB, tableName: configuration.auditTable),
+        retentionDays: configuration.retentionDays)
 }

@@ -17,7 +17,7 @@ import LambdaHTTP
 import LambdaRuntime
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 struct Failure: Error, CustomStringConvertible {
