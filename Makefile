@@ -7,6 +7,9 @@ BIN       = .build/debug
 FUNCTIONS ?= $(patsubst functions/%/main.swift,%,$(wildcard functions/*/main.swift))
 DIST      ?= dist
 RELEASE_SCRATCH ?= .build-release
+# The minimal static libcurl the zips link (scripts/build-minimal-curl.sh builds it once).
+CURL_PREFIX ?= $(CURDIR)/.build-curl/prefix
+PACKAGE_FLAGS = --swift "$(SWIFT)" --scratch-path $(RELEASE_SCRATCH) --static-curl $(CURL_PREFIX)
 
 .PHONY: deps build invoke test lint bench bench-events package test-package lint-template bench-package clean
 
@@ -44,16 +47,20 @@ bench-events:
 # Swift standard library static, its C libraries and dynamic loader bundled in lib/, so the
 # same zip runs on provided.al2023 and provided.al2. Needs ldd, strip, patchelf and zip
 # (scripts/install-deps.sh installs them; the Dockerfile does this on Amazon Linux 2).
-package:
+package: $(CURL_PREFIX)/lib/libcurl.a
 	$(SWIFT) build --product lambda-local
-	$(BIN)/lambda-local package --swift "$(SWIFT)" --scratch-path $(RELEASE_SCRATCH) --output $(DIST) $(FUNCTIONS)
+	$(BIN)/lambda-local package $(PACKAGE_FLAGS) --output $(DIST) $(FUNCTIONS)
+
+# A no-op once built: the script compares its stamp.
+$(CURL_PREFIX)/lib/libcurl.a: scripts/build-minimal-curl.sh
+	scripts/build-minimal-curl.sh
 
 # Each zip unzipped into /var/task of an empty root and run there under chroot against the
 # Runtime API emulator (needs root); HTTPS against the CA bundle at Amazon Linux's path, from
 # the faulty test subject packaged the same way; and the SAM template through the pinned cfn-lint.
 test-package: deps lint-template
 	$(MAKE) package
-	$(BIN)/lambda-local package --swift "$(SWIFT)" --scratch-path $(RELEASE_SCRATCH) --output $(RELEASE_SCRATCH)/fixtures faulty
+	$(BIN)/lambda-local package $(PACKAGE_FLAGS) --output $(RELEASE_SCRATCH)/fixtures faulty
 	$(SWIFT) build --build-tests
 	LAMBDA_PACKAGE_DIST=$(DIST) LAMBDA_PACKAGE_FIXTURES=$(RELEASE_SCRATCH)/fixtures $(SWIFT) test --skip-build --filter LambdaPackagingTests
 

@@ -1,6 +1,11 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// Deployment builds link the minimal static libcurl of scripts/build-minimal-curl.sh, and
+// OpenSSL statically with it: `lambda-local package` sets this to its prefix. Development builds
+// link the system's libcurl, which needs no build of its own.
+let staticCurl = Context.environment["LAMBDA_KIT_STATIC_CURL"]
+
 let package = Package(
     name: "swift-lambda-kit",
     platforms: [.macOS(.v15)],
@@ -34,7 +39,14 @@ let package = Package(
     ],
     targets: [
         // HTTP: libcurl and one small blocking client over it.
-        .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        .target(
+            name: "CCurl",
+            linkerSettings: staticCurl.map { prefix in
+                [
+                    .unsafeFlags(["-L\(prefix)/lib"]), .linkedLibrary("curl"), .linkedLibrary("ssl"),
+                    .linkedLibrary("crypto"),
+                ]
+            } ?? [.linkedLibrary("curl")]),
         .target(name: "LambdaHTTP", dependencies: ["CCurl"]),
 
         // Leaves: one concern each, used by several layers above; nothing of the kit below them

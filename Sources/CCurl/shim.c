@@ -31,3 +31,7 @@ CURLcode ccurl_setopt_callback(CURL *handle, CURLoption option, ccurl_data_callb
 CURLcode ccurl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }
+
+CURLcode ccurl_setopt_trailer_callback(CURL *handle, ccurl_trailer_callback callback) {
+    return curl_easy_setopt(handle, CURLOPT_TRAILERFUNCTION, callback);
+}

@@ -48,6 +48,16 @@ public final class HTTPClient: Sendable {
         return try easy.perform(request, configuration: configuration)
     }
 
+    /// Sends `request` with `body` as its body, chunk by chunk as the body is written, then the
+    /// body's trailers; `request.body` is ignored. Blocks until the exchange ends: call it from a
+    /// thread of its own while another writes the body.
+    public func execute(_ request: HTTPRequest, streaming body: ChunkedBody) throws(HTTPClientError) -> HTTPResponse {
+        let easy = try checkOut(url: request.url)
+        defer { checkIn(easy) }
+        defer { body.cancel() }
+        return try easy.perform(request, configuration: configuration, streaming: body)
+    }
+
     private func checkOut(url: String) throws(HTTPClientError) -> CurlEasy {
         if let easy = idle.withLock({ $0.popLast() }) { return easy }
         guard let easy = CurlEasy() else {
@@ -102,9 +112,9 @@ private final class CurlEasy: @unchecked Sendable {
         errorBuffer.deallocate()
     }
 
-    func perform(_ request: HTTPRequest, configuration: HTTPClient.Configuration) throws(HTTPClientError)
-        -> HTTPResponse
-    {
+    func perform(
+        _ request: HTTPRequest, configuration: HTTPClient.Configuration, streaming: ChunkedBody? = nil
+    ) throws(HTTPClientError) -> HTTPResponse {
         // reset forgets the options but keeps the live connection, the DNS and TLS caches.
         curl_easy_reset(handle)
         errorBuffer[0] = 0
@@ -159,6 +169,34 @@ private final class CurlEasy: @unchecked Sendable {
         ccurl_setopt_pointer(handle, CURLOPT_HTTPHEADER, headerList)
 
         let method = request.method.uppercased()
+        if let streaming {
+            // Chunked upload: curl asks the body for bytes as it can send them, then for trailers.
+            headerList = curl_slist_append(headerList, "Transfer-Encoding: chunked")
+            ccurl_setopt_pointer(handle, CURLOPT_HTTPHEADER, headerList)
+            ccurl_setopt_long(handle, CURLOPT_POST, 1)
+            let bodyPointer = Unmanaged.passUnretained(streaming).toOpaque()
+            ccurl_setopt_callback(handle, CURLOPT_READFUNCTION) { buffer, size, count, userdata in
+                let body = Unmanaged<ChunkedBody>.fromOpaque(userdata!).takeUnretainedValue()
+                return body.read(into: UnsafeMutableRawPointer(buffer!), capacity: size * count)
+            }
+            ccurl_setopt_pointer(handle, CURLOPT_READDATA, bodyPointer)
+            ccurl_setopt_trailer_callback(handle) { list, userdata in
+                let body = Unmanaged<ChunkedBody>.fromOpaque(userdata!).takeUnretainedValue()
+                for (name, value) in body.trailers {
+                    list!.pointee = curl_slist_append(list!.pointee, "\(name): \(value)")
+                }
+                return Int32(CURL_TRAILERFUNC_OK)
+            }
+            ccurl_setopt_pointer(handle, CURLOPT_TRAILERDATA, bodyPointer)
+            if method != "POST" {
+                method.withCString { _ = ccurl_setopt_pointer(handle, CURLOPT_CUSTOMREQUEST, $0) }
+            }
+            let code = curl_easy_perform(handle)
+            guard code == CURLE_OK else { throw error(for: code, request: request) }
+            var status = 0
+            ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+            return HTTPResponse(status: status, headers: collector.headers, body: collector.body)
+        }
         let code: CURLcode = request.body.withUnsafeBytes { body in
             switch method {
             case "GET" where body.isEmpty:

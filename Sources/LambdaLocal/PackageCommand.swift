@@ -31,6 +31,12 @@ struct PackageCommand: ParsableCommand {
     @Option(help: ArgumentHelp("SwiftPM's scratch path for the release build.", valueName: "dir"))
     var scratchPath = ".build-release"
 
+    @Option(
+        help: ArgumentHelp(
+            "Link this minimal libcurl (scripts/build-minimal-curl.sh's prefix) and OpenSSL statically.",
+            valueName: "prefix"))
+    var staticCurl: String?
+
     @Flag(help: "Package binaries already built in the scratch path, without building.")
     var skipBuild = false
 
@@ -43,7 +49,7 @@ struct PackageCommand: ParsableCommand {
         let packager = LambdaPackager(taskRoot: taskRoot)
         // A missing patchelf should stop us before a long release build, not after it.
         try packager.checkTools()
-        let builder = FunctionBuilder(swift: swift, scratchPath: scratchPath)
+        let builder = FunctionBuilder(swift: swift, scratchPath: scratchPath, staticCurlPrefix: staticCurl)
         let binaries = skipBuild ? try builder.binaryDirectory() : try builder.build(names, log: printError)
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
 

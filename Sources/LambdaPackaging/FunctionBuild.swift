@@ -16,16 +16,40 @@ public struct FunctionBuilder: Sendable {
     public var swift: Tool
     /// A scratch path of its own, so that release builds never evict the debug build's.
     public var scratchPath: String
+    /// The prefix of scripts/build-minimal-curl.sh's libcurl, to link it and OpenSSL statically;
+    /// `nil` links the system's libcurl.
+    public var staticCurlPrefix: String?
     public var tools: ToolRunner
 
-    public init(swift: String = "swift", scratchPath: String = ".build-release", tools: ToolRunner = ToolRunner()) {
+    public init(
+        swift: String = "swift", scratchPath: String = ".build-release", staticCurlPrefix: String? = nil,
+        tools: ToolRunner = ToolRunner()
+    ) {
         self.swift = Tool(name: swift, purpose: "build the functions", installHint: "https://www.swift.org/install")
         self.scratchPath = scratchPath
+        self.staticCurlPrefix = staticCurlPrefix
         self.tools = tools
     }
 
+    /// The manifest reads `LAMBDA_KIT_STATIC_CURL`; every call must agree on it, or SwiftPM
+    /// would see two manifests and rebuild.
+    var environment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        if let staticCurlPrefix {
+            environment["LAMBDA_KIT_STATIC_CURL"] = staticCurlPrefix
+        } else {
+            environment.removeValue(forKey: "LAMBDA_KIT_STATIC_CURL")
+        }
+        return environment
+    }
+
     public var arguments: [String] {
-        ["build", "-c", "release", "--static-swift-stdlib", "--scratch-path", scratchPath]
+        // Sections no code references are dropped: with static libraries linked in whole, that
+        // is most of OpenSSL and the Swift runtime's unused parts.
+        [
+            "build", "-c", "release", "--static-swift-stdlib", "--scratch-path", scratchPath,
+            "-Xlinker", "--gc-sections",
+        ]
     }
 
     /// Builds `products` (one `swift build` each: SwiftPM builds one product or all) and
@@ -33,13 +57,14 @@ public struct FunctionBuilder: Sendable {
     public func build(_ products: [String], log: (String) -> Void = { _ in }) throws(PackagingError) -> String {
         for product in products {
             log("building \(product): \(swift.name) \((arguments + ["--product", product]).joined(separator: " "))")
-            try tools.runShowingOutput(swift, arguments + ["--product", product])
+            try tools.runShowingOutput(swift, arguments + ["--product", product], environment: environment)
         }
         return try binaryDirectory()
     }
 
     public func binaryDirectory() throws(PackagingError) -> String {
-        try tools.run(swift, arguments + ["--show-bin-path"]).standardOutput.trimmingCharacters(
-            in: .whitespacesAndNewlines)
+        try tools.run(swift, arguments + ["--show-bin-path"], environment: environment).standardOutput
+            .trimmingCharacters(
+                in: .whitespacesAndNewlines)
     }
 }

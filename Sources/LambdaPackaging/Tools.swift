@@ -104,11 +104,14 @@ public struct ToolRunner: Sendable {
 extension ToolRunner {
     /// Runs `tool` with its output going to this process's standard error as it comes: for
     /// a long build, whose progress and compiler errors the user should see as they happen.
-    public func runShowingOutput(_ tool: Tool, _ arguments: [String]) throws(PackagingError) {
+    public func runShowingOutput(
+        _ tool: Tool, _ arguments: [String], environment: [String: String]? = nil
+    ) throws(PackagingError) {
         let executable = try locate(tool)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if let environment { process.environment = environment }
         process.standardOutput = FileHandle.standardError
         process.standardError = FileHandle.standardError
         process.standardInput = FileHandle.nullDevice

@@ -95,6 +95,35 @@ struct PackagedFunctionTests {
         }
     }
 
+    /// The deployment build links the minimal libcurl and OpenSSL statically: no zip carries them
+    /// as shared libraries, and every library the bootstrap still loads is in the zip.
+    @Test(arguments: PackagedZips.functions)
+    func curlAndOpenSSLAreLinkedInAndEverythingDynamicIsBundled(_ function: String) throws {
+        let listing = try run(["/usr/bin/unzip", "-Z1", PackagedZips.zip(function)])
+        let bundled = Set(
+            listing.output.split(separator: "\n").filter { $0.hasPrefix("lib/") && $0.count > 4 }.map {
+                String($0.dropFirst(4))
+            })
+        for shared in ["libcurl", "libssl", "libcrypto"] {
+            #expect(!bundled.contains { $0.hasPrefix(shared) }, "\(function).zip bundles \(shared)")
+        }
+        let root = try EmptyRoot(zip: PackagedZips.zip(function))
+        defer { #expect(throws: Never.self) { try root.remove() } }
+        let needed = try run(["/usr/bin/readelf", "-d", root.path + "/var/task/bootstrap"]).stdout
+            .split(separator: "\n").compactMap { line -> String? in
+                guard line.contains("(NEEDED)"), let open = line.firstIndex(of: "["),
+                    let close = line.lastIndex(of: "]")
+                else { return nil }
+                return String(line[line.index(after: open)..<close])
+            }
+        #expect(!needed.isEmpty)
+        for library in needed {
+            #expect(bundled.contains(library), "\(function)'s bootstrap needs \(library), which its zip lacks")
+            #expect(
+                !["libcurl", "libssl", "libcrypto"].contains { library.hasPrefix($0) }, "\(function) links \(library)")
+        }
+    }
+
     @Test(arguments: PackagedZips.functions)
     func zipHoldsABootstrapStartedByTheBundledLoader(_ function: String) throws {
         let listing = try run(["/usr/bin/unzip", "-Z1", PackagedZips.zip(function)])

@@ -18,4 +18,9 @@ CURLcode ccurl_setopt_callback(CURL *handle, CURLoption option, ccurl_data_callb
 
 CURLcode ccurl_getinfo_long(CURL *handle, CURLINFO info, long *value);
 
+typedef int (*ccurl_trailer_callback)(struct curl_slist **list, void *userdata);
+
+/// CURLOPT_TRAILERFUNCTION: the trailers of a chunked upload, asked for after its last chunk.
+CURLcode ccurl_setopt_trailer_callback(CURL *handle, ccurl_trailer_callback callback);
+
 #endif
