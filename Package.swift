@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "AWSEventBridge", targets: ["AWSEventBridge"]),
         .executable(name: "lambda-local", targets: ["LambdaLocal"]),
         .executable(name: "echo", targets: ["echo"]),
+        .executable(name: "stream", targets: ["stream"]),
         .library(name: "CloudEvents", targets: ["CloudEvents"]),
         .library(name: "Idempotency", targets: ["Idempotency"]),
         .library(name: "IdempotencyTesting", targets: ["IdempotencyTesting"]),
@@ -65,6 +66,7 @@ let package = Package(
             "LambdaHTTP",
             "JSONCoding",
             "UTCTime",
+            "TextEncodings",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Events for tests and `lambda-local events generate`: realistic samples, built through the
@@ -89,7 +91,9 @@ let package = Package(
         // Developer tool: never linked into a bootstrap.
         .target(name: "LoopbackHTTP", dependencies: ["LambdaHTTP"]),
         .target(name: "CSpawn"),
-        .target(name: "LambdaEmulator", dependencies: ["CSpawn", "LoopbackHTTP", "LambdaRuntime", "UTCTime"]),
+        .target(
+            name: "LambdaEmulator",
+            dependencies: ["CSpawn", "LoopbackHTTP", "LambdaRuntime", "LambdaEvents", "UTCTime", "TextEncodings"]),
         .target(name: "LambdaPackaging"),
         // The whole system locally: API, event source mappings, DLQ replay, fault proxy, provisioning.
         .target(name: "LocalPipeline", dependencies: [
@@ -128,6 +132,7 @@ let package = Package(
 
         // Functions: one folder each, a bootstrap binary each.
         .executableTarget(name: "echo", dependencies: ["LambdaRuntime", "LambdaEvents"], path: "functions/echo"),
+        .executableTarget(name: "stream", dependencies: ["LambdaRuntime", "LambdaEvents"], path: "functions/stream"),
         .executableTarget(name: "publish", dependencies: ["PublishFunction"], path: "functions/publish"),
         .executableTarget(name: "process", dependencies: ["ProcessFunction"], path: "functions/process"),
         .executableTarget(name: "store", dependencies: ["StoreFunction"], path: "functions/store"),
@@ -142,12 +147,14 @@ let package = Package(
         // The runtime's misbehaving test subject: throws, sleeps, crashes, answers too much on request.
         .executableTarget(
             name: "faulty", dependencies: ["LambdaRuntime", "LambdaEvents", "LambdaHTTP"], path: "Tests/Fixtures/faulty"),
+        .executableTarget(name: "background", dependencies: ["LambdaRuntime", "LambdaEvents"], path: "Tests/Fixtures/background"),
 
         // What the test targets share: where the products are, the AWS endpoint, child processes, captured logs.
         .target(
             name: "TestSupport", dependencies: ["AWSCore", .product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport"),
         // The package graph as DESIGN.md draws it, and what the bootstraps load.
-        .testTarget(name: "ArchitectureTests", dependencies: ["TestSupport", "echo", "publish", "process", "store", "notify"]),
+        .testTarget(
+            name: "ArchitectureTests", dependencies: ["TestSupport", "echo", "stream", "publish", "process", "store", "notify"]),
         .testTarget(name: "LambdaHTTPTests", dependencies: ["LambdaHTTP", "LoopbackHTTP"]),
         .testTarget(name: "LoopbackHTTPTests", dependencies: ["TestSupport", "LoopbackHTTP", "LambdaHTTP"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "LambdaTesting", "LambdaEvents"]),
@@ -164,7 +171,9 @@ let package = Package(
         // The whole system under faults: needs the four function binaries built beside it.
         .testTarget(
             name: "PipelineTests", dependencies: ["TestSupport", "LocalPipeline", "LambdaHTTP", "UTCTime", "publish", "process", "store", "notify"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["TestSupport", "LambdaEmulator", "LambdaHTTP", "echo", "faulty", "LambdaLocal"]),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["TestSupport", "LambdaEmulator", "LambdaHTTP", "echo", "faulty", "stream", "background", "LambdaLocal"]),
         .testTarget(name: "DomainTests", dependencies: [
             "TestSupport", "CloudEvents", "Idempotency", "IdempotencyTesting", "EventProcessing",
             "PublishFunction", "ProcessFunction", "StoreFunction", "NotifyFunction", "LambdaTesting", "UTCTime",

@@ -161,6 +161,11 @@ public final class AWSTransport: Sendable {
             var request = HTTPRequest(
                 method: "POST", url: endpoint + "/", headers: headers, body: body, timeout: timeout)
             request.headers.replaceOrAdd("User-Agent", "swift-lambda-kit")
+            // The invocation's trace, as the SDKs' recursion detection sends it (not signed:
+            // proxies may rewrite it). A header the caller set wins.
+            if !request.headers.contains("X-Amzn-Trace-Id"), let trace = InvocationTrace.outgoingHeader {
+                request.headers.add("X-Amzn-Trace-Id", trace)
+            }
             signer.sign(&request, at: wallClock())
             logger.trace(
                 "AWS request",

@@ -26,6 +26,11 @@ public struct InvocationReport: Sendable {
     public var errorTypeHeader: String?
     /// Set on the first invocation of a process: process start to its first `/next`.
     public var initDuration: Duration?
+    /// A streamed response's bytes, whether or not it ended in an error (the caller of a
+    /// streaming function got them either way).
+    public var streamedBody: [UInt8]?
+    /// From handing the event over to the first byte of a streamed response.
+    public var timeToFirstByte: Duration?
 
     public var isSuccess: Bool {
         if case .response = result { true } else { false }

@@ -24,11 +24,17 @@ public final class LocalLambda: Sendable {
         var event: [UInt8]
         var clientContext: String?
         var cognitoIdentity: String?
+        var tenantID: String?
+        /// The trace Lambda passes on (an SQS message's `AWSTraceHeader`); one is made up otherwise.
+        var traceID: String?
+        var onChunk: (@Sendable ([UInt8]) -> Void)?
     }
 
     enum Completion {
         case response([UInt8])
         case error(InvocationError, typeHeader: String?)
+        /// A streamed response, whole, with the error its trailers carried.
+        case streamed([UInt8], error: InvocationError?, firstByte: ContinuousClock.Instant?)
     }
 
     struct State {
@@ -45,6 +51,11 @@ public final class LocalLambda: Sendable {
         var queue: [Pending] = []
         var pickedUp: [String: ContinuousClock.Instant] = [:]
         var completed: [String: (Completion, ContinuousClock.Instant)] = [:]
+        /// Who to tell about each chunk of a streamed response, by request id.
+        var chunkObservers: [String: @Sendable ([UInt8]) -> Void] = [:]
+        /// Extensions the running process registered: with any, Lambda stops it with SIGTERM
+        /// first; with none, SIGKILL at once.
+        var extensions: Set<String> = []
         var shutDown = false
     }
 
@@ -54,10 +65,14 @@ public final class LocalLambda: Sendable {
         self.state = state
         let timeout = configuration.timeout
         let functionARN = configuration.functionARN
-        // Accept oversized responses so that they can be refused precisely with a 413.
-        self.server = try LoopbackHTTPServer(maximumBodySize: 4 * LambdaLimits.maximumResponseSize) { request in
-            LocalLambda.serveRuntimeAPI(request, state: state, timeout: timeout, functionARN: functionARN)
-        }
+        // Accept oversized responses so that they can be refused precisely with a 413; streamed
+        // ones are read as they arrive, up to Lambda's 200 MB.
+        self.server = try LoopbackHTTPServer(
+            maximumBodySize: LambdaLimits.maximumStreamedResponseSize + (1 << 20),
+            streamsRequestBody: { $0.headers["Lambda-Runtime-Function-Response-Mode"] == "streaming" },
+            handler: { request in
+                LocalLambda.serveRuntimeAPI(request, state: state, timeout: timeout, functionARN: functionARN)
+            })
     }
 
     deinit { shutdown() }
@@ -121,7 +136,10 @@ public final class LocalLambda: Sendable {
         _ event: [UInt8],
         requestID: String = UUID().uuidString.lowercased(),
         clientContext: String? = nil,
-        cognitoIdentity: String? = nil
+        cognitoIdentity: String? = nil,
+        tenantID: String? = nil,
+        traceID: String? = nil,
+        onChunk: (@Sendable ([UInt8]) -> Void)? = nil
     ) -> InvocationReport {
         let generation: Int
         do {
@@ -134,7 +152,8 @@ public final class LocalLambda: Sendable {
         state.update {
             $0.queue.append(
                 Pending(
-                    requestID: requestID, event: event, clientContext: clientContext, cognitoIdentity: cognitoIdentity))
+                    requestID: requestID, event: event, clientContext: clientContext, cognitoIdentity: cognitoIdentity,
+                    tenantID: tenantID, traceID: traceID, onChunk: onChunk))
         }
 
         let timeout = configuration.timeout
@@ -187,6 +206,13 @@ public final class LocalLambda: Sendable {
         switch ending {
         case .completed(.response(let body), let picked, let at)?:
             return report(.response(body), duration: picked.duration(to: at))
+        case .completed(.streamed(let body, let error, let firstByte), let picked, let at)?:
+            var streamed = report(
+                error.map { .functionError($0) } ?? .response(body), duration: picked.duration(to: at))
+            streamed.streamedBody = body
+            streamed.timeToFirstByte = firstByte.map { picked.duration(to: $0) }
+            streamed.errorTypeHeader = error?.errorType
+            return streamed
         case .completed(.error(let error, let typeHeader), let picked, let at)?:
             var failed = report(.functionError(error), duration: picked.duration(to: at))
             failed.errorTypeHeader = typeHeader
@@ -213,12 +239,17 @@ public final class LocalLambda: Sendable {
         }
     }
 
-    /// Ends the bootstrap, if one runs, and waits for it to be gone. With a grace period
-    /// it gets SIGTERM first, as Lambda's shutdown phase sends, and SIGKILL only if it is
-    /// still there afterwards; without one (a timeout), SIGKILL at once.
+    /// Ends the bootstrap, if one runs, and waits for it to be gone. As Lambda's shutdown phase:
+    /// a process that registered an extension gets SIGTERM and `gracePeriod` to exit, then
+    /// SIGKILL; one that did not (Lambda sends nothing it could act on) and a timed-out one get
+    /// SIGKILL at once.
     public func stopProcess(gracePeriod: Duration = .zero) {
-        guard let (process, generation) = state.withLock({ state in state.process.map { ($0, state.generation) } })
+        guard
+            let (process, generation, hasExtensions) = state.withLock({ state in
+                state.process.map { ($0, state.generation, !state.extensions.isEmpty) }
+            })
         else { return }
+        let gracePeriod = hasExtensions ? gracePeriod : .zero
         let gone: (inout State) -> Bool? = { state in
             state.generation != generation || state.process == nil ? true : nil
         }
@@ -251,6 +282,7 @@ public final class LocalLambda: Sendable {
             state.initError = nil
             state.initDuration = nil
             state.initDurationReported = false
+            state.extensions = []
             state.startedAt = .now
             return state.generation
         }

@@ -1,3 +1,5 @@
+import LambdaHTTP
+
 // FoundationEssentials has all this needs, without the ICU data full Foundation loads:
 // a bootstrap's cold start and memory are what a Lambda user pays for.
 #if canImport(FoundationEssentials)
@@ -61,46 +63,121 @@ public struct InvocationError: Error, Codable, Sendable, Equatable, CustomString
     }
 }
 
-/// What one invocation produced: the response payload or the error to report.
-public enum InvocationOutcome: Sendable, Equatable {
-    case response([UInt8])
-    case error(InvocationError)
-}
-
 /// Limits Lambda enforces, which the runtime checks before Lambda does so that the
 /// caller gets a precise error instead of a truncated response.
 public enum LambdaLimits {
     /// The synchronous invocation response limit ("6 MB"), in bytes, as Lambda counts it.
     public static let maximumResponseSize = 6_291_556
+    /// A streamed response's limit.
+    public static let maximumStreamedResponseSize = 200 << 20
 }
 
 /// Runs one invocation through a handler: the single path shared by the runtime loop
 /// and the testing kit, so that what a unit test sees is what Lambda would get.
 public enum InvocationPipeline {
-    public static func invoke(
-        _ handler: some RawLambdaHandler,
-        event: [UInt8],
-        context: LambdaContext
-    ) async -> InvocationOutcome {
-        let response: [UInt8]
+    /// Runs the handler, and reports what it left unsaid: an error thrown before any response
+    /// goes to `/error`, one thrown mid-stream into the stream's trailers, one thrown after the
+    /// response was sent only to the log (Lambda has its answer). Failures of the responder
+    /// itself are the responder's to keep.
+    public static func run(
+        _ handler: some InvocationHandler, event: [UInt8], context: LambdaContext, responder: any InvocationResponder
+    ) async {
+        let response = InvocationResponse(responder: responder)
         do {
-            response = try await handler.handle(event, context: context)
+            try await handler.run(event, response: response, context: context)
         } catch {
             let reported = InvocationError(error)
             context.logger.error(
                 "invocation failed",
                 metadata: ["errorType": "\(reported.errorType)", "errorMessage": "\(reported.errorMessage)"])
-            return .error(reported)
+            let delivered = (try? await response.fail(reported)) ?? true
+            if !delivered {
+                context.logger.error("the error came after the response was sent; the caller has the response")
+            }
         }
-        guard response.count <= LambdaLimits.maximumResponseSize else {
-            let reported = InvocationError(
-                type: "Function.ResponseSizeTooLarge",
-                message:
-                    "Response payload size (\(response.count) bytes) exceeded maximum allowed payload size (\(LambdaLimits.maximumResponseSize) bytes)."
-            )
-            context.logger.error("\(reported.errorMessage)")
-            return .error(reported)
+    }
+
+    /// A buffered handler's outcome, as Lambda would get it.
+    public static func invoke(
+        _ handler: some RawLambdaHandler, event: [UInt8], context: LambdaContext
+    ) async -> InvocationOutcome {
+        await invoke(BufferedInvocation(handler), event: event, context: context)
+    }
+
+    /// Any handler's outcome, streamed responses recorded whole.
+    public static func invoke(
+        _ handler: some InvocationHandler, event: [UInt8], context: LambdaContext
+    ) async -> InvocationOutcome {
+        let recorder = RecordingResponder()
+        await run(handler, event: event, context: context, responder: recorder)
+        return recorder.outcome
+    }
+}
+
+/// What one invocation produced: the response payload, the error to report, or a stream.
+public enum InvocationOutcome: Sendable, Equatable {
+    case response([UInt8])
+    case error(InvocationError)
+    case streamed(StreamedResponse)
+    /// The handler answered nothing (only a background-processing handler can).
+    case none
+}
+
+/// A streamed response as the caller received it.
+public struct StreamedResponse: Sendable, Equatable {
+    public var contentType: String
+    /// Each `write`, in order.
+    public var chunks: [[UInt8]]
+    /// The error sent in the trailers, when the handler failed mid-stream.
+    public var error: InvocationError?
+    public var finished: Bool
+
+    public var body: [UInt8] { chunks.flatMap { $0 } }
+}
+
+/// Keeps what a handler answered, in memory: the testing kit's responder.
+public final class RecordingResponder: InvocationResponder {
+    private let state = Guarded(InvocationOutcome.none)
+
+    public init() {}
+
+    public var outcome: InvocationOutcome { state.update { $0 } }
+
+    public func respond(_ body: [UInt8]) async throws { state.update { $0 = .response(body) } }
+
+    public func reportError(_ error: InvocationError) async throws { state.update { $0 = .error(error) } }
+
+    public func startStream(contentType: String) async throws -> any ResponseStream {
+        state.update {
+            $0 = .streamed(StreamedResponse(contentType: contentType, chunks: [], error: nil, finished: false))
         }
-        return .response(response)
+        return Stream(recorder: self)
+    }
+
+    private struct Stream: ResponseStream {
+        let recorder: RecordingResponder
+
+        func write(_ bytes: [UInt8]) async throws {
+            recorder.state.update { outcome in
+                if case .streamed(var stream) = outcome {
+                    stream.chunks.append(bytes)
+                    outcome = .streamed(stream)
+                }
+            }
+        }
+
+        func finish() async throws { end(error: nil) }
+
+        func fail(_ error: InvocationError) async throws { end(error: error) }
+
+        private func end(error: InvocationError?) {
+            recorder.state.update { outcome in
+                if case .streamed(var stream) = outcome {
+                    stream.finished = true
+                    stream.error = error
+                    outcome = .streamed(stream)
+                }
+            }
+        }
     }
 }

@@ -1,3 +1,5 @@
+import Dispatch
+import LambdaHTTP
 import Logging
 
 #if canImport(Glibc)
@@ -32,12 +34,42 @@ public enum Lambda {
     }
 
     /// Runs a handler of raw bytes built once by `makeHandler` in the init phase.
-    ///
-    /// The Runtime API calls block the task's thread. That is deliberate: Lambda freezes
-    /// the whole process while the runtime waits for `/next`, so no other work could run
-    /// then anyway, and staying on one thread saves two thread hops per invocation
-    /// (measured in BENCHMARKS.md).
     public static func runRaw<Handler: RawLambdaHandler>(
+        environment: [String: String] = ProcessEnvironment.current(),
+        logSink: LogSink = .standardError,
+        _ makeHandler: @Sendable (LambdaInitContext) async throws -> Handler
+    ) async -> Never {
+        await runInvocations(environment: environment, logSink: logSink) {
+            BufferedInvocation(try await makeHandler($0))
+        }
+    }
+
+    /// Runs a handler that streams its response, built once by `makeHandler` in the init phase.
+    public static func run<Handler: StreamingLambdaHandler>(
+        _ makeHandler: @Sendable (LambdaInitContext) async throws -> Handler
+    ) async -> Never {
+        await runInvocations { StreamingInvocation(try await makeHandler($0)) }
+    }
+
+    /// Runs a handler that may work after sending its response, built once in the init phase.
+    public static func run<Handler: LambdaWithBackgroundProcessingHandler>(
+        _ makeHandler: @Sendable (LambdaInitContext) async throws -> Handler
+    ) async -> Never {
+        await runInvocations { BackgroundProcessingInvocation(try await makeHandler($0)) }
+    }
+
+    /// Runs any handler kind.
+    ///
+    /// One invocation at a time, the Runtime API calls block the task's thread. That is
+    /// deliberate: Lambda freezes the whole process while the runtime waits for `/next`, so no
+    /// other work could run then anyway, and staying on one thread saves two thread hops per
+    /// invocation (measured in BENCHMARKS.md).
+    ///
+    /// With `AWS_LAMBDA_MAX_CONCURRENCY=N` (Lambda Managed Instances), N pollers run at once,
+    /// each with its own connection and its own thread for the Runtime API's blocking calls, and
+    /// `_X_AMZN_TRACE_ID` is not set: each invocation's trace id is in its context (and in
+    /// ``InvocationTrace``, which the AWS clients read).
+    public static func runInvocations<Handler: InvocationHandler>(
         environment: [String: String] = ProcessEnvironment.current(),
         logSink: LogSink = .standardError,
         _ makeHandler: @Sendable (LambdaInitContext) async throws -> Handler
@@ -48,11 +80,40 @@ public enum Lambda {
             logger.critical("runtime stopped: \(RuntimeAPIError.missingEndpoint)")
             exit(1)
         }
-        let loop = RuntimeLoop(
-            api: RuntimeAPIClient(endpoint: endpoint), environment: environment, logHandler: logHandler)
+        let concurrency = max(1, environment["AWS_LAMBDA_MAX_CONCURRENCY"].flatMap { Int($0) } ?? 1)
+        let hooks = ShutdownHooks()
+        let first = RuntimeLoop(
+            api: RuntimeAPIClient(endpoint: endpoint), environment: environment, logHandler: logHandler,
+            exportsTraceID: concurrency == 1,
+            calls: concurrency == 1 ? .inline : .dedicatedQueue(label: "runtime-poller-0"),
+            shutdownHooks: hooks)
         let stop: RuntimeStop
         do {
-            stop = await loop.run(try await loop.initialize(makeHandler))
+            let handler = try await first.initialize(makeHandler)
+            // Kept alive for the process's life: it turns SIGTERM into the hooks and an exit.
+            var signalSource: (any DispatchSourceSignal)?
+            if !hooks.isEmpty {
+                do {
+                    signalSource = try GracefulShutdown.install(
+                        hooks: hooks, api: first.api, eventAPI: RuntimeAPIClient(endpoint: endpoint))
+                } catch {
+                    logger.warning("shutdown hooks will not run: cannot register the extension: \(error)")
+                }
+            }
+            stop = await withTaskGroup(of: RuntimeStop.self) { group in
+                group.addTask { await first.run(handler) }
+                for index in 1..<concurrency {
+                    var poller = first
+                    poller = RuntimeLoop(
+                        api: RuntimeAPIClient(endpoint: endpoint), environment: environment, logHandler: logHandler,
+                        exportsTraceID: false, calls: .dedicatedQueue(label: "runtime-poller-\(index)"),
+                        shutdownHooks: hooks)
+                    group.addTask { [poller] in await poller.run(handler) }
+                }
+                // The first poller to stop stops the process: the others share its Runtime API.
+                return await group.next()!
+            }
+            withExtendedLifetime(signalSource) {}
         } catch {
             stop = error
         }

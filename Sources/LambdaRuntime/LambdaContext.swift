@@ -57,6 +57,8 @@ public struct LambdaContext: Sendable {
     public var clientContext: String?
     /// `Lambda-Runtime-Cognito-Identity`: JSON from mobile SDK callers.
     public var cognitoIdentity: String?
+    /// `Lambda-Runtime-Aws-Tenant-Id`: the tenant a function in tenant isolation mode serves now.
+    public var tenantID: String?
     public var function: FunctionConfiguration
     /// Carries the request id and trace id on every line.
     public var logger: Logger
@@ -68,6 +70,7 @@ public struct LambdaContext: Sendable {
         traceID: String? = nil,
         clientContext: String? = nil,
         cognitoIdentity: String? = nil,
+        tenantID: String? = nil,
         function: FunctionConfiguration,
         logger: Logger
     ) {
@@ -77,6 +80,7 @@ public struct LambdaContext: Sendable {
         self.traceID = traceID
         self.clientContext = clientContext
         self.cognitoIdentity = cognitoIdentity
+        self.tenantID = tenantID
         self.function = function
         self.logger = logger
     }
@@ -100,10 +104,25 @@ public struct LambdaInitContext: Sendable {
     public var environment: [String: String]
     public var logger: Logger
 
-    public init(function: FunctionConfiguration, environment: [String: String], logger: Logger) {
+    /// What runs when Lambda stops the environment.
+    public let shutdownHooks: ShutdownHooks
+
+    public init(
+        function: FunctionConfiguration, environment: [String: String], logger: Logger,
+        shutdownHooks: ShutdownHooks = ShutdownHooks()
+    ) {
         self.function = function
         self.environment = environment
         self.logger = logger
+        self.shutdownHooks = shutdownHooks
+    }
+
+    /// Runs `hook` when Lambda stops this execution environment (SIGTERM), with the others
+    /// registered, all within about 400 ms: flush logs and metrics, close connections. Registering
+    /// one makes the runtime register an internal extension, which is what makes Lambda send
+    /// SIGTERM at all.
+    public func onShutdown(_ hook: @escaping @Sendable () async -> Void) {
+        shutdownHooks.add(hook)
     }
 
     /// The environment, read with errors that name the variable.

@@ -72,22 +72,30 @@ public struct JSONCodingHandler<Handler: LambdaHandler>: RawLambdaHandler {
     }
 
     public func handle(_ event: [UInt8], context: LambdaContext) async throws -> [UInt8] {
-        let decoded: Handler.Event
+        let decoded: Handler.Event = try JSONEventCoding.decode(event)
+        return try JSONEventCoding.encode(try await handler.handle(decoded, context: context))
+    }
+}
+
+/// Events in, results out, as JSON, with the errors Lambda's runtimes report for each failure.
+enum JSONEventCoding {
+    static func decode<Event: Decodable>(_ bytes: [UInt8]) throws(InvocationError) -> Event {
         do {
-            try JSONNesting.check(event)
-            decoded = try JSONDecoder().decode(Handler.Event.self, from: Data(event))
+            try JSONNesting.check(bytes)
+            return try JSONDecoder().decode(Event.self, from: Data(bytes))
         } catch {
             throw InvocationError(
                 type: "Runtime.UnmarshalError",
-                message: "cannot decode the event as \(Handler.Event.self): \(describeDecodingError(error))")
+                message: "cannot decode the event as \(Event.self): \(describeDecodingError(error))")
         }
-        let output = try await handler.handle(decoded, context: context)
+    }
+
+    static func encode<Output: Encodable>(_ output: Output) throws(InvocationError) -> [UInt8] {
         do {
             return try Array(JSONEncoder().encode(output))
         } catch {
             throw InvocationError(
-                type: "Runtime.MarshalError",
-                message: "cannot encode the result \(Handler.Output.self) as JSON: \(error)")
+                type: "Runtime.MarshalError", message: "cannot encode the result \(Output.self) as JSON: \(error)")
         }
     }
 }

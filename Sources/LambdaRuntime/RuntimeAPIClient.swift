@@ -11,11 +11,14 @@ import LambdaHTTP
 /// The Lambda Runtime API, version 2018-06-01, over one kept-alive connection.
 public struct RuntimeAPIClient: RuntimeAPI {
     public let baseURL: String
+    /// The Extensions API, 2020-01-01, on the same endpoint.
+    public let extensionsURL: String
     private let http: HTTPClient
 
     /// - Parameter endpoint: `host:port`, as `AWS_LAMBDA_RUNTIME_API` gives it.
     public init(endpoint: String, http: HTTPClient = HTTPClient(configuration: .init(caBundlePath: nil))) {
         self.baseURL = "http://\(endpoint)/2018-06-01/runtime"
+        self.extensionsURL = "http://\(endpoint)/2020-01-01/extension"
         self.http = http
     }
 
@@ -41,6 +44,7 @@ public struct RuntimeAPIClient: RuntimeAPI {
             traceID: headers["Lambda-Runtime-Trace-Id"],
             clientContext: headers["Lambda-Runtime-Client-Context"],
             cognitoIdentity: headers["Lambda-Runtime-Cognito-Identity"],
+            tenantID: headers["Lambda-Runtime-Aws-Tenant-Id"],
             event: response.body)
     }
 
@@ -54,6 +58,53 @@ public struct RuntimeAPIClient: RuntimeAPI {
 
     public func reportInitError(_ error: InvocationError) throws(RuntimeAPIError) {
         try post("/init/error", body: Self.encode(error), errorType: error.errorType)
+    }
+
+    public func streamResponse(requestID: String, contentType: String, body: ChunkedBody) throws(RuntimeAPIError) {
+        let path = "/invocation/\(requestID)/response"
+        let headers: HTTPHeaders = [
+            "Content-Type": contentType,
+            "Lambda-Runtime-Function-Response-Mode": "streaming",
+            "Trailer": "Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body",
+        ]
+        let response: HTTPResponse
+        do {
+            response = try http.execute(
+                HTTPRequest(method: "POST", url: baseURL + path, headers: headers), streaming: body)
+        } catch {
+            throw .unreachable(error)
+        }
+        guard (200..<300).contains(response.status) else {
+            throw .unexpectedStatus(
+                path: path, status: response.status, body: String(decoding: response.body, as: UTF8.self))
+        }
+    }
+
+    public func registerExtension(name: String) throws(RuntimeAPIError) -> String {
+        let path = "/register"
+        let response = try send(
+            HTTPRequest(
+                method: "POST", url: extensionsURL + path,
+                headers: ["Lambda-Extension-Name": name, "Content-Type": "application/json"],
+                body: Array(#"{"events":[]}"#.utf8), timeout: .seconds(10)))
+        guard response.status == 200 else {
+            throw .unexpectedStatus(
+                path: path, status: response.status, body: String(decoding: response.body, as: UTF8.self))
+        }
+        guard let identifier = response.headers["Lambda-Extension-Identifier"] else {
+            throw .missingHeader("Lambda-Extension-Identifier")
+        }
+        return identifier
+    }
+
+    public func nextExtensionEvent(identifier: String) throws(RuntimeAPIError) {
+        let path = "/event/next"
+        let response = try send(
+            HTTPRequest(method: "GET", url: extensionsURL + path, headers: ["Lambda-Extension-Identifier": identifier]))
+        guard response.status == 200 else {
+            throw .unexpectedStatus(
+                path: path, status: response.status, body: String(decoding: response.body, as: UTF8.self))
+        }
     }
 
     private func post(_ path: String, body: [UInt8], errorType: String?) throws(RuntimeAPIError) {
@@ -75,7 +126,7 @@ public struct RuntimeAPIClient: RuntimeAPI {
         }
     }
 
-    private static func encode(_ error: InvocationError) -> [UInt8] {
+    static func encode(_ error: InvocationError) -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return (try? Array(encoder.encode(error)))

@@ -1,3 +1,4 @@
+import LambdaHTTP
 import Logging
 
 #if canImport(Glibc)
@@ -34,15 +35,21 @@ public struct RuntimeLoop: Sendable {
     /// Whether to export each invocation's trace id as `_X_AMZN_TRACE_ID`, as Lambda's runtimes
     /// do for SDKs that read it. Only right when one invocation runs at a time in the process.
     public var exportsTraceID: Bool
+    public var calls: BlockingCalls
+    /// What the init phase registered to run when Lambda stops the environment.
+    public let shutdownHooks: ShutdownHooks
 
     public init(
-        api: any RuntimeAPI, environment: [String: String], logHandler: LambdaLogHandler, exportsTraceID: Bool = true
+        api: any RuntimeAPI, environment: [String: String], logHandler: LambdaLogHandler, exportsTraceID: Bool = true,
+        calls: BlockingCalls = .inline, shutdownHooks: ShutdownHooks = ShutdownHooks()
     ) {
         self.api = api
         self.function = FunctionConfiguration(environment: environment)
         self.environment = environment
         self.logHandler = logHandler
         self.exportsTraceID = exportsTraceID
+        self.calls = calls
+        self.shutdownHooks = shutdownHooks
     }
 
     var logger: Logger {
@@ -50,12 +57,13 @@ public struct RuntimeLoop: Sendable {
     }
 
     /// Builds the handler, reporting an init error to Lambda when that throws.
-    public func initialize<Handler: RawLambdaHandler>(
+    public func initialize<Handler: Sendable>(
         _ makeHandler: @Sendable (LambdaInitContext) async throws -> Handler
     ) async throws(RuntimeStop) -> Handler {
         do {
             return try await makeHandler(
-                LambdaInitContext(function: function, environment: environment, logger: logger))
+                LambdaInitContext(
+                    function: function, environment: environment, logger: logger, shutdownHooks: shutdownHooks))
         } catch {
             let reported = InvocationError(error)
             logger.critical(
@@ -71,7 +79,7 @@ public struct RuntimeLoop: Sendable {
     }
 
     /// Serves invocations until the Runtime API fails, and says why it stopped.
-    public func run(_ handler: some RawLambdaHandler) async -> RuntimeStop {
+    public func run(_ handler: some InvocationHandler) async -> RuntimeStop {
         while true {
             do {
                 try await serveOne(handler)
@@ -81,11 +89,17 @@ public struct RuntimeLoop: Sendable {
         }
     }
 
-    /// One turn: `/next`, the handler, the report.
-    public func serveOne(_ handler: some RawLambdaHandler) async throws(RuntimeStop) {
+    public func run(_ handler: some RawLambdaHandler) async -> RuntimeStop {
+        await run(BufferedInvocation(handler))
+    }
+
+    /// One turn: `/next`, the handler and its answer. The next `/next` waits for the handler to
+    /// return, whatever it answered before: work after the response belongs to this invocation.
+    public func serveOne(_ handler: some InvocationHandler) async throws(RuntimeStop) {
         let invocation: Invocation
         do {
-            invocation = try api.next()
+            let api = self.api
+            invocation = try await calls.run { () throws(RuntimeAPIError) in try api.next() }
         } catch {
             throw .runtimeAPIFailed(error.description)
         }
@@ -97,29 +111,19 @@ public struct RuntimeLoop: Sendable {
             }
         }
         let context = makeContext(for: invocation)
-        let outcome = await InvocationPipeline.invoke(handler, event: invocation.event, context: context)
-        do {
-            switch outcome {
-            case .response(let body): try api.respond(requestID: invocation.requestID, body: body)
-            case .error(let error): try api.reportError(requestID: invocation.requestID, error)
-            }
-        } catch .unexpectedStatus(let path, let status, let body) {
-            // Lambda refused this one report (a payload limit, an expired request id): the
-            // invocation is lost to Lambda's retry policy, but the runtime can go on.
-            context.logger.error(
-                "the Runtime API refused the report",
-                metadata: [
-                    "path": "\(path)", "status": "\(status)", "body": "\(body)",
-                ])
-        } catch {
-            throw .runtimeAPIFailed(error.description)
+        let responder = RuntimeResponder(
+            api: api, requestID: invocation.requestID, logger: context.logger, calls: calls)
+        await InvocationTrace.$traceHeader.withValue(invocation.traceID) {
+            await InvocationPipeline.run(handler, event: invocation.event, context: context, responder: responder)
         }
+        if let failure = responder.failure { throw .runtimeAPIFailed(failure.description) }
     }
 
     func makeContext(for invocation: Invocation) -> LambdaContext {
         var invocationLog = logHandler
         invocationLog.requestID = invocation.requestID
         invocationLog.traceID = invocation.traceID
+        invocationLog.tenantID = invocation.tenantID
         return LambdaContext(
             requestID: invocation.requestID,
             deadlineMilliseconds: invocation.deadlineMilliseconds,
@@ -127,6 +131,7 @@ public struct RuntimeLoop: Sendable {
             traceID: invocation.traceID,
             clientContext: invocation.clientContext,
             cognitoIdentity: invocation.cognitoIdentity,
+            tenantID: invocation.tenantID,
             function: function,
             logger: Logger(label: "lambda") { _ in invocationLog })
     }

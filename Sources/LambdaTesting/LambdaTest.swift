@@ -33,6 +33,7 @@ extension LambdaContext {
         traceID: String? = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1",
         clientContext: String? = nil,
         cognitoIdentity: String? = nil,
+        tenantID: String? = nil,
         function: FunctionConfiguration = FunctionConfiguration(name: "test-function"),
         logFormat: LambdaLogFormat = .json,
         logLevel: Logger.Level = .trace,
@@ -42,6 +43,7 @@ extension LambdaContext {
             format: logFormat, level: logLevel, functionName: function.name, sink: logs?.sink ?? .standardError)
         handler.requestID = requestID
         handler.traceID = traceID
+        handler.tenantID = tenantID
         return LambdaContext(
             requestID: requestID,
             deadlineMilliseconds: Int64(Date().timeIntervalSince1970 * 1000) + Int64(timeout.milliseconds),
@@ -49,6 +51,7 @@ extension LambdaContext {
             traceID: traceID,
             clientContext: clientContext,
             cognitoIdentity: cognitoIdentity,
+            tenantID: tenantID,
             function: function,
             logger: Logger(label: "lambda") { [handler] _ in handler })
     }
@@ -82,6 +85,25 @@ public enum LambdaTest {
         await invoke(handler, event: Array(try JSONEncoder().encode(event)), context: context)
     }
 
+    /// A streaming handler: the outcome records each chunk it wrote.
+    public static func invoke(
+        streaming handler: some StreamingLambdaHandler,
+        event: [UInt8],
+        context: LambdaContext = .testing()
+    ) async -> InvocationOutcome {
+        await InvocationPipeline.invoke(StreamingInvocation(handler), event: event, context: context)
+    }
+
+    /// A handler that works after its response: the outcome is the response it wrote.
+    public static func invoke<Handler: LambdaWithBackgroundProcessingHandler>(
+        _ handler: Handler,
+        json: String,
+        context: LambdaContext = .testing()
+    ) async -> InvocationOutcome {
+        await InvocationPipeline.invoke(
+            BackgroundProcessingInvocation(handler), event: Array(json.utf8), context: context)
+    }
+
     public static func invoke(
         raw handler: some RawLambdaHandler,
         event: [UInt8],
@@ -101,7 +123,10 @@ extension InvocationOutcome {
     public func responseBytes() throws -> [UInt8] {
         switch self {
         case .response(let bytes): return bytes
+        case .streamed(let stream) where stream.error == nil: return stream.body
+        case .streamed(let stream): throw UnexpectedOutcome(description: "the stream failed: \(stream.error!)")
         case .error(let error): throw UnexpectedOutcome(description: "the invocation failed: \(error)")
+        case .none: throw UnexpectedOutcome(description: "the handler answered nothing")
         }
     }
 
@@ -114,7 +139,17 @@ extension InvocationOutcome {
         if case .response(let bytes) = self { String(decoding: bytes, as: UTF8.self) } else { nil }
     }
 
+    /// The error reported, before the response or in a stream's trailers.
     public var error: InvocationError? {
-        if case .error(let error) = self { error } else { nil }
+        switch self {
+        case .error(let error): error
+        case .streamed(let stream): stream.error
+        default: nil
+        }
+    }
+
+    /// The streamed response, for a streaming handler.
+    public var stream: StreamedResponse? {
+        if case .streamed(let stream) = self { stream } else { nil }
     }
 }

@@ -16,10 +16,13 @@ struct RequestError: Error {
 }
 
 /// Parses requests off one socket, keeping whatever bytes of the next request already arrived.
-struct Connection {
+/// Used by its connection's thread only.
+final class Connection {
     let fd: Int32
     let maximumBodySize: Int
     private var buffer: [UInt8] = []
+    /// The trailers of the last chunked body read.
+    private(set) var trailers = HTTPHeaders()
     private var start = 0
     /// Where `recv` writes before the bytes join `buffer`; freed by `close()`.
     private let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 << 10, alignment: 1)
@@ -35,7 +38,7 @@ struct Connection {
     }
 
     /// The next request, or `nil` when the peer closed the connection between requests.
-    mutating func readRequest() throws -> HTTPServerRequest? {
+    func readRequest(streamsBody: (HTTPServerRequest) -> Bool = { _ in false }) throws -> HTTPServerRequest? {
         compact()
         var headEnd: Int
         var searchFrom = start
@@ -66,7 +69,15 @@ struct Connection {
         }
 
         let body: [UInt8]
+        let method = String(requestLine[0])
+        let target = String(requestLine[1])
         if headers["Transfer-Encoding"]?.lowercased().contains("chunked") == true {
+            let head = HTTPServerRequest(method: method, target: target, headers: headers)
+            if streamsBody(head) {
+                var streamed = head
+                streamed.bodyStream = RequestBodyStream(connection: self)
+                return streamed
+            }
             body = try readChunkedBody()
         } else if let lengthField = headers["Content-Length"] {
             guard let length = Int(lengthField), length >= 0 else { throw RequestError(400, "bad Content-Length") }
@@ -102,6 +113,30 @@ struct Connection {
         }
     }
 
+    /// A response whose body is written as it is produced: chunked, then `0` and no trailers.
+    func writeStreaming(
+        status: Int, headers: HTTPHeaders, keepAlive: Bool, body: (ResponseBodyWriter) -> Void
+    ) -> Bool {
+        var head = "HTTP/1.1 \(status) \(reasonPhrase(status))\r\n"
+        for (name, value) in headers
+        where !name.caseInsensitiveEquals("Content-Length") && !name.caseInsensitiveEquals("Transfer-Encoding") {
+            head += "\(name): \(value)\r\n"
+        }
+        head += "Transfer-Encoding: chunked\r\n"
+        if !keepAlive { head += "Connection: close\r\n" }
+        head += "\r\n"
+        guard send(Array(head.utf8)[...]) else { return false }
+        let writer = ResponseBodyWriter(connection: self)
+        body(writer)
+        return writer.isOpen && send(Array("0\r\n\r\n".utf8)[...])
+    }
+
+    func sendChunk(_ bytes: [UInt8]) -> Bool {
+        guard !bytes.isEmpty else { return true }
+        return send(Array((String(bytes.count, radix: 16) + "\r\n").utf8)[...]) && send(bytes[...])
+            && send(crlf[...])
+    }
+
     @discardableResult
     func write(_ response: HTTPResponse, keepAlive: Bool, isHead: Bool = false) -> Bool {
         var head = "HTTP/1.1 \(response.status) \(reasonPhrase(response.status))\r\n"
@@ -131,35 +166,48 @@ struct Connection {
         return true
     }
 
-    private mutating func readChunkedBody() throws -> [UInt8] {
+    private func readChunkedBody() throws -> [UInt8] {
         var body: [UInt8] = []
-        while true {
-            let sizeLine = try readLine(limit: Self.maximumChunkLineSize, status: 400, what: "chunk size line")
-            let sizeField = sizeLine.split(separator: ";", maxSplits: 1).first.map(String.init) ?? ""
-            guard let size = Int(sizeField.trimmingCharacters(in: .whitespaces), radix: 16), size >= 0 else {
-                throw RequestError(400, "malformed chunk size")
-            }
-            if size == 0 {
-                // Trailers: read and dropped, but within the same bound as the request head.
-                var trailerBytes = 0
-                while true {
-                    let line = try readLine(
-                        limit: Self.maximumHeadSize - trailerBytes, status: 431, what: "trailer section")
-                    if line.isEmpty { return body }
-                    trailerBytes += line.utf8.count + 2
-                }
-            }
-            // Subtract rather than add: a size near Int.max must not overflow the check.
-            guard size <= maximumBodySize - body.count else {
-                throw RequestError(413, "request body exceeds \(maximumBodySize) bytes")
-            }
-            body += try readExactly(size)
-            try expectLineEnd()
+        while let chunk = try nextChunk(limit: maximumBodySize - body.count) { body += chunk }
+        return body
+    }
+
+    /// The next chunk of a chunked body, or `nil` after the last one (its trailers are then in
+    /// `trailers`). A chunk larger than `limit` is refused with 413.
+    func nextChunk(limit: Int) throws -> [UInt8]? {
+        let sizeLine = try readLine(limit: Self.maximumChunkLineSize, status: 400, what: "chunk size line")
+        let sizeField = sizeLine.split(separator: ";", maxSplits: 1).first.map(String.init) ?? ""
+        guard let size = Int(sizeField.trimmingCharacters(in: .whitespaces), radix: 16), size >= 0 else {
+            throw RequestError(400, "malformed chunk size")
         }
+        if size == 0 {
+            // Trailers, within the same bound as the request head.
+            var trailers = HTTPHeaders()
+            var trailerBytes = 0
+            while true {
+                let line = try readLine(
+                    limit: Self.maximumHeadSize - trailerBytes, status: 431, what: "trailer section")
+                if line.isEmpty { break }
+                trailerBytes += line.utf8.count + 2
+                guard let colon = line.firstIndex(of: ":") else { throw RequestError(400, "malformed trailer line") }
+                trailers.add(
+                    String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+            }
+            self.trailers = trailers
+            return nil
+        }
+        // Against the remaining allowance, not the running total plus the size: a size near
+        // Int.max must not overflow the check.
+        guard size <= limit else {
+            throw RequestError(413, "request body exceeds \(maximumBodySize) bytes")
+        }
+        let chunk = try readExactly(size)
+        try expectLineEnd()
+        return chunk
     }
 
     /// The CRLF that ends a chunk's data.
-    private mutating func expectLineEnd() throws {
+    private func expectLineEnd() throws {
         while buffer.count - start < 2 {
             guard try fill() else { throw RequestError(400, "connection closed mid-request") }
         }
@@ -171,7 +219,7 @@ struct Connection {
 
     /// One CRLF-terminated line of at most `limit` bytes: a peer that sends more without a line
     /// end is refused, so a connection cannot grow the buffer without bound.
-    private mutating func readLine(limit: Int, status: Int, what: String) throws -> String {
+    private func readLine(limit: Int, status: Int, what: String) throws -> String {
         // A long run of small chunks must not keep every consumed byte in the buffer.
         if start > 64 << 10 { compact() }
         var searchFrom = start
@@ -195,7 +243,7 @@ struct Connection {
     /// A chunk's size in hex and its extensions: real clients send a few bytes.
     static let maximumChunkLineSize = 4 << 10
 
-    private mutating func readExactly(_ count: Int) throws -> [UInt8] {
+    private func readExactly(_ count: Int) throws -> [UInt8] {
         let buffered = min(count, buffer.count - start)
         if buffered == count {
             defer { start += count }
@@ -226,7 +274,7 @@ struct Connection {
     }
 
     /// Reads what is available; `false` at end of stream.
-    private mutating func fill() throws -> Bool {
+    private func fill() throws -> Bool {
         while true {
             let received = recv(fd, scratch.baseAddress, scratch.count, 0)
             if received < 0, errno == EINTR { continue }
@@ -236,7 +284,7 @@ struct Connection {
         }
     }
 
-    private mutating func compact() {
+    private func compact() {
         if start > 0 {
             buffer.removeFirst(start)
             start = 0
@@ -281,5 +329,73 @@ func reasonPhrase(_ status: Int) -> String {
     case 503: "Service Unavailable"
     case 504: "Gateway Timeout"
     default: "Status \(status)"
+    }
+}
+
+/// The body of a chunked request, read chunk by chunk while the client still sends it: what
+/// a handler gets when the server was told to stream that request.
+///
+/// `@unchecked Sendable`: it belongs to its connection's thread, which runs the handler; it
+/// must not be read from another.
+public final class RequestBodyStream: @unchecked Sendable {
+    private let connection: Connection
+    public private(set) var finished = false
+    /// Bytes read so far.
+    public private(set) var count = 0
+
+    init(connection: Connection) {
+        self.connection = connection
+    }
+
+    /// The next chunk, or `nil` at the end. Throws on a malformed body or a closed connection.
+    public func next() throws -> [UInt8]? {
+        guard !finished else { return nil }
+        do {
+            guard let chunk = try connection.nextChunk(limit: connection.maximumBodySize - count) else {
+                finished = true
+                return nil
+            }
+            count += chunk.count
+            return chunk
+        } catch let error as RequestError {
+            finished = true
+            throw RequestBodyError(
+                status: error.response.status, reason: String(decoding: error.response.body, as: UTF8.self))
+        }
+    }
+
+    /// The trailers, once `next()` has returned `nil`.
+    public var trailers: HTTPHeaders { finished ? connection.trailers : [:] }
+
+    /// Reads and drops whatever is left, so the connection can serve its next request.
+    func drain() throws {
+        while try next() != nil {}
+    }
+}
+
+public struct RequestBodyError: Error, CustomStringConvertible {
+    public var status: Int
+    public var reason: String
+    public var description: String { "\(status): \(reason)" }
+}
+
+/// Writes a streamed response's body, one chunk per `write`, sent at once.
+///
+/// `@unchecked Sendable`: the reply's closure runs on the connection's thread and the writer
+/// must be used from there, or from one thread the closure waits on.
+public final class ResponseBodyWriter: @unchecked Sendable {
+    private let connection: Connection
+    public private(set) var isOpen = true
+
+    init(connection: Connection) {
+        self.connection = connection
+    }
+
+    /// `false` once the client has gone.
+    @discardableResult
+    public func write(_ bytes: [UInt8]) -> Bool {
+        guard isOpen else { return false }
+        isOpen = connection.sendChunk(bytes)
+        return isOpen
     }
 }

@@ -15,6 +15,9 @@ public struct HTTPServerRequest: Sendable {
     public var target: String
     public var headers: HTTPHeaders
     public var body: [UInt8]
+    /// A chunked body the handler reads as it arrives, instead of `body`, when the server's
+    /// `streamsRequestBody` chose so for this request.
+    public var bodyStream: RequestBodyStream?
 
     public init(method: String, target: String, headers: HTTPHeaders = [:], body: [UInt8] = []) {
         self.method = method
@@ -37,6 +40,8 @@ public enum HTTPServerReply: Sendable {
     case response(HTTPResponse)
     /// Close the connection without answering, as a crashed or overloaded peer would.
     case dropConnection
+    /// A chunked response whose body the closure writes as it produces it.
+    case stream(status: Int, headers: HTTPHeaders, body: @Sendable (ResponseBodyWriter) -> Void)
 
     public static func status(_ status: Int, _ body: String = "", contentType: String = "text/plain") -> HTTPServerReply
     {
@@ -69,6 +74,8 @@ public final class LoopbackHTTPServer: Sendable {
     public let port: Int
     /// Request bodies above this are answered 413 and the connection closed.
     public let maximumBodySize: Int
+    /// Which chunked requests the handler reads as a stream (`HTTPServerRequest.bodyStream`).
+    private let streamsRequestBody: @Sendable (HTTPServerRequest) -> Bool
 
     private let listener: Int32
     private let handler: HTTPServerHandler
@@ -87,6 +94,7 @@ public final class LoopbackHTTPServer: Sendable {
         host: String = "127.0.0.1",
         port: Int = 0,
         maximumBodySize: Int = 64 << 20,
+        streamsRequestBody: @escaping @Sendable (HTTPServerRequest) -> Bool = { _ in false },
         handler: @escaping HTTPServerHandler
     ) throws {
         // CLOEXEC: a bootstrap the emulator spawns must not inherit the server's sockets.
@@ -121,6 +129,7 @@ public final class LoopbackHTTPServer: Sendable {
         self.host = host
         self.port = Int(UInt16(bigEndian: actual.sin_port))
         self.maximumBodySize = maximumBodySize
+        self.streamsRequestBody = streamsRequestBody
         self.listener = fd
         self.handler = handler
 
@@ -186,11 +195,10 @@ public final class LoopbackHTTPServer: Sendable {
     }
 
     private func serve(_ connection: Connection) {
-        var connection = connection
         while true {
             let request: HTTPServerRequest
             do {
-                guard let next = try connection.readRequest() else { return }
+                guard let next = try connection.readRequest(streamsBody: streamsRequestBody) else { return }
                 request = next
             } catch let error as RequestError {
                 connection.write(error.response, keepAlive: false)
@@ -199,11 +207,25 @@ public final class LoopbackHTTPServer: Sendable {
             } catch {
                 return
             }
-            switch handler(request) {
+            let reply = handler(request)
+            // What the handler left of a streamed body is read, so the next request starts clean.
+            if let stream = request.bodyStream {
+                do {
+                    try stream.drain()
+                } catch {
+                    connection.write(RequestError(400, "\(error)").response, keepAlive: false)
+                    return
+                }
+            }
+            let keepAlive = !(request.headers["Connection"]?.caseInsensitiveEquals("close") ?? false)
+            switch reply {
             case .dropConnection:
                 return
+            case .stream(let status, let headers, let body):
+                guard connection.writeStreaming(status: status, headers: headers, keepAlive: keepAlive, body: body),
+                    keepAlive
+                else { return }
             case .response(let response):
-                let keepAlive = !(request.headers["Connection"]?.caseInsensitiveEquals("close") ?? false)
                 guard connection.write(response, keepAlive: keepAlive, isHead: request.method == "HEAD"), keepAlive
                 else {
                     return

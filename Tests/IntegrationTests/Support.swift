@@ -4,6 +4,7 @@ import Synchronization
 import TestSupport
 
 func faultyLambda(
+    product: String = "faulty",
     timeout: Duration = .seconds(3),
     initTimeout: Duration = .seconds(10),
     memorySize: Int = 128,
@@ -14,8 +15,8 @@ func faultyLambda(
 ) throws -> LocalLambda {
     try LocalLambda(
         configuration: LocalLambdaConfiguration(
-            command: [Products.path("faulty")],
-            functionName: "faulty",
+            command: [Products.path(product)],
+            functionName: product,
             memorySize: memorySize,
             timeout: timeout,
             initTimeout: initTimeout,

@@ -1,6 +1,6 @@
 // echo: answers with the event it was given. The smallest complete function, and the one to
-// copy: a handler type built once in the init phase, a log line, and the
-// runtime doing the rest (decoding, errors, the Runtime API).
+// copy: a handler type built once in the init phase, a log line, a hook for when Lambda stops
+// the environment, and the runtime doing the rest (decoding, errors, the Runtime API).
 
 import LambdaEvents
 import LambdaRuntime
@@ -13,4 +13,10 @@ struct Echo: LambdaHandler {
     }
 }
 
-await Lambda.run { _ in Echo() }
+await Lambda.run { initialization in
+    // Runs on SIGTERM, before the environment goes: flush what must not be lost.
+    initialization.onShutdown { [logger = initialization.logger] in
+        logger.info("shutdown: the environment is stopping")
+    }
+    return Echo()
+}

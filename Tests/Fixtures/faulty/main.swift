@@ -51,6 +51,7 @@ struct Faulty: LambdaHandler {
                 "traceIdEnvironment": getenv("_X_AMZN_TRACE_ID").map { .string(String(cString: $0)) } ?? .null,
                 "clientContext": context.clientContext.map(JSONValue.string) ?? .null,
                 "cognitoIdentity": context.cognitoIdentity.map(JSONValue.string) ?? .null,
+                "tenantId": context.tenantID.map(JSONValue.string) ?? .null,
                 "functionName": .string(context.function.name),
                 "functionVersion": .string(context.function.version),
                 "memoryLimitInMB": .integer(Int64(context.function.memoryLimitInMB)),
