@@ -30,9 +30,11 @@ test: deps lint
 	$(SWIFT) build --build-tests
 	scripts/with-moto.sh $(SWIFT) test --skip-build
 
-# The tree as swift-format writes it (.swift-format: the anchors' 120 columns, 4 spaces).
-lint:
+# The tree as swift-format writes it (.swift-format: the anchors' 120 columns, 4 spaces), and the
+# AWS shapes as the generator writes them from the pinned botocore's models.
+lint: deps
 	swift format lint --strict --recursive --parallel Sources functions Tests Benchmarks
+	python3 scripts/generate-aws-shapes.py --check
 
 bench: deps
 	$(SWIFT) build -c release

@@ -84,9 +84,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "AWSDynamoDB", dependencies: ["AWSCore"]),
-        .target(name: "AWSSNS", dependencies: ["AWSCore"]),
-        .target(name: "AWSSQS", dependencies: ["AWSCore"]),
-        .target(name: "AWSEventBridge", dependencies: ["AWSCore"]),
+        .target(name: "AWSSNS", dependencies: ["AWSCore", "TextEncodings"]),
+        .target(name: "AWSSQS", dependencies: ["AWSCore", "LambdaHTTP"]),
+        .target(name: "AWSEventBridge", dependencies: ["AWSCore", "UTCTime"]),
 
         // Developer tool: never linked into a bootstrap.
         .target(name: "LoopbackHTTP", dependencies: ["LambdaHTTP"]),
@@ -151,7 +151,9 @@ let package = Package(
 
         // What the test targets share: where the products are, the AWS endpoint, child processes, captured logs.
         .target(
-            name: "TestSupport", dependencies: ["AWSCore", .product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport"),
+            name: "TestSupport",
+            dependencies: ["AWSCore", "LambdaHTTP", "LoopbackHTTP", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestSupport"),
         // The package graph as DESIGN.md draws it, and what the bootstraps load.
         .testTarget(
             name: "ArchitectureTests", dependencies: ["TestSupport", "echo", "stream", "publish", "process", "store", "notify"]),
@@ -161,11 +163,13 @@ let package = Package(
         .testTarget(name: "LambdaEventsTests", dependencies: ["LambdaEvents", "LambdaTesting", "UTCTime"]),
         .testTarget(name: "AWSCoreTests", dependencies: ["TestSupport", "AWSCore", "LoopbackHTTP", "UTCTime", "Hashing"]),
         .testTarget(name: "LeafTests", dependencies: ["UTCTime", "Hashing", "TextEncodings", "JSONCoding"]),
-        .testTarget(name: "AWSDynamoDBTests", dependencies: ["AWSDynamoDB", "LoopbackHTTP"]),
-        .testTarget(name: "AWSSNSTests", dependencies: ["AWSSNS", "LoopbackHTTP"]),
-        .testTarget(name: "AWSSQSTests", dependencies: ["AWSSQS", "LoopbackHTTP"]),
-        .testTarget(name: "AWSEventBridgeTests", dependencies: ["AWSEventBridge", "LoopbackHTTP"]),
-        .testTarget(name: "AWSIntegrationTests", dependencies: ["TestSupport", "AWSDynamoDB", "AWSSNS", "AWSSQS", "AWSEventBridge"]),
+        .testTarget(name: "AWSDynamoDBTests", dependencies: ["TestSupport", "AWSDynamoDB", "LoopbackHTTP"]),
+        .testTarget(name: "AWSSNSTests", dependencies: ["TestSupport", "AWSSNS", "LoopbackHTTP"]),
+        .testTarget(name: "AWSSQSTests", dependencies: ["TestSupport", "AWSSQS", "LoopbackHTTP", "LambdaHTTP"]),
+        .testTarget(name: "AWSEventBridgeTests", dependencies: ["AWSEventBridge", "UTCTime"]),
+        .testTarget(
+            name: "AWSIntegrationTests",
+            dependencies: ["TestSupport", "AWSDynamoDB", "AWSSNS", "AWSSQS", "AWSEventBridge", "UTCTime", "LambdaHTTP"]),
         .testTarget(name: "LambdaPackagingTests", dependencies: ["TestSupport", "LambdaPackaging", "LambdaEmulator", "LambdaEvents"]),
         .testTarget(name: "LocalPipelineTests", dependencies: ["TestSupport", "LocalPipeline", "LambdaEmulator", "LoopbackHTTP", "echo"]),
         // The whole system under faults: needs the four function binaries built beside it.

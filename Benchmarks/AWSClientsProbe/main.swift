@@ -16,12 +16,12 @@ do {
     let sns = SNSClient(configuration: configuration)
     let events = EventBridgeClient(configuration: configuration)
     let item = try DynamoDBItemEncoder().encode(["pk": "probe"])
-    _ = try? await dynamo.getItem(GetItemInput(tableName: environment["PROBE_TABLE"] ?? "probe", key: item))
-    _ = try? await sqs.getQueueUrl(GetQueueUrlInput(queueName: "probe"))
+    _ = try? await dynamo.getItem(DynamoDB.GetItemInput(tableName: environment["PROBE_TABLE"] ?? "probe", key: item))
+    _ = try? await sqs.getQueueUrl(SQS.GetQueueUrlRequest(queueName: "probe"))
     _ = try? await sns.publish(
-        PublishInput(topicARN: "arn:aws:sns:\(configuration.region):000000000000:probe", message: "probe"))
+        SNS.PublishInput(topicARN: "arn:aws:sns:\(configuration.region):000000000000:probe", message: "probe"))
     _ = try? await events.putEvents(
-        PutEventsInput(entries: [.init(source: "probe", detailType: "probe", detail: "{}")]))
+        EventBridge.PutEventsRequest(entries: [.init(source: "probe", detailType: "probe", detail: "{}")]))
     print("probe: done")
 } catch {
     print("probe: \(error)")

@@ -17,28 +17,47 @@ extension AWSService {
 /// The DynamoDB operations the kit's functions use. Domain code depends on this protocol,
 /// so its tests can use an in-memory fake.
 public protocol DynamoDBClientProtocol: Sendable {
-    func putItem(_ input: PutItemInput, deadline: ContinuousClock.Instant?) async throws -> PutItemOutput
-    func getItem(_ input: GetItemInput, deadline: ContinuousClock.Instant?) async throws -> GetItemOutput
-    func updateItem(_ input: UpdateItemInput, deadline: ContinuousClock.Instant?) async throws -> UpdateItemOutput
-    func deleteItem(_ input: DeleteItemInput, deadline: ContinuousClock.Instant?) async throws -> DeleteItemOutput
-    func query(_ input: QueryInput, deadline: ContinuousClock.Instant?) async throws -> QueryOutput
-    func transactWriteItems(_ input: TransactWriteItemsInput, deadline: ContinuousClock.Instant?) async throws
-        -> TransactWriteItemsOutput
+    func putItem(_ input: DynamoDB.PutItemInput, deadline: ContinuousClock.Instant?) async throws
+        -> DynamoDB.PutItemOutput
+    func getItem(_ input: DynamoDB.GetItemInput, deadline: ContinuousClock.Instant?) async throws
+        -> DynamoDB.GetItemOutput
+    func updateItem(_ input: DynamoDB.UpdateItemInput, deadline: ContinuousClock.Instant?) async throws
+        -> DynamoDB.UpdateItemOutput
+    func deleteItem(_ input: DynamoDB.DeleteItemInput, deadline: ContinuousClock.Instant?) async throws
+        -> DynamoDB.DeleteItemOutput
+    func query(_ input: DynamoDB.QueryInput, deadline: ContinuousClock.Instant?) async throws -> DynamoDB.QueryOutput
+    func transactWriteItems(_ input: DynamoDB.TransactWriteItemsInput, deadline: ContinuousClock.Instant?) async throws
+        -> DynamoDB.TransactWriteItemsOutput
 }
 
 extension DynamoDBClientProtocol {
-    public func putItem(_ input: PutItemInput) async throws -> PutItemOutput { try await putItem(input, deadline: nil) }
-    public func getItem(_ input: GetItemInput) async throws -> GetItemOutput { try await getItem(input, deadline: nil) }
-    public func updateItem(_ input: UpdateItemInput) async throws -> UpdateItemOutput {
+    public func putItem(_ input: DynamoDB.PutItemInput) async throws -> DynamoDB.PutItemOutput {
+        try await putItem(input, deadline: nil)
+    }
+    public func getItem(_ input: DynamoDB.GetItemInput) async throws -> DynamoDB.GetItemOutput {
+        try await getItem(input, deadline: nil)
+    }
+    public func updateItem(_ input: DynamoDB.UpdateItemInput) async throws -> DynamoDB.UpdateItemOutput {
         try await updateItem(input, deadline: nil)
     }
-    public func deleteItem(_ input: DeleteItemInput) async throws -> DeleteItemOutput {
+    public func deleteItem(_ input: DynamoDB.DeleteItemInput) async throws -> DynamoDB.DeleteItemOutput {
         try await deleteItem(input, deadline: nil)
     }
-    public func query(_ input: QueryInput) async throws -> QueryOutput { try await query(input, deadline: nil) }
-    public func transactWriteItems(_ input: TransactWriteItemsInput) async throws -> TransactWriteItemsOutput {
+    public func query(_ input: DynamoDB.QueryInput) async throws -> DynamoDB.QueryOutput {
+        try await query(input, deadline: nil)
+    }
+    public func transactWriteItems(_ input: DynamoDB.TransactWriteItemsInput) async throws
+        -> DynamoDB.TransactWriteItemsOutput
+    {
         try await transactWriteItems(input, deadline: nil)
     }
+}
+
+extension DynamoDB.TransactWriteItem {
+    public static func conditionCheck(_ check: DynamoDB.ConditionCheck) -> Self { Self(conditionCheck: check) }
+    public static func put(_ put: DynamoDB.Put) -> Self { Self(put: put) }
+    public static func update(_ update: DynamoDB.Update) -> Self { Self(update: update) }
+    public static func delete(_ delete: DynamoDB.Delete) -> Self { Self(delete: delete) }
 }
 
 /// DynamoDB over the JSON 1.0 protocol.
@@ -50,32 +69,39 @@ public struct DynamoDBClient: DynamoDBClientProtocol, AWSServiceClient {
         self.transport = transport
     }
 
-    public func putItem(_ input: PutItemInput, deadline: ContinuousClock.Instant?) async throws -> PutItemOutput {
+    public func putItem(_ input: DynamoDB.PutItemInput, deadline: ContinuousClock.Instant?) async throws
+        -> DynamoDB.PutItemOutput
+    {
         try await transport.sendJSON(operation: "PutItem", input: input, deadline: deadline)
     }
 
-    public func getItem(_ input: GetItemInput, deadline: ContinuousClock.Instant?) async throws -> GetItemOutput {
+    public func getItem(_ input: DynamoDB.GetItemInput, deadline: ContinuousClock.Instant?) async throws
+        -> DynamoDB.GetItemOutput
+    {
         try await transport.sendJSON(operation: "GetItem", input: input, deadline: deadline)
     }
 
-    public func updateItem(_ input: UpdateItemInput, deadline: ContinuousClock.Instant?) async throws
-        -> UpdateItemOutput
+    public func updateItem(_ input: DynamoDB.UpdateItemInput, deadline: ContinuousClock.Instant?) async throws
+        -> DynamoDB.UpdateItemOutput
     {
         try await transport.sendJSON(operation: "UpdateItem", input: input, deadline: deadline)
     }
 
-    public func deleteItem(_ input: DeleteItemInput, deadline: ContinuousClock.Instant?) async throws
-        -> DeleteItemOutput
+    public func deleteItem(_ input: DynamoDB.DeleteItemInput, deadline: ContinuousClock.Instant?) async throws
+        -> DynamoDB.DeleteItemOutput
     {
         try await transport.sendJSON(operation: "DeleteItem", input: input, deadline: deadline)
     }
 
-    public func query(_ input: QueryInput, deadline: ContinuousClock.Instant?) async throws -> QueryOutput {
+    public func query(_ input: DynamoDB.QueryInput, deadline: ContinuousClock.Instant?) async throws
+        -> DynamoDB.QueryOutput
+    {
         try await transport.sendJSON(operation: "Query", input: input, deadline: deadline)
     }
 
-    public func transactWriteItems(_ input: TransactWriteItemsInput, deadline: ContinuousClock.Instant?) async throws
-        -> TransactWriteItemsOutput
+    public func transactWriteItems(_ input: DynamoDB.TransactWriteItemsInput, deadline: ContinuousClock.Instant?)
+        async throws
+        -> DynamoDB.TransactWriteItemsOutput
     {
         try await transport.sendJSON(operation: "TransactWriteItems", input: input, deadline: deadline)
     }

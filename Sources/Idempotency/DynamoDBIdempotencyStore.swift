@@ -97,7 +97,7 @@ public struct DynamoDBIdempotencyStore: IdempotencyStore {
             item[Attribute.claim] = .s(claim)
             do {
                 _ = try await client.putItem(
-                    PutItemInput(
+                    DynamoDB.PutItemInput(
                         tableName: tableName, item: item,
                         conditionExpression:
                             "attribute_not_exists(#pk) OR #expiresAt < :nowSeconds OR (#status = :inProgress AND #inProgressExpiry < :nowMilliseconds)",
@@ -137,14 +137,14 @@ public struct DynamoDBIdempotencyStore: IdempotencyStore {
         item[Attribute.payloadHash] = .s(payloadHash)
         item[Attribute.expiresAt] = .n(String(expiresAt(nowMilliseconds: now())))
         item[Attribute.result] = .s(result)
-        _ = try await client.putItem(PutItemInput(tableName: tableName, item: item), deadline: deadline)
+        _ = try await client.putItem(DynamoDB.PutItemInput(tableName: tableName, item: item), deadline: deadline)
     }
 
     public func abandon(key: String, deadline: ContinuousClock.Instant?) async throws {
         // Only an in-progress record: a completed one means the effect ran after all.
         do {
             _ = try await client.deleteItem(
-                DeleteItemInput(
+                DynamoDB.DeleteItemInput(
                     tableName: tableName, key: keySchema.key(for: key), conditionExpression: "#status = :inProgress",
                     expressionAttributeNames: ["#status": Attribute.status],
                     expressionAttributeValues: [":inProgress": .s(IdempotencyStatus.inProgress.rawValue)]),
@@ -166,16 +166,16 @@ public struct DynamoDBIdempotencyStore: IdempotencyStore {
             item[Attribute.payloadHash] = .s(commit.payloadHash)
             item[Attribute.expiresAt] = .n(String(expiresAt(nowMilliseconds: nowMilliseconds)))
             if let result = commit.result { item[Attribute.result] = .s(result) }
-            let record = TransactWriteItem.put(
+            let record = DynamoDB.TransactWriteItem.put(
                 .init(
-                    tableName: tableName, item: item,
+                    item: item, tableName: tableName,
                     conditionExpression: "attribute_not_exists(#pk) OR #expiresAt < :nowSeconds",
                     expressionAttributeNames: ["#pk": keySchema.partitionKey, "#expiresAt": Attribute.expiresAt],
                     expressionAttributeValues: [":nowSeconds": .n(String(nowMilliseconds / 1000))],
                     returnValuesOnConditionCheckFailure: .allOld))
             do {
                 _ = try await client.transactWriteItems(
-                    TransactWriteItemsInput(transactItems: [record] + commit.effects), deadline: deadline)
+                    DynamoDB.TransactWriteItemsInput(transactItems: [record] + commit.effects), deadline: deadline)
                 return .committed
             } catch let error as AWSError where error.isTransactionCanceled {
                 let reasons = error.cancellationReasons ?? []
@@ -207,7 +207,7 @@ public struct DynamoDBIdempotencyStore: IdempotencyStore {
         var item = returned
         if item == nil || item?.isEmpty == true {
             item = try await client.getItem(
-                GetItemInput(tableName: tableName, key: keySchema.key(for: key), consistentRead: true),
+                DynamoDB.GetItemInput(tableName: tableName, key: keySchema.key(for: key), consistentRead: true),
                 deadline: deadline
             ).item
         }

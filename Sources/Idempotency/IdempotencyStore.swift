@@ -111,11 +111,11 @@ public struct IdempotentCommit: Sendable, Equatable {
     /// Attributes stored on the record beside the idempotency ones (an event's type, time...).
     public var recordAttributes: DynamoDBItem
     /// The effect: up to 99 writes that happen if and only if the record is new.
-    public var effects: [TransactWriteItem]
+    public var effects: [DynamoDB.TransactWriteItem]
     public var result: String?
 
     public init(
-        key: String, payloadHash: String, recordAttributes: DynamoDBItem = [:], effects: [TransactWriteItem],
+        key: String, payloadHash: String, recordAttributes: DynamoDBItem = [:], effects: [DynamoDB.TransactWriteItem],
         result: String? = nil
     ) {
         self.key = key

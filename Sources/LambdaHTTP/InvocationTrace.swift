@@ -14,13 +14,19 @@
 public enum InvocationTrace {
     @TaskLocal public static var traceHeader: String?
 
-    /// The header value an AWS call made now should carry, or nil: only inside Lambda (the
-    /// SDKs' rule: `AWS_LAMBDA_FUNCTION_NAME` is set), and only when there is a trace.
+    /// The trace of the invocation being served, or nil: the task's, which only the runtime sets;
+    /// else `_X_AMZN_TRACE_ID`, but only inside Lambda (the SDKs' rule: `AWS_LAMBDA_FUNCTION_NAME`
+    /// is set too).
+    public static var current: String? {
+        if let traceHeader, !traceHeader.isEmpty { return traceHeader }
+        guard getenv("AWS_LAMBDA_FUNCTION_NAME") != nil, let variable = getenv("_X_AMZN_TRACE_ID") else { return nil }
+        let trace = String(cString: variable)
+        return trace.isEmpty ? nil : trace
+    }
+
+    /// What an AWS call made now carries as `X-Amzn-Trace-Id`, or nil.
     public static var outgoingHeader: String? {
-        guard getenv("AWS_LAMBDA_FUNCTION_NAME") != nil else { return nil }
-        let trace = traceHeader ?? getenv("_X_AMZN_TRACE_ID").map { String(cString: $0) }
-        guard let trace, !trace.isEmpty else { return nil }
-        return encodedForHeader(trace)
+        current.map(encodedForHeader)
     }
 
     /// Control characters and non-ASCII bytes percent-encoded, everything else as it is (the SDKs'

@@ -62,12 +62,20 @@ public struct AWSAdmin: Sendable {
     }
 
     public func queueAttributes(url: String, names: [String] = ["All"]) async throws -> [String: String] {
-        try await sqs.getQueueAttributes(GetQueueAttributesInput(queueUrl: url, attributeNames: names), deadline: nil)
-            .attributes
+        let attributes = try await sqs.getQueueAttributes(
+            SQS.GetQueueAttributesRequest(
+                queueURL: url, attributeNames: names.map(SQS.QueueAttributeName.init(rawValue:))),
+            deadline: nil
+        ).attributes
+        return Dictionary(uniqueKeysWithValues: (attributes ?? [:]).map { ($0.key.rawValue, $0.value) })
     }
 
     public func queueURL(name: String) async throws -> String {
-        try await sqs.getQueueUrl(GetQueueUrlInput(queueName: name), deadline: nil).queueUrl
+        guard let url = try await sqs.getQueueUrl(SQS.GetQueueUrlRequest(queueName: name), deadline: nil).queueURL
+        else {
+            throw AWSTransportError.invalidResponse(service: "SQS", operation: "GetQueueUrl", reason: "no QueueUrl")
+        }
+        return url
     }
 
     public func listQueues(prefix: String? = nil) async throws -> [String] {

@@ -19,7 +19,7 @@ public indirect enum TemplateValue: Sendable, Equatable {
     case sub(String, variables: [String: TemplateValue])
     /// `!Join [delimiter, [values]]`.
     case join(String, [TemplateValue])
-    /// Any other intrinsic (`!If`, `!Select`, ...): kept so that an error can name it.
+    /// Any other intrinsic (`!If`, `!DynamoDB.Select`, ...): kept so that an error can name it.
     case unsupported(function: String, TemplateValue)
 
     public subscript(key: String) -> TemplateValue? {

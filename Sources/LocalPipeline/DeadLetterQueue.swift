@@ -10,7 +10,7 @@ public struct DeadLetter: Sendable, Equatable {
     public var sentTimestamp: String?
     /// `DeadLetterQueueSourceArn`, when SQS recorded where the message came from.
     public var sourceARN: String?
-    public var attributes: [String: SQSMessageAttributeValue]
+    public var attributes: [String: SQS.MessageAttributeValue]
 }
 
 /// What a replay did.
@@ -59,12 +59,13 @@ public struct DeadLetterQueues: Sendable {
         var handles: [String] = []
         do {
             while true {
-                let messages = try await sqs.receiveMessage(
-                    ReceiveMessageInput(
-                        queueUrl: url, messageSystemAttributeNames: ["All"], messageAttributeNames: ["All"],
-                        maxNumberOfMessages: 10,
-                        visibilityTimeout: 60, waitTimeSeconds: 0), deadline: nil
-                ).messages
+                let messages =
+                    try await sqs.receiveMessage(
+                        SQS.ReceiveMessageRequest(
+                            queueURL: url, messageSystemAttributeNames: ["All"], messageAttributeNames: ["All"],
+                            maxNumberOfMessages: 10,
+                            visibilityTimeout: 60, waitTimeSeconds: 0), deadline: nil
+                    ).messages ?? []
                 if messages.isEmpty { break }
                 for message in messages {
                     if let handle = message.receiptHandle { handles.append(handle) }
@@ -89,7 +90,8 @@ public struct DeadLetterQueues: Sendable {
     private func release(_ handles: [String], queue url: String) async throws {
         for handle in handles {
             try await sqs.changeMessageVisibility(
-                ChangeMessageVisibilityInput(queueUrl: url, receiptHandle: handle, visibilityTimeout: 0), deadline: nil)
+                SQS.ChangeMessageVisibilityRequest(queueURL: url, receiptHandle: handle, visibilityTimeout: 0),
+                deadline: nil)
         }
     }
 
@@ -97,7 +99,8 @@ public struct DeadLetterQueues: Sendable {
     private func releaseQuietly(_ handles: [String], queue url: String) async {
         for handle in handles {
             try? await sqs.changeMessageVisibility(
-                ChangeMessageVisibilityInput(queueUrl: url, receiptHandle: handle, visibilityTimeout: 0), deadline: nil)
+                SQS.ChangeMessageVisibilityRequest(queueURL: url, receiptHandle: handle, visibilityTimeout: 0),
+                deadline: nil)
         }
     }
 
@@ -129,34 +132,35 @@ public struct DeadLetterQueues: Sendable {
         let fifo = sourceURL.hasSuffix(".fifo")
         var result = ReplayResult(sourceQueueURL: sourceURL, moved: 0, sendFailures: [], deleteFailures: [])
         while true {
-            let messages = try await sqs.receiveMessage(
-                ReceiveMessageInput(
-                    queueUrl: dlqURL, messageSystemAttributeNames: ["All"], messageAttributeNames: ["All"],
-                    maxNumberOfMessages: 10,
-                    visibilityTimeout: 120, waitTimeSeconds: 1), deadline: nil
-            ).messages
+            let messages =
+                try await sqs.receiveMessage(
+                    SQS.ReceiveMessageRequest(
+                        queueURL: dlqURL, messageSystemAttributeNames: ["All"], messageAttributeNames: ["All"],
+                        maxNumberOfMessages: 10,
+                        visibilityTimeout: 120, waitTimeSeconds: 1), deadline: nil
+                ).messages ?? []
             if messages.isEmpty { break }
             let entries = messages.enumerated().map { index, message in
-                SendMessageBatchRequestEntry(
+                SQS.SendMessageBatchRequestEntry(
                     id: "m\(index)", messageBody: message.body ?? "",
                     messageAttributes: (message.messageAttributes?.isEmpty ?? true) ? nil : message.messageAttributes,
                     messageDeduplicationID: fifo
-                        ? message.attributes?["MessageDeduplicationId"] ?? message.messageID : nil,
-                    messageGroupID: fifo ? message.attributes?["MessageGroupId"] : nil)
+                        ? message.attributes?[.messageDeduplicationID] ?? message.messageID : nil,
+                    messageGroupID: fifo ? message.attributes?[.messageGroupID] : nil)
             }
             let sent = try await sqs.sendMessageBatch(
-                SendMessageBatchInput(queueUrl: sourceURL, entries: entries), deadline: nil)
+                SQS.SendMessageBatchRequest(queueURL: sourceURL, entries: entries), deadline: nil)
             result.sendFailures += sent.failed.map { failure in
                 "\(messages[Int(failure.id.dropFirst()) ?? 0].messageID ?? "?"): \(failure.code)\(failure.message.map { " \($0)" } ?? "")"
             }
             let sentIDs = Set(sent.successful.map(\.id))
-            let deletions = messages.enumerated().compactMap { index, message -> DeleteMessageBatchRequestEntry? in
+            let deletions = messages.enumerated().compactMap { index, message -> SQS.DeleteMessageBatchRequestEntry? in
                 guard sentIDs.contains("m\(index)"), let handle = message.receiptHandle else { return nil }
-                return DeleteMessageBatchRequestEntry(id: "m\(index)", receiptHandle: handle)
+                return SQS.DeleteMessageBatchRequestEntry(id: "m\(index)", receiptHandle: handle)
             }
             if !deletions.isEmpty {
                 let deleted = try await sqs.deleteMessageBatch(
-                    DeleteMessageBatchInput(queueUrl: dlqURL, entries: deletions), deadline: nil)
+                    SQS.DeleteMessageBatchRequest(queueURL: dlqURL, entries: deletions), deadline: nil)
                 result.moved += deleted.successful.count
                 result.deleteFailures += deleted.failed.map { failure in
                     "\(messages[Int(failure.id.dropFirst()) ?? 0].messageID ?? "?"): \(failure.code)\(failure.message.map { " \($0)" } ?? "")"

@@ -154,7 +154,7 @@ public final class EventSourceMapping: Sendable {
         let configuration = self.configuration
         var consecutiveErrors = 0
         while !stopping {
-            var batch: [AWSSQS.SQSMessage] = []
+            var batch: [SQS.Message] = []
             var windowEnd: ContinuousClock.Instant?
             var bytes = 0
             gathering: while !stopping {
@@ -166,15 +166,17 @@ public final class EventSourceMapping: Sendable {
                 } else {
                     wait = configuration.waitTimeSeconds
                 }
-                let received: [AWSSQS.SQSMessage]
+                let received: [SQS.Message]
                 do {
-                    received = try await sqs.receiveMessage(
-                        ReceiveMessageInput(
-                            queueUrl: configuration.queueURL, messageSystemAttributeNames: ["All"],
-                            messageAttributeNames: ["All"],
-                            maxNumberOfMessages: min(10, configuration.batchSize - batch.count), waitTimeSeconds: wait),
-                        deadline: nil
-                    ).messages
+                    received =
+                        try await sqs.receiveMessage(
+                            SQS.ReceiveMessageRequest(
+                                queueURL: configuration.queueURL, messageSystemAttributeNames: ["All"],
+                                messageAttributeNames: ["All"],
+                                maxNumberOfMessages: min(10, configuration.batchSize - batch.count),
+                                waitTimeSeconds: wait),
+                            deadline: nil
+                        ).messages ?? []
                     consecutiveErrors = 0
                 } catch {
                     state.withLock { $0.counts.pollErrors += 1 }
@@ -202,7 +204,7 @@ public final class EventSourceMapping: Sendable {
         }
     }
 
-    private func invoke(_ batch: [AWSSQS.SQSMessage], on lambda: LocalLambda) async {
+    private func invoke(_ batch: [SQS.Message], on lambda: LocalLambda) async {
         let configuration = self.configuration
         let event: [UInt8]
         do {
@@ -240,11 +242,11 @@ public final class EventSourceMapping: Sendable {
             Array(toDelete[$0..<min($0 + 10, toDelete.count)])
         }) {
             let entries = chunk.enumerated().compactMap { index, message in
-                message.receiptHandle.map { DeleteMessageBatchRequestEntry(id: "m\(index)", receiptHandle: $0) }
+                message.receiptHandle.map { SQS.DeleteMessageBatchRequestEntry(id: "m\(index)", receiptHandle: $0) }
             }
             do {
                 let output = try await sqs.deleteMessageBatch(
-                    DeleteMessageBatchInput(queueUrl: configuration.queueURL, entries: entries), deadline: nil)
+                    SQS.DeleteMessageBatchRequest(queueURL: configuration.queueURL, entries: entries), deadline: nil)
                 deleted += output.successful.count
                 deleteFailures += output.failed.map { failure in
                     let index = Int(failure.id.dropFirst()) ?? 0
@@ -273,7 +275,7 @@ public final class EventSourceMapping: Sendable {
 
     /// The event Lambda delivers: ReceiveMessage's messages in the camel-cased shape of an
     /// SQS event record.
-    public static func event(for messages: [AWSSQS.SQSMessage], configuration: EventSourceMappingConfiguration) throws
+    public static func event(for messages: [SQS.Message], configuration: EventSourceMappingConfiguration) throws
         -> [UInt8]
     {
         let records = try messages.map { message -> LambdaEvents.SQSMessage in
@@ -287,7 +289,9 @@ public final class EventSourceMapping: Sendable {
             return try LambdaEvents.SQSMessage(
                 receivedMessageID: message.messageID ?? "", receiptHandle: message.receiptHandle ?? "",
                 body: message.body ?? "",
-                systemAttributes: message.attributes ?? [:], messageAttributes: messageAttributes,
+                systemAttributes: Dictionary(
+                    uniqueKeysWithValues: (message.attributes ?? [:]).map { ($0.key.rawValue, $0.value) }),
+                messageAttributes: messageAttributes,
                 md5OfBody: message.md5OfBody ?? "",
                 md5OfMessageAttributes: message.md5OfMessageAttributes, queueARN: configuration.queueARN)
         }

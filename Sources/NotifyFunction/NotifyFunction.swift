@@ -159,7 +159,7 @@ public struct NotifyHandler: LambdaHandler {
 
     /// The notification: a subject line for e-mail subscribers, a readable body, and the
     /// event's `type` and `source` as message attributes for subscription filters.
-    public static func notification(for event: CloudEvent, topicARN: String) -> PublishInput {
+    public static func notification(for event: CloudEvent, topicARN: String) -> SNS.PublishInput {
         let severity = event.type.hasSuffix(".failed") ? "FAILED" : event.type.hasSuffix(".alert") ? "ALERT" : "NOTICE"
         var lines = ["\(severity): \(event.type)\(event.subject.map { " for \($0)" } ?? "")", ""]
         lines.append("source:   \(event.source)")
@@ -170,7 +170,7 @@ public struct NotifyHandler: LambdaHandler {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             lines += ["", String(decoding: (try? encoder.encode(data)) ?? Data(), as: UTF8.self)]
         }
-        return PublishInput(
+        return SNS.PublishInput(
             topicARN: topicARN, message: lines.joined(separator: "\n"),
             subject: snsSubject("[\(severity)] \(event.type)\(event.subject.map { ": \($0)" } ?? "")"),
             messageAttributes: ["type": .string(event.type), "source": .string(event.source)],

@@ -76,10 +76,10 @@ public struct ProcessHandler: LambdaHandler {
         ]
         if let subject = event.subject { attributes["subject"] = .s(subject) }
         if let time = event.time { attributes["time"] = .s(time) }
-        let counter = TransactWriteItem.update(
+        let counter = DynamoDB.TransactWriteItem.update(
             .init(
-                tableName: eventsTable, key: Self.counterKey(type: event.type, minute: minute),
-                updateExpression: "ADD #count :one", expressionAttributeNames: ["#count": "count"],
+                key: Self.counterKey(type: event.type, minute: minute), updateExpression: "ADD #count :one",
+                tableName: eventsTable, expressionAttributeNames: ["#count": "count"],
                 expressionAttributeValues: [":one": .n("1")]))
         return IdempotentCommit(
             key: event.id, payloadHash: event.payloadHash, recordAttributes: attributes, effects: [counter])

@@ -260,7 +260,7 @@ public struct PublishHandler: LambdaHandler {
         if let (client, topicARN) = targets.sns {
             let fifo = topicARN.hasSuffix(".fifo")
             let output = try await client.publish(
-                PublishInput(
+                SNS.PublishInput(
                     topicARN: topicARN, message: message,
                     messageAttributes: ["type": .string(event.type), "source": .string(event.source)],
                     messageDeduplicationID: fifo ? event.id : nil,
@@ -269,16 +269,17 @@ public struct PublishHandler: LambdaHandler {
         }
         if let (client, busName) = targets.eventBridge {
             let output = try await client.putEvents(
-                PutEventsInput(entries: [
-                    PutEventsRequestEntry(
-                        time: event.occurredAt.map { Date(timeIntervalSince1970: $0.secondsSince1970) },
+                EventBridge.PutEventsRequest(entries: [
+                    EventBridge.PutEventsRequestEntry(
+                        time: event.occurredAt,
                         source: event.source, detailType: event.type, detail: message, eventBusName: busName)
                 ]), deadline: deadline)
             if let failure = output.failures.first {
                 throw EventBridgeEntryRejected(
                     code: failure.entry.errorCode ?? "unknown", message: failure.entry.errorMessage ?? "")
             }
-            logger.info("put on EventBridge", metadata: ["eventBridgeId": .string(output.entries.first?.eventID ?? "")])
+            logger.info(
+                "put on EventBridge", metadata: ["eventBridgeId": .string(output.entries?.first?.eventID ?? "")])
         }
     }
 

@@ -101,7 +101,7 @@ public struct DynamoDBAuditStore: AuditStore {
     {
         do {
             _ = try await client.putItem(
-                PutItemInput(
+                DynamoDB.PutItemInput(
                     tableName: tableName, item: item(record, sortKey: "ORIGINAL"),
                     conditionExpression: "attribute_not_exists(pk)",
                     returnValuesOnConditionCheckFailure: .allOld), deadline: deadline)
@@ -110,7 +110,7 @@ public struct DynamoDBAuditStore: AuditStore {
             var existing = error.conditionCheckFailureItem
             if existing == nil {
                 existing = try await client.getItem(
-                    GetItemInput(
+                    DynamoDB.GetItemInput(
                         tableName: tableName, key: ["pk": .s(record.eventID), "sk": "ORIGINAL"], consistentRead: true),
                     deadline: deadline
                 ).item
@@ -125,7 +125,7 @@ public struct DynamoDBAuditStore: AuditStore {
     public func keepConflict(_ record: AuditRecord, deadline: ContinuousClock.Instant?) async throws -> Bool {
         do {
             _ = try await client.putItem(
-                PutItemInput(
+                DynamoDB.PutItemInput(
                     tableName: tableName, item: item(record, sortKey: "CONFLICT#\(record.payloadHash)"),
                     conditionExpression: "attribute_not_exists(pk)"), deadline: deadline)
             return true

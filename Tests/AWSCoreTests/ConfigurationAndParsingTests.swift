@@ -1,4 +1,5 @@
 import LambdaHTTP
+import TestSupport
 import Testing
 
 @testable import AWSCore

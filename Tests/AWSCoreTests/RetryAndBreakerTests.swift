@@ -1,5 +1,6 @@
 import LambdaHTTP
 import LoopbackHTTP
+import TestSupport
 import Testing
 
 @testable import AWSCore

@@ -1,5 +1,6 @@
 import Foundation
 import LambdaHTTP
+import TestSupport
 import Testing
 import UTCTime
 

@@ -3,6 +3,7 @@ import Foundation
 import LambdaHTTP
 import LoopbackHTTP
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import AWSDynamoDB
@@ -90,44 +91,29 @@ import Testing
     }
 }
 
-/// A loopback endpoint that records requests and answers with a fixed response.
-final class RecordingEndpoint: Sendable {
-    private final class Box: Sendable { let requests = Mutex<[HTTPServerRequest]>([]) }
-    private let box = Box()
-    let server: LoopbackHTTPServer
-
-    init(status: Int = 200, body: String) throws {
-        let box = self.box
-        server = try LoopbackHTTPServer { request in
-            box.requests.withLock { $0.append(request) }
-            return .response(HTTPResponse(status: status, headers: ["x-amzn-RequestId": "rid"], body: Array(body.utf8)))
-        }
+extension ScriptedEndpoint {
+    /// A JSON answer for DynamoDB.
+    convenience init(status: Int = 200, body: String) throws {
+        try self.init([ScriptedEndpoint.json(status, body)])
     }
-    deinit { server.stop() }
 
-    var requests: [HTTPServerRequest] { box.requests.withLock { $0 } }
-    var configuration: AWSConfiguration {
-        AWSConfiguration(
-            region: "eu-west-1", credentials: AWSCredentials(accessKeyID: "AKID", secretAccessKey: "secret-key-123"),
-            endpointURL: "http://\(server.authority)")
-    }
     func body(_ index: Int = 0) throws -> [String: Any] {
-        try JSONSerialization.jsonObject(with: Data(requests[index].body)) as! [String: Any]
+        try JSONSerialization.jsonObject(with: Data(received[index].body)) as! [String: Any]
     }
 }
 
 @Suite struct DynamoDBWireTests {
     @Test func putItemSendsTheModelShapeSigned() async throws {
-        let endpoint = try RecordingEndpoint(
+        let endpoint = try ScriptedEndpoint(
             body: #"{"Attributes":{"pk":{"S":"a"}},"ConsumedCapacity":{"TableName":"t","CapacityUnits":1.0}}"#)
-        let client = DynamoDBClient(configuration: endpoint.configuration)
+        let client = DynamoDBClient(configuration: endpoint.configuration(region: "eu-west-1"))
         let output = try await client.putItem(
-            PutItemInput(
-                tableName: "t", item: ["pk": "a"], conditionExpression: "attribute_not_exists(pk)",
-                expressionAttributeNames: ["#p": "pk"], returnValues: .allOld, returnConsumedCapacity: .total))
+            DynamoDB.PutItemInput(
+                tableName: "t", item: ["pk": "a"], returnValues: .allOld, returnConsumedCapacity: .total,
+                conditionExpression: "attribute_not_exists(pk)", expressionAttributeNames: ["#p": "pk"]))
         #expect(output.attributes == ["pk": "a"])
         #expect(output.consumedCapacity?.capacityUnits == 1)
-        let request = try #require(endpoint.requests.first)
+        let request = try #require(endpoint.received.first)
         #expect(request.headers["X-Amz-Target"] == "DynamoDB_20120810.PutItem")
         #expect(request.headers["Content-Type"] == "application/x-amz-json-1.0")
         #expect(request.headers["Authorization"]?.contains("/eu-west-1/dynamodb/aws4_request") == true)
@@ -143,16 +129,16 @@ final class RecordingEndpoint: Sendable {
     @Test func transactItemsAreTaggedByActionAndCancellationReasonsAreRead() async throws {
         let reply =
             #"{"__type":"com.amazonaws.dynamodb.v20120810#TransactionCanceledException","Message":"Transaction cancelled","CancellationReasons":[{"Code":"None"},{"Code":"ConditionalCheckFailed","Message":"The conditional request failed","Item":{"pk":{"S":"b"}}}]}"#
-        let endpoint = try RecordingEndpoint(status: 400, body: reply)
-        let client = DynamoDBClient(configuration: endpoint.configuration)
+        let endpoint = try ScriptedEndpoint(status: 400, body: reply)
+        let client = DynamoDBClient(configuration: endpoint.configuration(region: "eu-west-1"))
         let error = await #expect(throws: AWSError.self) {
             try await client.transactWriteItems(
-                TransactWriteItemsInput(
+                DynamoDB.TransactWriteItemsInput(
                     transactItems: [
-                        .put(.init(tableName: "t", item: ["pk": "a"])),
+                        .put(.init(item: ["pk": "a"], tableName: "t")),
                         .conditionCheck(
                             .init(
-                                tableName: "t", key: ["pk": "b"], conditionExpression: "attribute_not_exists(pk)",
+                                key: ["pk": "b"], tableName: "t", conditionExpression: "attribute_not_exists(pk)",
                                 returnValuesOnConditionCheckFailure: .allOld)),
                     ], clientRequestToken: "token-1"))
         }
@@ -164,21 +150,21 @@ final class RecordingEndpoint: Sendable {
                 CancellationReason(
                     code: "ConditionalCheckFailed", message: "The conditional request failed", item: ["pk": "b"]),
             ])
-        #expect(endpoint.requests.count == 1)  // a cancelled transaction is not retried
+        #expect(endpoint.received.count == 1)  // a cancelled transaction is not retried
         let items = try endpoint.body()["TransactItems"] as! [[String: Any]]
         #expect(items.map { Array($0.keys) } == [["Put"], ["ConditionCheck"]])
     }
 
     @Test func conditionalCheckFailedCarriesTheOldItem() async throws {
-        let endpoint = try RecordingEndpoint(
+        let endpoint = try ScriptedEndpoint(
             status: 400,
             body:
                 #"{"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException","message":"The conditional request failed","Item":{"pk":{"S":"a"},"v":{"N":"3"}}}"#
         )
-        let client = DynamoDBClient(configuration: endpoint.configuration)
+        let client = DynamoDBClient(configuration: endpoint.configuration(region: "eu-west-1"))
         let error = await #expect(throws: AWSError.self) {
             try await client.updateItem(
-                UpdateItemInput(
+                DynamoDB.UpdateItemInput(
                     tableName: "t", key: ["pk": "a"], updateExpression: "SET v = :n", conditionExpression: "v < :n",
                     expressionAttributeValues: [":n": 3], returnValuesOnConditionCheckFailure: .allOld))
         }
@@ -191,26 +177,33 @@ final class RecordingEndpoint: Sendable {
         struct Fake: DynamoDBClientProtocol {
             let items = Items()
             final class Items: Sendable { let store = Mutex<[String: DynamoDBItem]>([:]) }
-            func putItem(_ input: PutItemInput, deadline: ContinuousClock.Instant?) async throws -> PutItemOutput {
+            func putItem(_ input: DynamoDB.PutItemInput, deadline: ContinuousClock.Instant?) async throws
+                -> DynamoDB.PutItemOutput
+            {
                 items.store.withLock { $0[input.item["pk"].map { "\($0)" } ?? ""] = input.item }
-                return PutItemOutput()
+                return DynamoDB.PutItemOutput()
             }
-            func getItem(_ input: GetItemInput, deadline: ContinuousClock.Instant?) async throws -> GetItemOutput {
-                GetItemOutput(item: items.store.withLock { $0[input.key["pk"].map { "\($0)" } ?? ""] })
+            func getItem(_ input: DynamoDB.GetItemInput, deadline: ContinuousClock.Instant?) async throws
+                -> DynamoDB.GetItemOutput
+            {
+                DynamoDB.GetItemOutput(item: items.store.withLock { $0[input.key["pk"].map { "\($0)" } ?? ""] })
             }
-            func updateItem(_ input: UpdateItemInput, deadline: ContinuousClock.Instant?) async throws
-                -> UpdateItemOutput
+            func updateItem(_ input: DynamoDB.UpdateItemInput, deadline: ContinuousClock.Instant?) async throws
+                -> DynamoDB.UpdateItemOutput
             { .init() }
-            func deleteItem(_ input: DeleteItemInput, deadline: ContinuousClock.Instant?) async throws
-                -> DeleteItemOutput
+            func deleteItem(_ input: DynamoDB.DeleteItemInput, deadline: ContinuousClock.Instant?) async throws
+                -> DynamoDB.DeleteItemOutput
             { .init() }
-            func query(_ input: QueryInput, deadline: ContinuousClock.Instant?) async throws -> QueryOutput { .init() }
-            func transactWriteItems(_ input: TransactWriteItemsInput, deadline: ContinuousClock.Instant?) async throws
-                -> TransactWriteItemsOutput
+            func query(_ input: DynamoDB.QueryInput, deadline: ContinuousClock.Instant?) async throws
+                -> DynamoDB.QueryOutput
+            { .init() }
+            func transactWriteItems(_ input: DynamoDB.TransactWriteItemsInput, deadline: ContinuousClock.Instant?)
+                async throws
+                -> DynamoDB.TransactWriteItemsOutput
             { .init() }
         }
         let client: any DynamoDBClientProtocol = Fake()
-        _ = try await client.putItem(PutItemInput(tableName: "t", item: ["pk": "k", "v": 1]))
-        #expect(try await client.getItem(GetItemInput(tableName: "t", key: ["pk": "k"])).item?["v"] == .n("1"))
+        _ = try await client.putItem(DynamoDB.PutItemInput(tableName: "t", item: ["pk": "k", "v": 1]))
+        #expect(try await client.getItem(DynamoDB.GetItemInput(tableName: "t", key: ["pk": "k"])).item?["v"] == .n("1"))
     }
 }

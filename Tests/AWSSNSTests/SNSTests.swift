@@ -3,17 +3,18 @@ import Foundation
 import LambdaHTTP
 import LoopbackHTTP
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import AWSSNS
 
 @Suite struct SNSQueryTests {
     @Test func publishFlattensAttributesAndFIFOIds() {
-        let parameters = SNSQuery.parameters(
-            for: PublishInput(
-                topicARN: "arn:aws:sns:eu-west-1:1:t.fifo", message: "hello world", subject: "greeting",
-                messageAttributes: ["type": .string("order"), "blob": .binary(Data([1, 2])), "n": .number(3)],
-                messageDeduplicationID: "d-1", messageGroupID: "g-1"))
+        let parameters = SNS.PublishInput(
+            topicARN: "arn:aws:sns:eu-west-1:1:t.fifo", message: "hello world", subject: "greeting",
+            messageAttributes: ["type": .string("order"), "blob": .binary([1, 2]), "n": .number(3)],
+            messageDeduplicationID: "d-1", messageGroupID: "g-1"
+        ).queryParameters
         #expect(
             parameters.pairs.map { "\($0.0)=\($0.1)" } == [
                 "TopicArn=arn:aws:sns:eu-west-1:1:t.fifo", "Message=hello world", "Subject=greeting",
@@ -28,13 +29,13 @@ import Testing
     }
 
     @Test func publishBatchNumbersMembersFromOne() {
-        let parameters = SNSQuery.parameters(
-            for: PublishBatchInput(
-                topicARN: "t",
-                publishBatchRequestEntries: [
-                    .init(id: "a", message: "m1", messageAttributes: ["k": .string("v")], messageGroupID: "g"),
-                    .init(id: "b", message: "m2"),
-                ]))
+        let parameters = SNS.PublishBatchInput(
+            topicARN: "t",
+            publishBatchRequestEntries: [
+                .init(id: "a", message: "m1", messageAttributes: ["k": .string("v")], messageGroupID: "g"),
+                .init(id: "b", message: "m2"),
+            ]
+        ).queryParameters
         let names = parameters.pairs.map(\.0)
         #expect(
             names == [
@@ -54,33 +55,26 @@ import Testing
             <Failed><member><Id>b</Id><Code>InvalidParameter</Code><Message>bad &lt;attr&gt;</Message><SenderFault>true</SenderFault></member></Failed>
             </PublishBatchResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></PublishBatchResponse>
             """
-        let output = SNSQuery.publishBatchOutput(from: try XMLElementNode.parse(Array(xml.utf8)))
-        #expect(output.successful == [PublishBatchResultEntry(id: "a", messageID: "m-1", sequenceNumber: "10")])
+        let root = try XMLElementNode.parse(Array(xml.utf8))
+        let output = try SNS.PublishBatchResponse(xml: try #require(root.descendant("PublishBatchResult")))
+        #expect(output.successful == [SNS.PublishBatchResultEntry(id: "a", messageID: "m-1", sequenceNumber: "10")])
         #expect(
             output.failed == [
-                SNSBatchResultErrorEntry(id: "b", code: "InvalidParameter", message: "bad <attr>", senderFault: true)
+                SNS.BatchResultErrorEntry(id: "b", code: "InvalidParameter", message: "bad <attr>", senderFault: true)
             ])
     }
 
     @Test func publishPostsASignedFormAndReadsTheXMLResult() async throws {
-        final class Box: Sendable { let requests = Mutex<[HTTPServerRequest]>([]) }
-        let box = Box()
-        let server = try LoopbackHTTPServer { request in
-            box.requests.withLock { $0.append(request) }
-            return .status(
+        let endpoint = try ScriptedEndpoint([
+            ScriptedEndpoint.xml(
                 200,
-                "<PublishResponse><PublishResult><MessageId>abc-1</MessageId></PublishResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></PublishResponse>",
-                contentType: "text/xml")
-        }
-        defer { server.stop() }
-        let client = SNSClient(
-            configuration: AWSConfiguration(
-                region: "eu-west-1",
-                credentials: AWSCredentials(accessKeyID: "AKID", secretAccessKey: "secret-key-123"),
-                endpointURL: "http://\(server.authority)"))
-        let output = try await client.publish(PublishInput(topicARN: "arn:t", message: "a b"))
-        #expect(output == PublishOutput(messageID: "abc-1"))
-        let request = try #require(box.requests.withLock { $0.first })
+                "<PublishResponse><PublishResult><MessageId>abc-1</MessageId></PublishResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></PublishResponse>"
+            )
+        ])
+        let client = SNSClient(configuration: endpoint.configuration(region: "eu-west-1"))
+        let output = try await client.publish(SNS.PublishInput(topicARN: "arn:t", message: "a b"))
+        #expect(output == SNS.PublishResponse(messageID: "abc-1"))
+        let request = try #require(endpoint.received.first)
         #expect(
             String(decoding: request.body, as: UTF8.self)
                 == "Action=Publish&Version=2010-03-31&TopicArn=arn%3At&Message=a+b")

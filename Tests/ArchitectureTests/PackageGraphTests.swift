@@ -179,3 +179,13 @@ enum Layer: String, CaseIterable, Sendable {
         #expect(offending.isEmpty, "\(bootstrap) loads \(offending)")
     }
 }
+
+/// The AWS clients' request and response shapes are generated from the service models botocore
+/// ships; the committed files must be what the generator writes now.
+@Suite struct GeneratedShapesTests {
+    @Test func theCommittedShapesAreWhatTheGeneratorWrites() throws {
+        let result = try run(
+            ["/usr/bin/env", "python3", "scripts/generate-aws-shapes.py", "--check"], directory: repositoryRoot.path)
+        #expect(result.status == 0, "run scripts/generate-aws-shapes.py:\n\(result.output)")
+    }
+}

@@ -10,24 +10,32 @@ import Testing
 private struct PutAnswerLostAndRetried: DynamoDBClientProtocol {
     let dynamoDB: DynamoDBClient
 
-    func putItem(_ input: PutItemInput, deadline: ContinuousClock.Instant?) async throws -> PutItemOutput {
+    func putItem(_ input: DynamoDB.PutItemInput, deadline: ContinuousClock.Instant?) async throws
+        -> DynamoDB.PutItemOutput
+    {
         _ = try await dynamoDB.putItem(input, deadline: deadline)
         return try await dynamoDB.putItem(input, deadline: deadline)
     }
-    func getItem(_ input: GetItemInput, deadline: ContinuousClock.Instant?) async throws -> GetItemOutput {
+    func getItem(_ input: DynamoDB.GetItemInput, deadline: ContinuousClock.Instant?) async throws
+        -> DynamoDB.GetItemOutput
+    {
         try await dynamoDB.getItem(input, deadline: deadline)
     }
-    func updateItem(_ input: UpdateItemInput, deadline: ContinuousClock.Instant?) async throws -> UpdateItemOutput {
+    func updateItem(_ input: DynamoDB.UpdateItemInput, deadline: ContinuousClock.Instant?) async throws
+        -> DynamoDB.UpdateItemOutput
+    {
         try await dynamoDB.updateItem(input, deadline: deadline)
     }
-    func deleteItem(_ input: DeleteItemInput, deadline: ContinuousClock.Instant?) async throws -> DeleteItemOutput {
+    func deleteItem(_ input: DynamoDB.DeleteItemInput, deadline: ContinuousClock.Instant?) async throws
+        -> DynamoDB.DeleteItemOutput
+    {
         try await dynamoDB.deleteItem(input, deadline: deadline)
     }
-    func query(_ input: QueryInput, deadline: ContinuousClock.Instant?) async throws -> QueryOutput {
+    func query(_ input: DynamoDB.QueryInput, deadline: ContinuousClock.Instant?) async throws -> DynamoDB.QueryOutput {
         try await dynamoDB.query(input, deadline: deadline)
     }
-    func transactWriteItems(_ input: TransactWriteItemsInput, deadline: ContinuousClock.Instant?) async throws
-        -> TransactWriteItemsOutput
+    func transactWriteItems(_ input: DynamoDB.TransactWriteItemsInput, deadline: ContinuousClock.Instant?) async throws
+        -> DynamoDB.TransactWriteItemsOutput
     {
         try await dynamoDB.transactWriteItems(input, deadline: deadline)
     }

@@ -19,7 +19,7 @@ private final class FirstPublishAnswerLost: SNSClientProtocol {
 
     init(_ sns: SNSClient) { self.sns = sns }
 
-    func publish(_ input: PublishInput, deadline: ContinuousClock.Instant?) async throws -> PublishOutput {
+    func publish(_ input: SNS.PublishInput, deadline: ContinuousClock.Instant?) async throws -> SNS.PublishResponse {
         let output = try await sns.publish(input, deadline: deadline)
         guard
             lost.withLock({ lost in
@@ -32,7 +32,8 @@ private final class FirstPublishAnswerLost: SNSClientProtocol {
             underlying: .transferFailed(url: sns.transport.endpoint, reason: "connection closed before the answer"))
     }
 
-    func publishBatch(_ input: PublishBatchInput, deadline: ContinuousClock.Instant?) async throws -> PublishBatchOutput
+    func publishBatch(_ input: SNS.PublishBatchInput, deadline: ContinuousClock.Instant?) async throws
+        -> SNS.PublishBatchResponse
     {
         try await sns.publishBatch(input, deadline: deadline)
     }

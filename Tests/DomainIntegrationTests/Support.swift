@@ -46,8 +46,8 @@ struct AWS {
         if fifo { input["Attributes"] = ["FifoQueue": "true"] }
         let url = try #require(try await Endpoint.json(sqs.transport, "CreateQueue", input)["QueueUrl"] as? String)
         let arn = try #require(
-            try await sqs.getQueueAttributes(GetQueueAttributesInput(queueUrl: url, attributeNames: ["QueueArn"]))
-                .attributes["QueueArn"])
+            try await sqs.getQueueAttributes(SQS.GetQueueAttributesRequest(queueURL: url, attributeNames: ["QueueArn"]))
+                .attributes?[.queueARN])
         return (url, arn)
     }
 
@@ -74,20 +74,21 @@ struct AWS {
     }
 
     /// Every message on the queue now (moto delivers at once), with a short wait for stragglers.
-    func drain(_ queueURL: String) async throws -> [AWSSQS.SQSMessage] {
-        var messages: [AWSSQS.SQSMessage] = []
+    func drain(_ queueURL: String) async throws -> [SQS.Message] {
+        var messages: [SQS.Message] = []
         while true {
-            let batch = try await sqs.receiveMessage(
-                ReceiveMessageInput(
-                    queueUrl: queueURL, maxNumberOfMessages: 10, visibilityTimeout: 300, waitTimeSeconds: 1)
-            ).messages
+            let batch =
+                try await sqs.receiveMessage(
+                    SQS.ReceiveMessageRequest(
+                        queueURL: queueURL, maxNumberOfMessages: 10, visibilityTimeout: 300, waitTimeSeconds: 1)
+                ).messages ?? []
             if batch.isEmpty { return messages }
             messages += batch
         }
     }
 
     func item(_ table: String, _ key: DynamoDBItem) async throws -> DynamoDBItem? {
-        try await dynamoDB.getItem(GetItemInput(tableName: table, key: key, consistentRead: true)).item
+        try await dynamoDB.getItem(DynamoDB.GetItemInput(tableName: table, key: key, consistentRead: true)).item
     }
 
     func allItems(_ table: String) async throws -> [DynamoDBItem] {

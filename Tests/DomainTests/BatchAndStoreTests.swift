@@ -169,7 +169,8 @@ struct Halt: BatchStoppingError, CustomStringConvertible { var description: Stri
 @Suite struct OneStepIdempotencyTests {
     @Test func theRecordAndTheEffectsAreCommittedOnce() async throws {
         let store = InMemoryIdempotencyStore()
-        let effect = TransactWriteItem.update(.init(tableName: "t", key: ["pk": "c"], updateExpression: "ADD #c :one"))
+        let effect = DynamoDB.TransactWriteItem.update(
+            .init(key: ["pk": "c"], updateExpression: "ADD #c :one", tableName: "t"))
         let commit = IdempotentCommit(key: "e-1", payloadHash: "h", effects: [effect])
         #expect(try await store.commitOnce(commit, deadline: nil) == .committed)
         guard case .duplicate = try await store.commitOnce(commit, deadline: nil) else {

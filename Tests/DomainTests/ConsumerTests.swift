@@ -29,7 +29,7 @@ func invoke<H: LambdaHandler>(_ handler: H, _ batch: SQSEvent, logs: CapturedLog
 func counters(_ store: InMemoryIdempotencyStore) -> [String: Int] {
     var result: [String: Int] = [:]
     for commit in store.commits {
-        for case .update(let update) in commit.effects {
+        for update in commit.effects.compactMap(\.update) {
             guard case .s(let pk)? = update.key["pk"], case .s(let sk)? = update.key["sk"] else { continue }
             result["\(pk) \(sk)", default: 0] += 1
         }
@@ -59,7 +59,7 @@ func counters(_ store: InMemoryIdempotencyStore) -> [String: Int] {
         #expect(record.key == "a")
         #expect(record.recordAttributes["type"] == .s("order.created"))
         #expect(record.recordAttributes["carrier"] == .s("raw"))
-        guard case .update(let update) = record.effects[0] else {
+        guard let update = record.effects[0].update else {
             Issue.record("no counter update")
             return
         }

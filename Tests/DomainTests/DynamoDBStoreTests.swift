@@ -8,7 +8,8 @@ import Testing
 /// A DynamoDB client that records requests and answers from a script.
 final class ScriptedDynamoDB: DynamoDBClientProtocol {
     enum Call: Sendable {
-        case put(PutItemInput), get(GetItemInput), delete(DeleteItemInput), transact(TransactWriteItemsInput)
+        case put(DynamoDB.PutItemInput), get(DynamoDB.GetItemInput), delete(DynamoDB.DeleteItemInput), transact(
+            DynamoDB.TransactWriteItemsInput)
     }
     private let state = Mutex<(calls: [Call], errors: [any Error], items: [DynamoDBItem])>(([], [], []))
 
@@ -25,27 +26,37 @@ final class ScriptedDynamoDB: DynamoDBClientProtocol {
         }
     }
 
-    func putItem(_ input: PutItemInput, deadline: ContinuousClock.Instant?) async throws -> PutItemOutput {
+    func putItem(_ input: DynamoDB.PutItemInput, deadline: ContinuousClock.Instant?) async throws
+        -> DynamoDB.PutItemOutput
+    {
         try record(.put(input))
-        return PutItemOutput()
+        return DynamoDB.PutItemOutput()
     }
-    func getItem(_ input: GetItemInput, deadline: ContinuousClock.Instant?) async throws -> GetItemOutput {
+    func getItem(_ input: DynamoDB.GetItemInput, deadline: ContinuousClock.Instant?) async throws
+        -> DynamoDB.GetItemOutput
+    {
         try record(.get(input))
-        return GetItemOutput(item: state.withLock { $0.items.isEmpty ? nil : $0.items.removeFirst() })
+        return DynamoDB.GetItemOutput(item: state.withLock { $0.items.isEmpty ? nil : $0.items.removeFirst() })
     }
-    func updateItem(_ input: UpdateItemInput, deadline: ContinuousClock.Instant?) async throws -> UpdateItemOutput {
-        UpdateItemOutput()
+    func updateItem(_ input: DynamoDB.UpdateItemInput, deadline: ContinuousClock.Instant?) async throws
+        -> DynamoDB.UpdateItemOutput
+    {
+        DynamoDB.UpdateItemOutput()
     }
-    func deleteItem(_ input: DeleteItemInput, deadline: ContinuousClock.Instant?) async throws -> DeleteItemOutput {
+    func deleteItem(_ input: DynamoDB.DeleteItemInput, deadline: ContinuousClock.Instant?) async throws
+        -> DynamoDB.DeleteItemOutput
+    {
         try record(.delete(input))
-        return DeleteItemOutput()
+        return DynamoDB.DeleteItemOutput()
     }
-    func query(_ input: QueryInput, deadline: ContinuousClock.Instant?) async throws -> QueryOutput { QueryOutput() }
-    func transactWriteItems(_ input: TransactWriteItemsInput, deadline: ContinuousClock.Instant?) async throws
-        -> TransactWriteItemsOutput
+    func query(_ input: DynamoDB.QueryInput, deadline: ContinuousClock.Instant?) async throws -> DynamoDB.QueryOutput {
+        DynamoDB.QueryOutput()
+    }
+    func transactWriteItems(_ input: DynamoDB.TransactWriteItemsInput, deadline: ContinuousClock.Instant?) async throws
+        -> DynamoDB.TransactWriteItemsOutput
     {
         try record(.transact(input))
-        return TransactWriteItemsOutput()
+        return DynamoDB.TransactWriteItemsOutput()
     }
 }
 
@@ -122,8 +133,8 @@ func transactionCanceled(_ reasons: String) -> AWSError {
             partitionKey: "pk", partitionKeyPrefix: "EVENT#", sortKey: "sk", sortKeyValue: "EVENT")
         let store = DynamoDBIdempotencyStore(
             client: client, tableName: "events", keySchema: schema, now: { [now] in now })
-        let effect = TransactWriteItem.update(
-            .init(tableName: "events", key: ["pk": "COUNTER#t", "sk": "m"], updateExpression: "ADD #count :one"))
+        let effect = DynamoDB.TransactWriteItem.update(
+            .init(key: ["pk": "COUNTER#t", "sk": "m"], updateExpression: "ADD #count :one", tableName: "events"))
         let commit = IdempotentCommit(key: "e-1", payloadHash: "h", recordAttributes: ["type": "t"], effects: [effect])
         client.fail(with: [
             transactionCanceled(
@@ -140,7 +151,7 @@ func transactionCanceled(_ reasons: String) -> AWSError {
         }
         #expect(input.transactItems.count == 2)
         #expect(input.transactItems[1] == effect)
-        guard case .put(let put) = input.transactItems[0] else {
+        guard let put = input.transactItems[0].put else {
             Issue.record("the record is not a Put")
             return
         }

@@ -10,15 +10,15 @@ struct SNSUnavailable: Error, CustomStringConvertible { var description: String 
 /// Records publishes. When `failing`, each call fails; with a breaker, calls go through it
 /// as the real transport's do (an open circuit refuses them untried).
 final class RecordingSNS: SNSClientProtocol {
-    private let state = Mutex<(published: [PublishInput], failing: Bool)>(([], false))
+    private let state = Mutex<(published: [SNS.PublishInput], failing: Bool)>(([], false))
     let breaker: CircuitBreaker?
 
     init(breaker: CircuitBreaker? = nil) { self.breaker = breaker }
 
-    var published: [PublishInput] { state.withLock { $0.published } }
+    var published: [SNS.PublishInput] { state.withLock { $0.published } }
     func setFailing(_ failing: Bool) { state.withLock { $0.failing = failing } }
 
-    func publish(_ input: PublishInput, deadline: ContinuousClock.Instant?) async throws -> PublishOutput {
+    func publish(_ input: SNS.PublishInput, deadline: ContinuousClock.Instant?) async throws -> SNS.PublishResponse {
         if let breaker, !breaker.allowRequest() {
             throw AWSTransportError.circuitOpen(service: "SNS", operation: "Publish", endpoint: breaker.endpoint)
         }
@@ -29,29 +29,32 @@ final class RecordingSNS: SNSClientProtocol {
             }
             breaker?.recordSuccess()
             state.published.append(input)
-            return PublishOutput(messageID: "sns-\(state.published.count)")
+            return SNS.PublishResponse(messageID: "sns-\(state.published.count)")
         }
     }
 
-    func publishBatch(_ input: PublishBatchInput, deadline: ContinuousClock.Instant?) async throws -> PublishBatchOutput
+    func publishBatch(_ input: SNS.PublishBatchInput, deadline: ContinuousClock.Instant?) async throws
+        -> SNS.PublishBatchResponse
     {
-        PublishBatchOutput(successful: [], failed: [])
+        SNS.PublishBatchResponse(successful: [], failed: [])
     }
 }
 
 final class RecordingEventBridge: EventBridgeClientProtocol {
-    private let state = Mutex<[PutEventsRequestEntry]>([])
+    private let state = Mutex<[EventBridge.PutEventsRequestEntry]>([])
     let rejecting: Bool
     init(rejecting: Bool = false) { self.rejecting = rejecting }
-    var entries: [PutEventsRequestEntry] { state.withLock { $0 } }
+    var entries: [EventBridge.PutEventsRequestEntry] { state.withLock { $0 } }
 
-    func putEvents(_ input: PutEventsInput, deadline: ContinuousClock.Instant?) async throws -> PutEventsOutput {
+    func putEvents(_ input: EventBridge.PutEventsRequest, deadline: ContinuousClock.Instant?) async throws
+        -> EventBridge.PutEventsResponse
+    {
         if rejecting {
-            return PutEventsOutput(
+            return EventBridge.PutEventsResponse(
                 failedEntryCount: 1, entries: [.init(errorCode: "InvalidArgument", errorMessage: "bad source")])
         }
         state.withLock { $0 += input.entries }
-        return PutEventsOutput(
+        return EventBridge.PutEventsResponse(
             failedEntryCount: 0, entries: input.entries.map { _ in .init(eventID: UUID().uuidString) })
     }
 }

@@ -28,7 +28,7 @@ struct ReceiptSender: LambdaHandler {
                 key: "receipt#\(event.id)", payloadHash: event.payloadHash, deadline: deadline
             ) {
                 try await sns.publish(
-                    PublishInput(
+                    SNS.PublishInput(
                         topicARN: receiptsTopicARN, message: "Thank you for order \(event.subject ?? event.id)"),
                     deadline: context.deadline
                 ).messageID ?? ""

@@ -20,8 +20,8 @@ import Testing
             ])
         for index in 0..<13 {
             _ = try await admin.sqs.sendMessage(
-                SendMessageInput(
-                    queueUrl: dlqURL, messageBody: "dead-\(index)", messageAttributes: ["type": .string("t\(index)")]))
+                SQS.SendMessageRequest(
+                    queueURL: dlqURL, messageBody: "dead-\(index)", messageAttributes: ["type": .string("t\(index)")]))
         }
         let queues = DeadLetterQueues(admin: admin)
         let listed = try await queues.list(dlqName)

@@ -73,11 +73,11 @@ final class Lines: Sendable {
     func send(_ fixture: Fixture, _ bodies: [String]) async throws {
         for chunk in stride(from: 0, to: bodies.count, by: 10) {
             let entries = bodies[chunk..<min(chunk + 10, bodies.count)].enumerated().map { index, body in
-                SendMessageBatchRequestEntry(
+                SQS.SendMessageBatchRequestEntry(
                     id: "e\(index)", messageBody: body, messageAttributes: ["kind": .string("test")])
             }
             let output = try await fixture.admin.sqs.sendMessageBatch(
-                SendMessageBatchInput(queueUrl: fixture.queueURL, entries: entries))
+                SQS.SendMessageBatchRequest(queueURL: fixture.queueURL, entries: entries))
             #expect(output.failed.isEmpty)
         }
     }

@@ -148,7 +148,7 @@ let queryCall: HTTPHeaders = ["Content-Type": "application/x-www-form-urlencoded
             configuration: configuration,
             options: .init(retryPolicy: RetryPolicy(maximumAttempts: 10, baseDelay: .milliseconds(1))))
         for index in 0..<20 {
-            _ = try await sqs.sendMessage(SendMessageInput(queueUrl: url, messageBody: "m\(index)"))
+            _ = try await sqs.sendMessage(SQS.SendMessageRequest(queueURL: url, messageBody: "m\(index)"))
         }
         let attributes = try await admin.queueAttributes(url: url, names: ["ApproximateNumberOfMessages"])
         #expect(attributes["ApproximateNumberOfMessages"] == "20")

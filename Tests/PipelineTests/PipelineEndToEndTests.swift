@@ -240,9 +240,10 @@ import UTCTime
         // Each alert produced exactly one notification, though it reached notify twice (SNS and EventBridge).
         var notified: [String: Int] = [:]
         while true {
-            let messages = try await admin.sqs.receiveMessage(
-                .init(queueUrl: sinkURL, maxNumberOfMessages: 10, waitTimeSeconds: 1)
-            ).messages
+            let messages =
+                try await admin.sqs.receiveMessage(
+                    .init(queueURL: sinkURL, maxNumberOfMessages: 10, waitTimeSeconds: 1)
+                ).messages ?? []
             if messages.isEmpty { break }
             for message in messages {
                 let id =
@@ -253,7 +254,7 @@ import UTCTime
             }
             _ = try await admin.sqs.deleteMessageBatch(
                 .init(
-                    queueUrl: sinkURL,
+                    queueURL: sinkURL,
                     entries: messages.enumerated().map {
                         .init(id: "m\($0.offset)", receiptHandle: $0.element.receiptHandle ?? "")
                     }))

@@ -6,11 +6,17 @@ import AWSCore
 public enum DynamoDB {}
 
 extension DynamoDB {
-    public struct AttributeAction: RawRepresentable, Codable, CodingKeyRepresentable, Hashable, Sendable {
+    public struct AttributeAction:
+        RawRepresentable, Codable, CodingKeyRepresentable, ExpressibleByStringLiteral, Hashable, Sendable
+    {
         public var rawValue: String
 
         public init(rawValue: String) {
             self.rawValue = rawValue
+        }
+
+        public init(stringLiteral value: String) {
+            self.rawValue = value
         }
 
         public static let add = Self(rawValue: "ADD")
@@ -58,11 +64,17 @@ extension DynamoDB {
         }
     }
 
-    public struct ComparisonOperator: RawRepresentable, Codable, CodingKeyRepresentable, Hashable, Sendable {
+    public struct ComparisonOperator:
+        RawRepresentable, Codable, CodingKeyRepresentable, ExpressibleByStringLiteral, Hashable, Sendable
+    {
         public var rawValue: String
 
         public init(rawValue: String) {
             self.rawValue = rawValue
+        }
+
+        public init(stringLiteral value: String) {
+            self.rawValue = value
         }
 
         public static let eq = Self(rawValue: "EQ")
@@ -87,7 +99,7 @@ extension DynamoDB {
         /// A comparator for evaluating attributes.
         public var comparisonOperator: ComparisonOperator
 
-        public init(comparisonOperator: ComparisonOperator, attributeValueList: [AttributeValue]? = nil) {
+        public init(attributeValueList: [AttributeValue]? = nil, comparisonOperator: ComparisonOperator) {
             self.attributeValueList = attributeValueList
             self.comparisonOperator = comparisonOperator
         }
@@ -139,11 +151,17 @@ extension DynamoDB {
         }
     }
 
-    public struct ConditionalOperator: RawRepresentable, Codable, CodingKeyRepresentable, Hashable, Sendable {
+    public struct ConditionalOperator:
+        RawRepresentable, Codable, CodingKeyRepresentable, ExpressibleByStringLiteral, Hashable, Sendable
+    {
         public var rawValue: String
 
         public init(rawValue: String) {
             self.rawValue = rawValue
+        }
+
+        public init(stringLiteral value: String) {
+            self.rawValue = value
         }
 
         public static let and = Self(rawValue: "AND")

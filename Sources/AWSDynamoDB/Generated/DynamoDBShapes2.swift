@@ -348,45 +348,8 @@ extension DynamoDB {
     }
 
     /// Determines the level of detail about either provisioned or on-demand throughput consumption that is returned…
-    public struct ReturnConsumedCapacity: RawRepresentable, Codable, CodingKeyRepresentable, Hashable, Sendable {
-        public var rawValue: String
-
-        public init(rawValue: String) {
-            self.rawValue = rawValue
-        }
-
-        public static let indexes = Self(rawValue: "INDEXES")
-        public static let total = Self(rawValue: "TOTAL")
-        public static let none = Self(rawValue: "NONE")
-    }
-
-    public struct ReturnItemCollectionMetrics: RawRepresentable, Codable, CodingKeyRepresentable, Hashable, Sendable {
-        public var rawValue: String
-
-        public init(rawValue: String) {
-            self.rawValue = rawValue
-        }
-
-        public static let size = Self(rawValue: "SIZE")
-        public static let none = Self(rawValue: "NONE")
-    }
-
-    public struct ReturnValue: RawRepresentable, Codable, CodingKeyRepresentable, Hashable, Sendable {
-        public var rawValue: String
-
-        public init(rawValue: String) {
-            self.rawValue = rawValue
-        }
-
-        public static let none = Self(rawValue: "NONE")
-        public static let allOld = Self(rawValue: "ALL_OLD")
-        public static let updatedOld = Self(rawValue: "UPDATED_OLD")
-        public static let allNew = Self(rawValue: "ALL_NEW")
-        public static let updatedNew = Self(rawValue: "UPDATED_NEW")
-    }
-
-    public struct ReturnValuesOnConditionCheckFailure:
-        RawRepresentable, Codable, CodingKeyRepresentable, Hashable, Sendable
+    public struct ReturnConsumedCapacity:
+        RawRepresentable, Codable, CodingKeyRepresentable, ExpressibleByStringLiteral, Hashable, Sendable
     {
         public var rawValue: String
 
@@ -394,7 +357,29 @@ extension DynamoDB {
             self.rawValue = rawValue
         }
 
-        public static let allOld = Self(rawValue: "ALL_OLD")
+        public init(stringLiteral value: String) {
+            self.rawValue = value
+        }
+
+        public static let indexes = Self(rawValue: "INDEXES")
+        public static let total = Self(rawValue: "TOTAL")
+        public static let none = Self(rawValue: "NONE")
+    }
+
+    public struct ReturnItemCollectionMetrics:
+        RawRepresentable, Codable, CodingKeyRepresentable, ExpressibleByStringLiteral, Hashable, Sendable
+    {
+        public var rawValue: String
+
+        public init(rawValue: String) {
+            self.rawValue = rawValue
+        }
+
+        public init(stringLiteral value: String) {
+            self.rawValue = value
+        }
+
+        public static let size = Self(rawValue: "SIZE")
         public static let none = Self(rawValue: "NONE")
     }
 }

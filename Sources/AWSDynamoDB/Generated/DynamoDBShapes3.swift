@@ -3,11 +3,54 @@
 import AWSCore
 
 extension DynamoDB {
-    public struct Select: RawRepresentable, Codable, CodingKeyRepresentable, Hashable, Sendable {
+    public struct ReturnValue:
+        RawRepresentable, Codable, CodingKeyRepresentable, ExpressibleByStringLiteral, Hashable, Sendable
+    {
         public var rawValue: String
 
         public init(rawValue: String) {
             self.rawValue = rawValue
+        }
+
+        public init(stringLiteral value: String) {
+            self.rawValue = value
+        }
+
+        public static let none = Self(rawValue: "NONE")
+        public static let allOld = Self(rawValue: "ALL_OLD")
+        public static let updatedOld = Self(rawValue: "UPDATED_OLD")
+        public static let allNew = Self(rawValue: "ALL_NEW")
+        public static let updatedNew = Self(rawValue: "UPDATED_NEW")
+    }
+
+    public struct ReturnValuesOnConditionCheckFailure:
+        RawRepresentable, Codable, CodingKeyRepresentable, ExpressibleByStringLiteral, Hashable, Sendable
+    {
+        public var rawValue: String
+
+        public init(rawValue: String) {
+            self.rawValue = rawValue
+        }
+
+        public init(stringLiteral value: String) {
+            self.rawValue = value
+        }
+
+        public static let allOld = Self(rawValue: "ALL_OLD")
+        public static let none = Self(rawValue: "NONE")
+    }
+
+    public struct Select:
+        RawRepresentable, Codable, CodingKeyRepresentable, ExpressibleByStringLiteral, Hashable, Sendable
+    {
+        public var rawValue: String
+
+        public init(rawValue: String) {
+            self.rawValue = rawValue
+        }
+
+        public init(stringLiteral value: String) {
+            self.rawValue = value
         }
 
         public static let allAttributes = Self(rawValue: "ALL_ATTRIBUTES")

@@ -18,7 +18,7 @@ extension SNS {
         /// Specifies whether the error happened due to the caller of the batch API action.
         public var senderFault: Bool
 
-        public init(id: String, code: String, senderFault: Bool, message: String? = nil) {
+        public init(id: String, code: String, message: String? = nil, senderFault: Bool) {
             self.id = id
             self.code = code
             self.message = message
@@ -258,10 +258,10 @@ extension SNS {
         public var messageGroupID: String?
 
         public init(
-            message: String,
             topicARN: String? = nil,
             targetARN: String? = nil,
             phoneNumber: String? = nil,
+            message: String,
             subject: String? = nil,
             messageStructure: String? = nil,
             messageAttributes: [String: MessageAttributeValue]? = nil,

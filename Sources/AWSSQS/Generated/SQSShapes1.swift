@@ -260,11 +260,11 @@ extension SQS {
         public var dataType: String
 
         public init(
-            dataType: String,
             stringValue: String? = nil,
             binaryValue: [UInt8]? = nil,
             stringListValues: [String]? = nil,
-            binaryListValues: [[UInt8]]? = nil
+            binaryListValues: [[UInt8]]? = nil,
+            dataType: String
         ) {
             self.stringValue = stringValue
             self.binaryValue = binaryValue
@@ -300,11 +300,17 @@ extension SQS {
         }
     }
 
-    public struct MessageSystemAttributeName: RawRepresentable, Codable, CodingKeyRepresentable, Hashable, Sendable {
+    public struct MessageSystemAttributeName:
+        RawRepresentable, Codable, CodingKeyRepresentable, ExpressibleByStringLiteral, Hashable, Sendable
+    {
         public var rawValue: String
 
         public init(rawValue: String) {
             self.rawValue = rawValue
+        }
+
+        public init(stringLiteral value: String) {
+            self.rawValue = value
         }
 
         public static let all = Self(rawValue: "All")
@@ -320,12 +326,16 @@ extension SQS {
     }
 
     public struct MessageSystemAttributeNameForSends:
-        RawRepresentable, Codable, CodingKeyRepresentable, Hashable, Sendable
+        RawRepresentable, Codable, CodingKeyRepresentable, ExpressibleByStringLiteral, Hashable, Sendable
     {
         public var rawValue: String
 
         public init(rawValue: String) {
             self.rawValue = rawValue
+        }
+
+        public init(stringLiteral value: String) {
+            self.rawValue = value
         }
 
         public static let awsTraceHeader = Self(rawValue: "AWSTraceHeader")
@@ -345,11 +355,11 @@ extension SQS {
         public var dataType: String
 
         public init(
-            dataType: String,
             stringValue: String? = nil,
             binaryValue: [UInt8]? = nil,
             stringListValues: [String]? = nil,
-            binaryListValues: [[UInt8]]? = nil
+            binaryListValues: [[UInt8]]? = nil,
+            dataType: String
         ) {
             self.stringValue = stringValue
             self.binaryValue = binaryValue

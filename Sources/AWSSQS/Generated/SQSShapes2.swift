@@ -3,11 +3,17 @@
 import AWSCore
 
 extension SQS {
-    public struct QueueAttributeName: RawRepresentable, Codable, CodingKeyRepresentable, Hashable, Sendable {
+    public struct QueueAttributeName:
+        RawRepresentable, Codable, CodingKeyRepresentable, ExpressibleByStringLiteral, Hashable, Sendable
+    {
         public var rawValue: String
 
         public init(rawValue: String) {
             self.rawValue = rawValue
+        }
+
+        public init(stringLiteral value: String) {
+            self.rawValue = value
         }
 
         public static let all = Self(rawValue: "All")
