@@ -7,6 +7,7 @@
 //   {"faulty": {"crash": 3}}                exits with status 3 mid-invocation ("abort" for a signal)
 //   {"faulty": {"log": "message"}}          logs the message at INFO before answering
 //   {"faulty": {"context": true}}           answers with what the runtime put in its context
+//                                           (and when the handler started and answered)
 //   {"faulty": {"fetch": "https://..."}}    GETs the URL and answers {"status": N}; proves a packaged
 //                                         bootstrap's TLS finds the CA bundle of the OS it runs on
 //
@@ -29,8 +30,15 @@ struct InitFailure: Error, CustomStringConvertible {
 }
 
 struct Faulty: LambdaHandler {
+    static func monotonicNanoseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+    }
+
     func handle(_ event: JSONValue, context: LambdaContext) async throws -> JSONValue {
         guard let instructions = event["faulty"] else { return event }
+        let started = Self.monotonicNanoseconds()
         if let message = instructions["log"]?.stringValue {
             context.logger.info("\(message)")
         }
@@ -57,6 +65,10 @@ struct Faulty: LambdaHandler {
                 "memoryLimitInMB": .integer(Int64(context.function.memoryLimitInMB)),
                 "logGroupName": .string(context.function.logGroupName),
                 "logStreamName": .string(context.function.logStreamName),
+                // When the handler ran, on the process's monotonic clock: proves overlap
+                // between concurrent invocations without timing the test.
+                "startedNs": .integer(started),
+                "answeredNs": .integer(Self.monotonicNanoseconds()),
             ])
         }
         if let url = instructions["fetch"]?.stringValue {
