@@ -62,27 +62,32 @@ let package = Package(
         .target(name: "LambdaEvents", dependencies: ["JSONCoding", "UTCTime", "TextEncodings"]),
 
         // Runtime: the Runtime API loop, context, errors, logs.
-        .target(name: "LambdaRuntime", dependencies: [
-            "LambdaHTTP",
-            "JSONCoding",
-            "UTCTime",
-            "TextEncodings",
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        .target(
+            name: "LambdaRuntime",
+            dependencies: [
+                "LambdaHTTP",
+                "JSONCoding",
+                "UTCTime",
+                "TextEncodings",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         // Events for tests and `lambda-local events generate`: realistic samples, built through the
         // same constructors that turn real requests and messages into events.
         .target(name: "LambdaEventSamples", dependencies: ["LambdaEvents", "Hashing", "TextEncodings", "UTCTime"]),
-        .target(name: "LambdaTesting", dependencies: ["LambdaRuntime", "LambdaEvents", "LambdaEventSamples", "LambdaHTTP"]),
+        .target(
+            name: "LambdaTesting", dependencies: ["LambdaRuntime", "LambdaEvents", "LambdaEventSamples", "LambdaHTTP"]),
 
         // AWS clients: SigV4 over libcrypto (already loaded by libcurl), retries, a circuit
         // breaker, and the few operations of each service the functions need.
-        .target(name: "AWSCore", dependencies: [
-            "LambdaHTTP",
-            "Hashing",
-            "TextEncodings",
-            "UTCTime",
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        .target(
+            name: "AWSCore",
+            dependencies: [
+                "LambdaHTTP",
+                "Hashing",
+                "TextEncodings",
+                "UTCTime",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .target(name: "AWSDynamoDB", dependencies: ["AWSCore"]),
         .target(name: "AWSSNS", dependencies: ["AWSCore", "TextEncodings"]),
         .target(name: "AWSSQS", dependencies: ["AWSCore", "LambdaHTTP"]),
@@ -96,39 +101,61 @@ let package = Package(
             dependencies: ["CSpawn", "LoopbackHTTP", "LambdaRuntime", "LambdaEvents", "UTCTime", "TextEncodings"]),
         .target(name: "LambdaPackaging"),
         // The whole system locally: API, event source mappings, DLQ replay, fault proxy, provisioning.
-        .target(name: "LocalPipeline", dependencies: [
-            "LambdaEmulator", "LoopbackHTTP", "LambdaHTTP", "LambdaEvents", "TextEncodings",
-            "AWSCore", "AWSSQS", "AWSSNS", "AWSDynamoDB", "AWSEventBridge",
-            .product(name: "Yams", package: "Yams"),
-        ]),
-        .executableTarget(name: "LambdaLocal", dependencies: [
-            "LambdaEmulator",
-            "LocalPipeline",
-            "AWSCore",
-            "LambdaEvents",
-            "LambdaEventSamples",
-            "LambdaPackaging",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .target(
+            name: "LocalPipeline",
+            dependencies: [
+                "LambdaEmulator", "LoopbackHTTP", "LambdaHTTP", "LambdaEvents", "LambdaRuntime", "TextEncodings",
+                "Hashing",
+                "AWSCore", "AWSSQS", "AWSSNS", "AWSDynamoDB", "AWSEventBridge",
+                .product(name: "Yams", package: "Yams"),
+            ]),
+        .executableTarget(
+            name: "LambdaLocal",
+            dependencies: [
+                "LambdaEmulator",
+                "LocalPipeline",
+                "AWSCore",
+                "LambdaEvents",
+                "LambdaEventSamples",
+                "LambdaPackaging",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
 
         // Domain: the CloudEvents envelope, the idempotent store, SQS batches of events, and
         // the pure logic of each function over client protocols.
         .target(name: "CloudEvents", dependencies: ["LambdaEvents", "Hashing", "UTCTime", "TextEncodings"]),
         .target(name: "Idempotency", dependencies: ["AWSDynamoDB", "LambdaRuntime", "UTCTime"]),
         .target(name: "IdempotencyTesting", dependencies: ["Idempotency"]),
-        .target(name: "EventProcessing", dependencies: [
-            "CloudEvents", "LambdaEvents", .product(name: "Logging", package: "swift-log"),
-        ]),
-        .target(name: "PublishFunction", dependencies: [
-            "CloudEvents", "Idempotency", "AWSSNS", "AWSEventBridge", "LambdaRuntime", "LambdaEvents", "TextEncodings", "UTCTime",
-            .product(name: "Logging", package: "swift-log"),
-        ]),
-        .target(name: "ProcessFunction", dependencies: ["CloudEvents", "EventProcessing", "Idempotency", "AWSDynamoDB", "LambdaRuntime", "UTCTime",
-            .product(name: "Logging", package: "swift-log")]),
-        .target(name: "StoreFunction", dependencies: [
-            "CloudEvents", "EventProcessing", "AWSDynamoDB", "LambdaRuntime", "UTCTime", .product(name: "Logging", package: "swift-log")]),
-        .target(name: "NotifyFunction", dependencies: [
-            "CloudEvents", "EventProcessing", "Idempotency", "AWSSNS", "LambdaRuntime", .product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "EventProcessing",
+            dependencies: [
+                "CloudEvents", "LambdaEvents", .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "PublishFunction",
+            dependencies: [
+                "CloudEvents", "Idempotency", "AWSSNS", "AWSEventBridge", "LambdaRuntime", "LambdaEvents",
+                "TextEncodings", "UTCTime",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "ProcessFunction",
+            dependencies: [
+                "CloudEvents", "EventProcessing", "Idempotency", "AWSDynamoDB", "LambdaRuntime", "UTCTime",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "StoreFunction",
+            dependencies: [
+                "CloudEvents", "EventProcessing", "AWSDynamoDB", "LambdaRuntime", "UTCTime",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "NotifyFunction",
+            dependencies: [
+                "CloudEvents", "EventProcessing", "Idempotency", "AWSSNS", "LambdaRuntime",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
 
         // Functions: one folder each, a bootstrap binary each.
         .executableTarget(name: "echo", dependencies: ["LambdaRuntime", "LambdaEvents"], path: "functions/echo"),
@@ -138,16 +165,24 @@ let package = Package(
         .executableTarget(name: "store", dependencies: ["StoreFunction"], path: "functions/store"),
         .executableTarget(name: "notify", dependencies: ["NotifyFunction"], path: "functions/notify"),
 
-        .executableTarget(name: "RuntimeBenchmark", dependencies: ["LambdaEmulator"], path: "Benchmarks/RuntimeBenchmark"),
-        .executableTarget(name: "EventsBenchmark", dependencies: ["LambdaEvents"], path: "Benchmarks/EventsBenchmark", exclude: ["json_bench.py"]),
-        .executableTarget(name: "PackageBenchmark", dependencies: ["LambdaEmulator", "LambdaPackaging"], path: "Benchmarks/PackageBenchmark"),
         .executableTarget(
-            name: "AWSClientsProbe", dependencies: ["AWSDynamoDB", "AWSSNS", "AWSSQS", "AWSEventBridge"], path: "Benchmarks/AWSClientsProbe"),
+            name: "RuntimeBenchmark", dependencies: ["LambdaEmulator"], path: "Benchmarks/RuntimeBenchmark"),
+        .executableTarget(
+            name: "EventsBenchmark", dependencies: ["LambdaEvents"], path: "Benchmarks/EventsBenchmark",
+            exclude: ["json_bench.py"]),
+        .executableTarget(
+            name: "PackageBenchmark", dependencies: ["LambdaEmulator", "LambdaPackaging"],
+            path: "Benchmarks/PackageBenchmark"),
+        .executableTarget(
+            name: "AWSClientsProbe", dependencies: ["AWSDynamoDB", "AWSSNS", "AWSSQS", "AWSEventBridge"],
+            path: "Benchmarks/AWSClientsProbe"),
 
         // The runtime's misbehaving test subject: throws, sleeps, crashes, answers too much on request.
         .executableTarget(
-            name: "faulty", dependencies: ["LambdaRuntime", "LambdaEvents", "LambdaHTTP"], path: "Tests/Fixtures/faulty"),
-        .executableTarget(name: "background", dependencies: ["LambdaRuntime", "LambdaEvents"], path: "Tests/Fixtures/background"),
+            name: "faulty", dependencies: ["LambdaRuntime", "LambdaEvents", "LambdaHTTP"], path: "Tests/Fixtures/faulty"
+        ),
+        .executableTarget(
+            name: "background", dependencies: ["LambdaRuntime", "LambdaEvents"], path: "Tests/Fixtures/background"),
 
         // What the test targets share: where the products are, the AWS endpoint, child processes, captured logs.
         .target(
@@ -156,12 +191,14 @@ let package = Package(
             path: "Tests/TestSupport"),
         // The package graph as DESIGN.md draws it, and what the bootstraps load.
         .testTarget(
-            name: "ArchitectureTests", dependencies: ["TestSupport", "echo", "stream", "publish", "process", "store", "notify"]),
+            name: "ArchitectureTests",
+            dependencies: ["TestSupport", "echo", "stream", "publish", "process", "store", "notify"]),
         .testTarget(name: "LambdaHTTPTests", dependencies: ["LambdaHTTP", "LoopbackHTTP"]),
         .testTarget(name: "LoopbackHTTPTests", dependencies: ["TestSupport", "LoopbackHTTP", "LambdaHTTP"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "LambdaTesting", "LambdaEvents"]),
         .testTarget(name: "LambdaEventsTests", dependencies: ["LambdaEvents", "LambdaTesting", "UTCTime"]),
-        .testTarget(name: "AWSCoreTests", dependencies: ["TestSupport", "AWSCore", "LoopbackHTTP", "UTCTime", "Hashing"]),
+        .testTarget(
+            name: "AWSCoreTests", dependencies: ["TestSupport", "AWSCore", "LoopbackHTTP", "UTCTime", "Hashing"]),
         .testTarget(name: "LeafTests", dependencies: ["UTCTime", "Hashing", "TextEncodings", "JSONCoding"]),
         .testTarget(name: "AWSDynamoDBTests", dependencies: ["TestSupport", "AWSDynamoDB", "LoopbackHTTP"]),
         .testTarget(name: "AWSSNSTests", dependencies: ["TestSupport", "AWSSNS", "LoopbackHTTP"]),
@@ -170,23 +207,37 @@ let package = Package(
         .testTarget(
             name: "AWSIntegrationTests",
             dependencies: ["TestSupport", "AWSDynamoDB", "AWSSNS", "AWSSQS", "AWSEventBridge", "UTCTime", "LambdaHTTP"]),
-        .testTarget(name: "LambdaPackagingTests", dependencies: ["TestSupport", "LambdaPackaging", "LambdaEmulator", "LambdaEvents"]),
-        .testTarget(name: "LocalPipelineTests", dependencies: ["TestSupport", "LocalPipeline", "LambdaEmulator", "LoopbackHTTP", "echo"]),
+        .testTarget(
+            name: "LambdaPackagingTests",
+            dependencies: ["TestSupport", "LambdaPackaging", "LambdaEmulator", "LambdaEvents"]),
+        .testTarget(
+            name: "LocalPipelineTests",
+            dependencies: ["TestSupport", "LocalPipeline", "LambdaEmulator", "LoopbackHTTP", "Hashing", "echo"]),
         // The whole system under faults: needs the four function binaries built beside it.
         .testTarget(
-            name: "PipelineTests", dependencies: ["TestSupport", "LocalPipeline", "LambdaHTTP", "UTCTime", "publish", "process", "store", "notify"]),
+            name: "PipelineTests",
+            dependencies: [
+                "TestSupport", "LocalPipeline", "LambdaHTTP", "UTCTime", "publish", "process", "store", "notify",
+            ]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["TestSupport", "LambdaEmulator", "LambdaHTTP", "echo", "faulty", "stream", "background", "LambdaLocal"]),
-        .testTarget(name: "DomainTests", dependencies: [
-            "TestSupport", "CloudEvents", "Idempotency", "IdempotencyTesting", "EventProcessing",
-            "PublishFunction", "ProcessFunction", "StoreFunction", "NotifyFunction", "LambdaTesting", "UTCTime",
-        ]),
-        .testTarget(name: "DomainIntegrationTests", dependencies: [
-            "TestSupport",
-            "LambdaEmulator", "LoopbackHTTP", "CloudEvents", "AWSDynamoDB", "AWSSNS", "AWSSQS", "AWSEventBridge", "LambdaTesting",
-            "Idempotency", "NotifyFunction", "publish", "process", "store", "notify", "LambdaLocal",
-        ]),
+            dependencies: [
+                "TestSupport", "LambdaEmulator", "LambdaHTTP", "echo", "faulty", "stream", "background", "LambdaLocal",
+            ]),
+        .testTarget(
+            name: "DomainTests",
+            dependencies: [
+                "TestSupport", "CloudEvents", "Idempotency", "IdempotencyTesting", "EventProcessing",
+                "PublishFunction", "ProcessFunction", "StoreFunction", "NotifyFunction", "LambdaTesting", "UTCTime",
+            ]),
+        .testTarget(
+            name: "DomainIntegrationTests",
+            dependencies: [
+                "TestSupport",
+                "LambdaEmulator", "LoopbackHTTP", "CloudEvents", "AWSDynamoDB", "AWSSNS", "AWSSQS", "AWSEventBridge",
+                "LambdaTesting",
+                "Idempotency", "NotifyFunction", "publish", "process", "store", "notify", "LambdaLocal",
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -32,6 +32,13 @@ public struct InvocationReport: Sendable {
     /// From handing the event over to the first byte of a streamed response.
     public var timeToFirstByte: Duration?
 
+    /// An invocation that never reached a process: the process could not be started.
+    public static func notStarted(requestID: String, reason: String, memorySize: Int) -> InvocationReport {
+        InvocationReport(
+            requestID: requestID, result: .startFailed(reason), duration: .zero, memorySize: memorySize,
+            maxMemoryUsedMB: nil, initDuration: nil)
+    }
+
     public var isSuccess: Bool {
         if case .response = result { true } else { false }
     }

@@ -57,6 +57,9 @@ public final class LocalLambda: Sendable {
         /// first; with none, SIGKILL at once.
         var extensions: Set<String> = []
         var shutDown = false
+        /// A caller is spawning the process: concurrent first invocations wait for that one
+        /// rather than each start (and kill) one of their own.
+        var spawning = false
     }
 
     public init(configuration: LocalLambdaConfiguration) throws {
@@ -145,9 +148,7 @@ public final class LocalLambda: Sendable {
         do {
             generation = try ensureProcess()
         } catch {
-            return InvocationReport(
-                requestID: requestID, result: .startFailed("\(error)"), duration: .zero,
-                memorySize: configuration.memorySize, maxMemoryUsedMB: nil, initDuration: nil)
+            return .notStarted(requestID: requestID, reason: "\(error)", memorySize: configuration.memorySize)
         }
         state.update {
             $0.queue.append(
@@ -270,12 +271,14 @@ public final class LocalLambda: Sendable {
     }
 
     private func ensureProcess() throws -> Int {
-        if let generation = state.withLock({ state in
-            state.process != nil && state.exitStatus == nil ? state.generation : nil
-        }) {
-            return generation
+        enum Step {
+            case running(Int)
+            case spawn(Int)
         }
-        let generation = state.update { state -> Int in
+        let step = state.wait { state -> Step? in
+            if state.process != nil && state.exitStatus == nil { return .running(state.generation) }
+            guard !state.spawning else { return nil }
+            state.spawning = true
             state.generation += 1
             state.process = nil
             state.exitStatus = nil
@@ -284,23 +287,36 @@ public final class LocalLambda: Sendable {
             state.initDurationReported = false
             state.extensions = []
             state.startedAt = .now
-            return state.generation
+            return .spawn(state.generation)
+        }
+        let generation: Int
+        switch step {
+        case .running(let running)?: return running
+        case .spawn(let next)?: generation = next
+        case nil: preconditionFailure("a wait without a deadline ended without a result")
         }
         let state = self.state
-        let process = try ChildProcess(
-            arguments: configuration.command,
-            environment: lambdaEnvironment(),
-            workingDirectory: configuration.workingDirectory,
-            output: configuration.functionOutput,
-            onExit: { status in
-                state.update { state in
-                    state.lastExitStatus = status
-                    guard state.generation == generation else { return }
-                    state.exitStatus = status
-                    state.process = nil
-                }
-            })
+        let process: ChildProcess
+        do {
+            process = try ChildProcess(
+                arguments: configuration.command,
+                environment: lambdaEnvironment(),
+                workingDirectory: configuration.workingDirectory,
+                output: configuration.functionOutput,
+                onExit: { status in
+                    state.update { state in
+                        state.lastExitStatus = status
+                        guard state.generation == generation else { return }
+                        state.exitStatus = status
+                        state.process = nil
+                    }
+                })
+        } catch {
+            state.update { $0.spawning = false }
+            throw error
+        }
         state.update { state in
+            state.spawning = false
             if state.generation == generation, state.exitStatus == nil { state.process = process }
         }
         return generation

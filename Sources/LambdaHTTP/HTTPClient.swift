@@ -52,8 +52,14 @@ public final class HTTPClient: Sendable {
     /// body's trailers; `request.body` is ignored. Blocks until the exchange ends: call it from a
     /// thread of its own while another writes the body.
     public func execute(_ request: HTTPRequest, streaming body: ChunkedBody) throws(HTTPClientError) -> HTTPResponse {
-        let easy = try checkOut(url: request.url)
-        defer { checkIn(easy) }
+        // A handle of its own, never pooled: libcurl (7.88 at least) marks a handle's trailers
+        // as sent for good (`state.trailers_state` stays TRAILERS_DONE through
+        // curl_easy_reset), so a reused handle sends no trailers the second time (a streamed
+        // error was lost) and frees the trailer buffer again on the third (heap corruption).
+        // A fresh handle costs a loopback connect per streamed response.
+        guard let easy = CurlEasy() else {
+            throw .invalidRequest(url: request.url, reason: "curl_easy_init failed (out of memory?)")
+        }
         defer { body.cancel() }
         return try easy.perform(request, configuration: configuration, streaming: body)
     }

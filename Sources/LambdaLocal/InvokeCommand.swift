@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LambdaEmulator
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -46,6 +47,12 @@ struct InvokeCommand: ParsableCommand {
         help: ArgumentHelp("An environment variable for the function (repeatable).", valueName: "K=V"))
     var environment: [String] = []
 
+    @Option(
+        help: ArgumentHelp(
+            "The tenant the invocation is for (Lambda-Runtime-Aws-Tenant-Id), as for a function with tenant isolation.",
+            valueName: "id"))
+    var tenantID: String?
+
     @Option(help: "AWS_REGION for the function.")
     var region: String = ProcessInfo.processInfo.environment["AWS_REGION"] ?? "us-east-1"
 
@@ -82,12 +89,8 @@ struct InvokeCommand: ParsableCommand {
 
     func run() throws {
         let payload = try readEvent()
-        let command = try resolveCommand()
-        var variables: [String: String] = [:]
-        for pair in environment {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            variables[String(parts[0])] = String(parts[1])
-        }
+        let command = try resolveFunctionCommand(function, bootstrap: bootstrap, buildPath: buildPath)
+        let variables = keyValues(environment)
         let lambda = try LocalLambda(
             configuration: LocalLambdaConfiguration(
                 command: command,
@@ -103,20 +106,57 @@ struct InvokeCommand: ParsableCommand {
         // Generous grace: a profiler or debugger wrapping the bootstrap needs time to write its output.
         defer { lambda.shutdown(gracePeriod: .seconds(3)) }
 
-        var failures = 0
-        for _ in 0..<`repeat` {
-            let requestID = UUID().uuidString.lowercased()
-            printError("START RequestId: \(requestID) Version: $LATEST")
-            let report = lambda.invoke(payload, requestID: requestID)
-            if case .timedOut(let limit) = report.result {
-                printError("\(isoNow()) \(requestID) Task timed out after \(InvocationReport.seconds(limit)) seconds")
-            }
-            printError("END RequestId: \(requestID)")
-            printError(report.reportLine)
-            FileHandle.standardOutput.write(Data(report.payload + [UInt8(ascii: "\n")]))
-            if !report.isSuccess { failures += 1 }
+        // Under AWS_LAMBDA_MAX_CONCURRENCY=N the process polls N events at once: the repeats go
+        // N at a time, as Lambda Managed Instances would hand them over.
+        let inFlight = variables["AWS_LAMBDA_MAX_CONCURRENCY"].flatMap(Int.init).map { max(1, $0) } ?? 1
+        let failures = Mutex(0)
+        let printing = NSLock()
+        // Threads of their own, not concurrentPerform: that runs only as many at once as there
+        // are cores, and these mostly wait.
+        let finished = DispatchSemaphore(value: 0)
+        for worker in 0..<inFlight {
+            Thread { [self] in
+                for _ in stride(from: worker, to: `repeat`, by: inFlight) {
+                    let succeeded = invokeOnce(
+                        lambda, payload: payload, printsStreams: inFlight == 1, printing: printing)
+                    if !succeeded { failures.withLock { $0 += 1 } }
+                }
+                finished.signal()
+            }.start()
         }
-        if failures > 0 { throw ExitCode(1) }
+        for _ in 0..<inFlight { finished.wait() }
+        if failures.withLock({ $0 }) > 0 { throw ExitCode(1) }
+    }
+
+    /// One invocation with Lambda's START/END/REPORT lines around it; false when it failed.
+    private func invokeOnce(_ lambda: LocalLambda, payload: [UInt8], printsStreams: Bool, printing: NSLock) -> Bool {
+        let requestID = UUID().uuidString.lowercased()
+        printError("START RequestId: \(requestID) Version: $LATEST")
+        // A streamed response is printed as it arrives when invocations go one at a time
+        // (concurrent streams would interleave).
+        let streamed = Mutex(false)
+        let onChunk: @Sendable ([UInt8]) -> Void = { chunk in
+            streamed.withLock { $0 = true }
+            FileHandle.standardOutput.write(Data(chunk))
+        }
+        let report = lambda.invoke(
+            payload, requestID: requestID, tenantID: tenantID, onChunk: printsStreams ? onChunk : nil)
+        printing.lock()
+        defer { printing.unlock() }
+        if case .timedOut(let limit) = report.result {
+            printError("\(isoNow()) \(requestID) Task timed out after \(InvocationReport.seconds(limit)) seconds")
+        }
+        printError("END RequestId: \(requestID)")
+        printError(report.reportLine)
+        if streamed.withLock({ $0 }) {
+            // The stream's bytes are out already; an error that ended it follows them.
+            let tail = report.isSuccess ? [] : [UInt8(ascii: "\n")] + report.payload
+            FileHandle.standardOutput.write(Data(tail + [UInt8(ascii: "\n")]))
+        } else {
+            FileHandle.standardOutput.write(Data(report.payload + [UInt8(ascii: "\n")]))
+        }
+        return report.isSuccess
+
     }
 
     private func readEvent() throws -> [UInt8] {
@@ -126,31 +166,6 @@ struct InvokeCommand: ParsableCommand {
             throw ValidationError("cannot read the event file '\(event)'")
         }
         return Array(data)
-    }
-
-    /// The bootstrap's argv: --bootstrap as given (a command line goes through sh, so
-    /// quoting and PATH work as in a shell), else the newest built binary of that name.
-    private func resolveCommand() throws -> [String] {
-        if let bootstrap {
-            if FileManager.default.isExecutableFile(atPath: bootstrap) { return [bootstrap] }
-            return ["/bin/sh", "-c", "exec \(bootstrap)"]
-        }
-        let directories = buildPath.isEmpty ? [".build/debug", ".build/release"] : buildPath
-        let candidates = directories.map { URL(fileURLWithPath: $0).appendingPathComponent(function).path }
-            .filter { FileManager.default.isExecutableFile(atPath: $0) }
-        let newest = candidates.max { modified($0) < modified($1) }
-        guard let newest else {
-            throw ValidationError(
-                """
-                no built function '\(function)' in \(directories.joined(separator: " or ")): \
-                build it first (swift build --product \(function)) or pass --bootstrap
-                """)
-        }
-        return [newest]
-    }
-
-    private func modified(_ path: String) -> Date {
-        ((try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date) ?? .distantPast
     }
 }
 

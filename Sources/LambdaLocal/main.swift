@@ -6,7 +6,7 @@ struct LambdaLocal: ParsableCommand {
         abstract: "Run Lambda functions on this machine, through a real Runtime API emulator.",
         subcommands: [
             InvokeCommand.self, EventsCommand.self, PackageCommand.self,
-            StartAPICommand.self, PipelineCommand.self, DLQCommand.self,
+            StartAPICommand.self, StartLambdaCommand.self, PipelineCommand.self, DLQCommand.self,
         ])
 }
 

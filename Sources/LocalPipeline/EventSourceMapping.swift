@@ -214,7 +214,10 @@ public final class EventSourceMapping: Sendable {
             onError("\(configuration.functionName) <- \(configuration.queueName): cannot build the SQS event: \(error)")
             return
         }
-        let report = await blocking { lambda.invoke(event) }
+        // As Lambda does: a message sent under a trace (its AWSTraceHeader system attribute)
+        // carries that trace into the invocation that receives it; the batch's first such one.
+        let traceID = batch.lazy.compactMap { $0.attributes?["AWSTraceHeader"] }.first
+        let report = await blocking { lambda.invoke(event, traceID: traceID) }
         let ids = batch.compactMap(\.messageID)
         let outcome: BatchRecord.Outcome
         var keep: Set<String> = []

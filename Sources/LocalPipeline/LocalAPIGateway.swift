@@ -159,28 +159,3 @@ public final class LocalAPIGateway: Sendable {
         return Data(base64Encoded: body).map(Array.init)
     }
 }
-
-/// Execution environments of one function: each runs one invocation at a time, as in
-/// Lambda, and a request waits for a free one.
-public final class LambdaPool: Sendable {
-    public let lambdas: [LocalLambda]
-    private let free: Mutex<[LocalLambda]>
-    private let available: DispatchSemaphore
-
-    public init(_ lambdas: [LocalLambda]) {
-        precondition(!lambdas.isEmpty, "a pool needs at least one function process")
-        self.lambdas = lambdas
-        free = Mutex(lambdas)
-        available = DispatchSemaphore(value: lambdas.count)
-    }
-
-    public func invoke(_ event: [UInt8]) -> InvocationReport {
-        available.wait()
-        let lambda = free.withLock { $0.removeLast() }
-        defer {
-            free.withLock { $0.append(lambda) }
-            available.signal()
-        }
-        return lambda.invoke(event)
-    }
-}

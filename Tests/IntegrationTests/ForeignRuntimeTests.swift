@@ -120,6 +120,42 @@ import Testing
         #expect(result.stdout.contains(#""errorMessage":"from --env""#))
     }
 
+    @Test func tenantIDReachesTheContext() throws {
+        let result = try run([
+            lambdaLocal, "invoke", "faulty", try eventFile(#"{"faulty":{"context":true}}"#), "--tenant-id", "tenant-42",
+            "--build-path", Products.directory.path,
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(jsonObject(Array(result.stdout.utf8))?["tenantId"] as? String == "tenant-42")
+    }
+
+    @Test func aStreamedResponseIsPrintedAsItArrives() throws {
+        let invocation = try BackgroundProcess([
+            lambdaLocal, "invoke", "stream", try eventFile(#"{"chunks":3,"chunkBytes":4,"intervalMs":1500}"#),
+            "--timeout", "10", "--build-path", Products.directory.path,
+        ])
+        defer { invocation.stop() }
+        // The first chunk is out while the function still has 3 s of chunks to write.
+        #expect(invocation.waitForMatch(#"(000\n)"#, within: 10) != nil)
+        #expect(invocation.isRunning, "the first chunk was printed only at the end")
+        #expect(invocation.waitForExit(within: 10) == 0)
+        #expect(invocation.output.text.contains("000\n111\n222\n"))
+    }
+
+    @Test func maxConcurrencyFromEnvRunsTheRepeatsAtOnce() throws {
+        let result = try run([
+            lambdaLocal, "invoke", "faulty", try eventFile(#"{"faulty":{"sleepMs":1000,"context":true}}"#), "--repeat",
+            "4", "--env", "AWS_LAMBDA_MAX_CONCURRENCY=4", "--timeout", "30", "--build-path", Products.directory.path,
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let contexts = result.stdout.split(separator: "\n").compactMap { jsonObject(Array($0.utf8)) }
+        try #require(contexts.count == 4, "\(result.stdout)")
+        let starts = contexts.compactMap { $0["startedNs"] as? Int }
+        let answers = contexts.compactMap { $0["answeredNs"] as? Int }
+        #expect(starts.max()! < answers.min()!, "the four invocations did not overlap")
+        #expect(result.stderr.components(separatedBy: "REPORT RequestId").count - 1 == 4)
+    }
+
     @Test func missingBinaryIsAClearError() throws {
         let result = try run([lambdaLocal, "invoke", "no-such-function", "--build-path", Products.directory.path])
         #expect(result.status != 0)

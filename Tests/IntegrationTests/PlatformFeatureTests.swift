@@ -65,6 +65,19 @@ import Testing
         #expect(lambda.invoke(Array(#"{"chunks":1}"#.utf8)).isSuccess)
     }
 
+    /// Regression: libcurl keeps a handle's trailers marked as sent, so on a reused handle the
+    /// second failure lost its trailers (reported as a success) and the third corrupted the heap.
+    @Test func everyFailureOnAWarmProcessTravelsInItsTrailers() throws {
+        let lambda = try faultyLambda(product: "stream")
+        defer { lambda.shutdown() }
+        for attempt in 1...4 {
+            let report = lambda.invoke(Array(#"{"chunks":5,"chunkBytes":10,"failAfter":2}"#.utf8))
+            #expect(report.errorTypeHeader == "Stream.Failed", "attempt \(attempt): \(report.result)")
+        }
+        #expect(lambda.invoke(Array(#"{"chunks":1}"#.utf8)).isSuccess)
+        #expect(lambda.lastExitStatus == nil, "the process crashed: \(String(describing: lambda.lastExitStatus))")
+    }
+
     @Test func aFailureBeforeTheFirstByteIsAnOrdinaryError() throws {
         let lambda = try faultyLambda(product: "stream")
         defer { lambda.shutdown() }

@@ -19,6 +19,21 @@ import TextEncodings
     }
 }
 
+@Suite struct CRC32Tests {
+    // zlib's crc32 of the same inputs: python3 -c 'import zlib; print(hex(zlib.crc32(b"123456789")))'
+    @Test func matchesZlib() {
+        #expect(CRC32.checksum([UInt8]()) == 0)
+        #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
+        #expect(CRC32.checksum(Array("The quick brown fox jumps over the lazy dog".utf8)) == 0x414F_A339)
+    }
+
+    @Test func continuesAcrossPieces() {
+        let whole = Array("The quick brown fox jumps over the lazy dog".utf8)
+        let first = CRC32.checksum(whole[..<10])
+        #expect(CRC32.checksum(whole[10...], continuing: first) == CRC32.checksum(whole))
+    }
+}
+
 @Suite struct Base64Tests {
     @Test func rfc4648Vectors() {
         let vectors = [

@@ -14,6 +14,7 @@ import Testing
 let recordingConsumer = """
     import json, os
     def handler(event, context):
+        event["invocationTrace"] = os.environ.get("_X_AMZN_TRACE_ID")
         with open(os.environ["RECORD_FILE"], "a") as f:
             f.write(json.dumps(event) + "\\n")
         if any(r["body"] == "crash-batch" for r in event["Records"]):
@@ -132,6 +133,32 @@ final class Lines: Sendable {
         let counted = mapping.counts
         #expect(counted.messagesDeleted == 23)
         #expect(counted.messagesFailed == 4)
+    }
+
+    /// As Lambda does, a message sent under a trace is received under it: its AWSTraceHeader
+    /// becomes the invocation's trace id.
+    @Test func aMessagesTraceHeaderIsTheInvocationsTrace() async throws {
+        let fixture = try await fixture()
+        defer { fixture.lambda.shutdown() }
+        let trace = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
+        _ = try await fixture.admin.sqs.sendMessage(
+            SQS.SendMessageRequest(
+                queueURL: fixture.queueURL, messageBody: "traced",
+                messageSystemAttributes: [
+                    "AWSTraceHeader": SQS.MessageSystemAttributeValue(stringValue: trace, dataType: "String")
+                ]))
+        let mapping = EventSourceMapping(
+            configuration: EventSourceMappingConfiguration(
+                functionName: "consumer", queueURL: fixture.queueURL, queueARN: fixture.queueARN, batchSize: 10,
+                waitTimeSeconds: 1),
+            lambdas: [fixture.lambda], sqs: fixture.admin.sqs)
+        mapping.start()
+        let event = try await eventually(timeout: .seconds(30)) { try records(fixture).first }
+        await mapping.stop()
+        let received = try #require(event)
+        #expect(received["invocationTrace"] as? String == trace)
+        let record = try #require((received["Records"] as? [[String: Any]])?.first)
+        #expect((record["attributes"] as? [String: String])?["AWSTraceHeader"] == trace)
     }
 
     /// A function error deletes nothing: the whole batch comes back.

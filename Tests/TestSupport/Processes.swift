@@ -71,3 +71,64 @@ public func run(
 public func jsonObject(_ bytes: [UInt8]) -> [String: Any]? {
     try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
 }
+
+/// A long-running command a test talks to (a server the tool starts), with its output
+/// captured; `stop()` ends it by PID (SIGINT, as Ctrl-C would, then SIGKILL).
+public final class BackgroundProcess: Sendable {
+    public let output = OutputCapture()
+    private let process: Process
+
+    public init(_ arguments: [String], environment: [String: String]? = nil) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: arguments[0])
+        process.arguments = Array(arguments.dropFirst())
+        if let environment { process.environment = environment }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        process.standardInput = FileHandle.nullDevice
+        let sink = output.sink
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if data.isEmpty { handle.readabilityHandler = nil } else { sink(Array(data)) }
+        }
+        try process.run()
+        self.process = process
+    }
+
+    deinit { stop() }
+
+    /// The first match of `pattern`'s first capture group in the output, waiting for it.
+    public func waitForMatch(_ pattern: String, within seconds: Double = 30) -> String? {
+        let expression = try! NSRegularExpression(pattern: pattern)
+        let end = Date().addingTimeInterval(seconds)
+        repeat {
+            let text = output.text
+            if let match = expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
+                let range = Range(match.range(at: 1), in: text)
+            {
+                return String(text[range])
+            }
+            Thread.sleep(forTimeInterval: 0.02)
+        } while Date() < end && process.isRunning
+        return nil
+    }
+
+    public var isRunning: Bool { process.isRunning }
+
+    /// The exit status once the process ends by itself, or nil if it is still running then.
+    public func waitForExit(within seconds: Double) -> Int32? {
+        let end = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < end { Thread.sleep(forTimeInterval: 0.02) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
+    public func stop() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGINT)
+        let end = Date().addingTimeInterval(5)
+        while process.isRunning && Date() < end { Thread.sleep(forTimeInterval: 0.02) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+}
