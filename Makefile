@@ -11,7 +11,7 @@ RELEASE_SCRATCH ?= .build-release
 CURL_PREFIX ?= $(CURDIR)/.build-curl/prefix
 PACKAGE_FLAGS = --swift "$(SWIFT)" --scratch-path $(RELEASE_SCRATCH) --static-curl $(CURL_PREFIX)
 
-.PHONY: deps build invoke test lint bench bench-events package test-package lint-template bench-package clean
+.PHONY: deps build invoke test lint bench bench-platform bench-events package test-package lint-template bench-package clean
 
 deps:
 	@scripts/install-deps.sh
@@ -39,6 +39,14 @@ lint: deps
 bench: deps
 	$(SWIFT) build -c release
 	.build/release/RuntimeBenchmark
+
+# Managed Instances pollers (invocations/s at AWS_LAMBDA_MAX_CONCURRENCY 1, 4, 16) and the
+# time to first byte of a streamed response.
+bench-platform: deps
+	$(SWIFT) build -c release --product faulty
+	$(SWIFT) build -c release --product stream
+	$(SWIFT) build -c release --product PlatformBenchmark
+	.build/release/PlatformBenchmark
 
 # Event decoding throughput, beside Python's json module on the same files.
 bench-events:

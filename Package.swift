@@ -168,6 +168,8 @@ let package = Package(
         .executableTarget(
             name: "RuntimeBenchmark", dependencies: ["LambdaEmulator"], path: "Benchmarks/RuntimeBenchmark"),
         .executableTarget(
+            name: "PlatformBenchmark", dependencies: ["LambdaEmulator"], path: "Benchmarks/PlatformBenchmark"),
+        .executableTarget(
             name: "EventsBenchmark", dependencies: ["LambdaEvents"], path: "Benchmarks/EventsBenchmark",
             exclude: ["json_bench.py"]),
         .executableTarget(
