@@ -49,7 +49,8 @@ func managedInstances(concurrency: Int) throws -> Double {
     let lambda = try LocalLambda(
         configuration: LocalLambdaConfiguration(
             command: ["\(options.directory)/faulty"], functionName: "faulty", timeout: .seconds(30),
-            environment: ["AWS_LAMBDA_MAX_CONCURRENCY": "\(concurrency)"], functionOutput: LocalLambdaConfiguration.discard))
+            environment: ["AWS_LAMBDA_MAX_CONCURRENCY": "\(concurrency)"],
+            functionOutput: LocalLambdaConfiguration.discard))
     defer { lambda.shutdown() }
     guard case .ready = lambda.start() else { fatalError("faulty did not start") }
     let event = Array(#"{"faulty":{"sleepMs":10}}"#.utf8)
@@ -113,10 +114,11 @@ if options.json {
 } else {
     print("| AWS_LAMBDA_MAX_CONCURRENCY | invocations/s (10 ms each) | ideal | of ideal |")
     print("|---:|---:|---:|---:|")
-    rows.forEach { print($0) }
+    for row in rows { print(row) }
     print("")
     print(
         String(
-            format: "stream (5 x 1 KB, 100 ms apart), %d invocations: time to first byte p50 %.2f ms, p90 %.2f ms; whole response p50 %.2f ms",
+            format:
+                "stream (5 x 1 KB, 100 ms apart), %d invocations: time to first byte p50 %.2f ms, p90 %.2f ms; whole response p50 %.2f ms",
             options.streams, ms(percentile(ttfb, 0.5)), ms(percentile(ttfb, 0.9)), ms(percentile(whole, 0.5))))
 }

@@ -20,6 +20,7 @@ struct RequestError: Error {
 final class Connection {
     let fd: Int32
     let maximumBodySize: Int
+    let limits: HTTPServerLimits
     private var buffer: [UInt8] = []
     /// The trailers of the last chunked body read.
     private(set) var trailers = HTTPHeaders()
@@ -27,43 +28,81 @@ final class Connection {
     /// Where `recv` writes before the bytes join `buffer`; freed by `close()`.
     private let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 << 10, alignment: 1)
 
-    init(fd: Int32, maximumBodySize: Int) {
+    /// The waits are bounded by checking the clock each time `recv` gives up: `SO_RCVTIMEO` makes
+    /// it give up every `pollInterval`.
+    private static let pollInterval = timeval(tv_sec: 0, tv_usec: 200_000)
+
+    init(fd: Int32, maximumBodySize: Int, limits: HTTPServerLimits = HTTPServerLimits()) {
         self.fd = fd
         self.maximumBodySize = maximumBodySize
+        self.limits = limits
         buffer.reserveCapacity(16 << 10)
+        var interval = Self.pollInterval
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &interval, socklen_t(MemoryLayout<timeval>.size))
     }
 
     func close() {
         scratch.deallocate()
     }
 
-    /// The next request, or `nil` when the peer closed the connection between requests.
+    /// The next request, or `nil` when the peer closed the connection between requests or left
+    /// it idle past `limits.idleTimeout`.
     func readRequest(streamsBody: (HTTPServerRequest) -> Bool = { _ in false }) throws -> HTTPServerRequest? {
         compact()
         var headEnd: Int
         var searchFrom = start
+        // Idle until the first byte; from then on the whole head must come within headTimeout,
+        // so that a client trickling its headers holds its thread for a bounded time.
+        var deadline = ContinuousClock.now + (buffer.count > start ? limits.headTimeout : limits.idleTimeout)
         while true {
             if let end = find(crlfcrlf, from: searchFrom) {
                 headEnd = end
                 break
             }
+            if find(crlf, from: start) == nil, buffer.count - start > limits.maximumRequestLineSize {
+                throw RequestError(414, "request line longer than \(limits.maximumRequestLineSize) bytes")
+            }
             searchFrom = max(start, buffer.count - 3)
-            if buffer.count - start > Self.maximumHeadSize { throw RequestError(431, "request head too large") }
-            guard try fill() else {
+            if buffer.count - start > limits.maximumHeadSize {
+                throw RequestError(431, "request head longer than \(limits.maximumHeadSize) bytes")
+            }
+            let waitingForFirstByte = buffer.count == start
+            let more: Bool
+            do {
+                more = try fill(deadline: deadline)
+            } catch is ReceiveTimeout {
+                if waitingForFirstByte { return nil }
+                throw RequestError(408, "request head not complete within \(limits.headTimeout)")
+            }
+            guard more else {
                 if buffer.count == start { return nil }
                 throw RequestError(400, "connection closed mid-request")
             }
+            if waitingForFirstByte { deadline = .now + limits.headTimeout }
         }
 
+        // A head that arrived whole in one read is held to the same bound as one that trickled in.
+        guard headEnd - start <= limits.maximumHeadSize else {
+            throw RequestError(431, "request head longer than \(limits.maximumHeadSize) bytes")
+        }
         let head = String(decoding: buffer[start..<headEnd], as: UTF8.self)
         start = headEnd + 4
         var lines = head.split(separator: "\r\n", omittingEmptySubsequences: false).makeIterator()
-        let requestLine = (lines.next() ?? "").split(separator: " ")
+        let firstLine = lines.next() ?? ""
+        guard firstLine.utf8.count <= limits.maximumRequestLineSize else {
+            throw RequestError(414, "request line longer than \(limits.maximumRequestLineSize) bytes")
+        }
+        let requestLine = firstLine.split(separator: " ")
         guard requestLine.count == 3, requestLine[2].hasPrefix("HTTP/1.") else {
             throw RequestError(400, "malformed request line")
         }
         var headers = HTTPHeaders()
+        var headerCount = 0
         while let line = lines.next(), !line.isEmpty {
+            headerCount += 1
+            guard headerCount <= limits.maximumHeaderCount else {
+                throw RequestError(431, "more than \(limits.maximumHeaderCount) header fields")
+            }
             guard let colon = line.firstIndex(of: ":") else { throw RequestError(400, "malformed header line") }
             headers.add(String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
         }
@@ -186,7 +225,7 @@ final class Connection {
             var trailerBytes = 0
             while true {
                 let line = try readLine(
-                    limit: Self.maximumHeadSize - trailerBytes, status: 431, what: "trailer section")
+                    limit: limits.maximumHeadSize - trailerBytes, status: 431, what: "trailer section")
                 if line.isEmpty { break }
                 trailerBytes += line.utf8.count + 2
                 guard let colon = line.firstIndex(of: ":") else { throw RequestError(400, "malformed trailer line") }
@@ -238,8 +277,6 @@ final class Connection {
         }
     }
 
-    /// The request line and headers together, and separately the trailers of a chunked body.
-    static let maximumHeadSize = 64 << 10
     /// A chunk's size in hex and its extensions: real clients send a few bytes.
     static let maximumChunkLineSize = 4 << 10
 
@@ -251,33 +288,58 @@ final class Connection {
         }
         // A large body: receive straight into its own storage rather than growing the buffer.
         var failed = false
+        var stalled = false
         let body = [UInt8](unsafeUninitializedCapacity: count) { storage, initialized in
             buffer.withUnsafeBufferPointer { source in
                 _ = UnsafeMutableBufferPointer(rebasing: storage[0..<buffered])
                     .initialize(from: UnsafeBufferPointer(rebasing: source[start..<(start + buffered)]))
             }
             initialized = buffered
+            var deadline = ContinuousClock.now + limits.bodyStallTimeout
             while initialized < count {
                 let received = recv(fd, storage.baseAddress! + initialized, count - initialized, 0)
                 if received < 0, errno == EINTR { continue }
+                if received < 0, errno == EAGAIN || errno == EWOULDBLOCK {
+                    if ContinuousClock.now < deadline { continue }
+                    stalled = true
+                    return
+                }
                 guard received > 0 else {
                     failed = true
                     return
                 }
                 initialized += received
+                deadline = .now + limits.bodyStallTimeout
             }
         }
         buffer.removeAll(keepingCapacity: true)
         start = 0
+        guard !stalled else { throw RequestError(408, "request body stalled for \(limits.bodyStallTimeout)") }
         guard !failed else { throw RequestError(400, "connection closed mid-body") }
         return body
     }
 
-    /// Reads what is available; `false` at end of stream.
+    /// Reads what is available; `false` at end of stream. Within a body, the peer may pause up
+    /// to `limits.bodyStallTimeout` between bytes (a response stream may pause that long).
     private func fill() throws -> Bool {
+        do {
+            return try fill(deadline: .now + limits.bodyStallTimeout)
+        } catch is ReceiveTimeout {
+            throw RequestError(408, "request body stalled for \(limits.bodyStallTimeout)")
+        }
+    }
+
+    private struct ReceiveTimeout: Error {}
+
+    /// Reads what is available, waiting until `deadline` at most; `false` at end of stream.
+    private func fill(deadline: ContinuousClock.Instant) throws -> Bool {
         while true {
             let received = recv(fd, scratch.baseAddress, scratch.count, 0)
             if received < 0, errno == EINTR { continue }
+            if received < 0, errno == EAGAIN || errno == EWOULDBLOCK {
+                if ContinuousClock.now < deadline { continue }
+                throw ReceiveTimeout()
+            }
             if received < 0 { throw RequestError(400, "receive failed") }
             buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<received]))
             return received > 0
@@ -318,8 +380,10 @@ func reasonPhrase(_ status: Int) -> String {
     case 403: "Forbidden"
     case 404: "Not Found"
     case 405: "Method Not Allowed"
+    case 408: "Request Timeout"
     case 409: "Conflict"
     case 413: "Payload Too Large"
+    case 414: "URI Too Long"
     case 415: "Unsupported Media Type"
     case 422: "Unprocessable Content"
     case 429: "Too Many Requests"

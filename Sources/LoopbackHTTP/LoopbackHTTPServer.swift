@@ -62,6 +62,31 @@ public enum LoopbackHTTPServerError: Error, CustomStringConvertible {
     }
 }
 
+/// What one client may cost the server. A request over a size limit is answered (413, 414,
+/// 431) and its connection closed; a head that does not arrive in time is 408; connections
+/// beyond `maximumConnections` are answered 503 at once, so a flood cannot exhaust threads.
+/// Each connection has its own thread, so a slow client holds only that one.
+public struct HTTPServerLimits: Sendable, Equatable {
+    /// The request line (method, target, version): 414 beyond.
+    public var maximumRequestLineSize = 8 << 10
+    /// Header fields in one request: 431 beyond.
+    public var maximumHeaderCount = 100
+    /// The request line and headers together, and separately a chunked body's trailers: 431.
+    public var maximumHeadSize = 64 << 10
+    /// From a request's first byte to the end of its head: 408 beyond.
+    public var headTimeout: Duration = .seconds(10)
+    /// The longest pause inside a request body. Long by default: a streamed response through
+    /// the Runtime API may pause as long as a function may run (15 minutes).
+    public var bodyStallTimeout: Duration = .seconds(15 * 60)
+    /// A kept-alive connection with no request for this long is closed. Longer than a
+    /// function may run, because a runtime's connection idles while its handler works.
+    public var idleTimeout: Duration = .seconds(20 * 60)
+    /// Open connections at once: the next is answered 503 and closed.
+    public var maximumConnections = 512
+
+    public init() {}
+}
+
 /// A small blocking HTTP/1.1 server for loopback: one thread per connection, keep-alive,
 /// `Content-Length` and chunked request bodies.
 ///
@@ -72,8 +97,10 @@ public enum LoopbackHTTPServerError: Error, CustomStringConvertible {
 public final class LoopbackHTTPServer: Sendable {
     public let host: String
     public let port: Int
-    /// Request bodies above this are answered 413 and the connection closed.
+    /// Request bodies above this are answered 413 and the connection closed: the one limit
+    /// each protocol sets for itself (6 MB for Lambda's payloads, 10 MB for API Gateway's).
     public let maximumBodySize: Int
+    public let limits: HTTPServerLimits
     /// Which chunked requests the handler reads as a stream (`HTTPServerRequest.bodyStream`).
     private let streamsRequestBody: @Sendable (HTTPServerRequest) -> Bool
 
@@ -94,6 +121,7 @@ public final class LoopbackHTTPServer: Sendable {
         host: String = "127.0.0.1",
         port: Int = 0,
         maximumBodySize: Int = 64 << 20,
+        limits: HTTPServerLimits = HTTPServerLimits(),
         streamsRequestBody: @escaping @Sendable (HTTPServerRequest) -> Bool = { _ in false },
         handler: @escaping HTTPServerHandler
     ) throws {
@@ -129,6 +157,7 @@ public final class LoopbackHTTPServer: Sendable {
         self.host = host
         self.port = Int(UInt16(bigEndian: actual.sin_port))
         self.maximumBodySize = maximumBodySize
+        self.limits = limits
         self.streamsRequestBody = streamsRequestBody
         self.listener = fd
         self.handler = handler
@@ -170,20 +199,28 @@ public final class LoopbackHTTPServer: Sendable {
                 return  // the listener was shut down by stop()
             }
             _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-            let admitted = state.withLock { state in
-                guard !state.stopped else { return false }
+            enum Admission { case admitted, full, stopped }
+            let admission = state.withLock { state -> Admission in
+                guard !state.stopped else { return .stopped }
+                guard state.connections.count < limits.maximumConnections else { return .full }
                 state.connections.insert(fd)
                 state.accepted += 1
-                return true
+                return .admitted
             }
-            guard admitted else {
+            switch admission {
+            case .stopped:
                 close(fd)
                 return
+            case .full:
+                refuseOverCapacity(fd)
+                continue
+            case .admitted:
+                break
             }
             var one: Int32 = 1
             setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
             let thread = Thread { [self] in
-                let connection = Connection(fd: fd, maximumBodySize: maximumBodySize)
+                let connection = Connection(fd: fd, maximumBodySize: maximumBodySize, limits: limits)
                 serve(connection)
                 connection.close()
                 state.withLock { _ = $0.connections.remove(fd) }
@@ -192,6 +229,19 @@ public final class LoopbackHTTPServer: Sendable {
             thread.name = "loopback-http-connection"
             thread.start()
         }
+    }
+
+    /// Answers 503 on the accepting thread, without a thread of its own: sent before the
+    /// client's request is read, then the socket closed (what the client already sent is
+    /// dropped unread).
+    private func refuseOverCapacity(_ fd: Int32) {
+        let body = "more than \(limits.maximumConnections) connections at once"
+        let response = Array(
+            ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: \(body.utf8.count)\r\n"
+                + "Connection: close\r\nRetry-After: 1\r\n\r\n\(body)").utf8)
+        _ = response.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+        shutdown(fd, Int32(SHUT_WR))
+        close(fd)
     }
 
     private func serve(_ connection: Connection) {
