@@ -190,6 +190,8 @@ final class Connection {
         return isHead || response.body.isEmpty || send(response.body[...])
     }
 
+    func sendRaw(_ bytes: [UInt8]) { _ = send(bytes[...]) }
+
     private func send(_ bytes: ArraySlice<UInt8>) -> Bool {
         var offset = bytes.startIndex
         while offset < bytes.endIndex {

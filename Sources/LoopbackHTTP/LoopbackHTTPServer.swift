@@ -40,6 +40,9 @@ public enum HTTPServerReply: Sendable {
     case response(HTTPResponse)
     /// Close the connection without answering, as a crashed or overloaded peer would.
     case dropConnection
+    /// These bytes as they are, then the connection closed: for playing a broken peer (a
+    /// truncated body, a garbled status line) in tests of the clients.
+    case raw([UInt8])
     /// A chunked response whose body the closure writes as it produces it.
     case stream(status: Int, headers: HTTPHeaders, body: @Sendable (ResponseBodyWriter) -> Void)
 
@@ -270,6 +273,9 @@ public final class LoopbackHTTPServer: Sendable {
             let keepAlive = !(request.headers["Connection"]?.caseInsensitiveEquals("close") ?? false)
             switch reply {
             case .dropConnection:
+                return
+            case .raw(let bytes):
+                connection.sendRaw(bytes)
                 return
             case .stream(let status, let headers, let body):
                 guard connection.writeStreaming(status: status, headers: headers, keepAlive: keepAlive, body: body),
