@@ -169,6 +169,7 @@ let package = Package(
             name: "RuntimeBenchmark", dependencies: ["LambdaEmulator"], path: "Benchmarks/RuntimeBenchmark"),
         .executableTarget(
             name: "PlatformBenchmark", dependencies: ["LambdaEmulator"], path: "Benchmarks/PlatformBenchmark"),
+        .executableTarget(name: "Soak", dependencies: ["LambdaEmulator", "LambdaHTTP"], path: "Benchmarks/Soak"),
         .executableTarget(
             name: "EventsBenchmark", dependencies: ["LambdaEvents"], path: "Benchmarks/EventsBenchmark",
             exclude: ["json_bench.py"]),
