@@ -165,7 +165,10 @@ if options.json {
     print(String(decoding: try encoder.encode(verdicts), as: UTF8.self))
 } else {
     for verdict in verdicts {
-        print("\(verdict.name): RSS growth after warm-up \(verdict.rssGrowthKB) KB, descriptors \(verdict.fdGrowth >= 0 ? "+" : "")\(verdict.fdGrowth) — \(verdict.passed ? "ok" : "GREW")")
+        let descriptors = "\(verdict.fdGrowth >= 0 ? "+" : "")\(verdict.fdGrowth)"
+        print(
+            "\(verdict.name): RSS growth after warm-up \(verdict.rssGrowthKB) KB, descriptors \(descriptors)"
+                + " — \(verdict.passed ? "ok" : "GREW")")
         print("  invocations: " + verdict.samples.map { String($0.invocations) }.joined(separator: " "))
         print("  RSS (KB):    " + verdict.samples.map { String($0.rssKB) }.joined(separator: " "))
         print("  fds:         " + verdict.samples.map { String($0.fds) }.joined(separator: " "))
