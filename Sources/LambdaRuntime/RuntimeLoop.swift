@@ -38,6 +38,7 @@ public struct RuntimeLoop: Sendable {
     public var calls: BlockingCalls
     /// What the init phase registered to run when Lambda stops the environment.
     public let shutdownHooks: ShutdownHooks
+    private let traceIDVariable = TraceIDVariable()
 
     public init(
         api: any RuntimeAPI, environment: [String: String], logHandler: LambdaLogHandler, exportsTraceID: Bool = true,
@@ -103,13 +104,7 @@ public struct RuntimeLoop: Sendable {
         } catch {
             throw .runtimeAPIFailed(error.description)
         }
-        if exportsTraceID {
-            if let traceID = invocation.traceID {
-                setenv("_X_AMZN_TRACE_ID", traceID, 1)
-            } else {
-                unsetenv("_X_AMZN_TRACE_ID")
-            }
-        }
+        if exportsTraceID { traceIDVariable.set(invocation.traceID) }
         let context = makeContext(for: invocation)
         let responder = RuntimeResponder(
             api: api, requestID: invocation.requestID, logger: context.logger, calls: calls)

@@ -1,0 +1,43 @@
+import Testing
+
+@testable import LambdaRuntime
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Serialized: the process environment is shared by every test.
+@Suite(.serialized) struct TraceIDVariableTests {
+    func exported() -> String? { getenv("_X_AMZN_TRACE_ID").map { String(cString: $0) } }
+
+    @Test func setsReplacesAndUnsets() {
+        let variable = TraceIDVariable()
+        variable.set("Root=1-00000000-000000000000000000000001;Sampled=0")
+        #expect(exported() == "Root=1-00000000-000000000000000000000001;Sampled=0")
+        variable.set("Root=1-2")
+        #expect(exported() == "Root=1-2")
+        variable.set(nil)
+        #expect(exported() == nil)
+        let long = "Root=1-3;Lineage=" + String(repeating: "a", count: 600)
+        variable.set(long)
+        #expect(exported() == long)
+        variable.set(nil)
+    }
+
+    /// Regression: setenv kept every replaced value, so a warm process grew by one trace header
+    /// per invocation. Each new value must be written where the last one was: one string in the
+    /// environment for 20,000 trace ids, not 20,000 strings.
+    @Test func aNewValuePerInvocationReusesTheSameString() {
+        let variable = TraceIDVariable()
+        variable.set("Root=1-warm-up")
+        let first = getenv("_X_AMZN_TRACE_ID")
+        var places = Set<UnsafeMutablePointer<CChar>?>()
+        for index in 0..<20_000 {
+            variable.set("Root=1-5759e988-bd862e3fe1be46a9942\(index);Parent=53995c3f42cd8ad8;Sampled=1")
+            places.insert(getenv("_X_AMZN_TRACE_ID"))
+        }
+        #expect(places == [first], "the value moved \(places.count) times")
+        #expect(exported() == "Root=1-5759e988-bd862e3fe1be46a994219999;Parent=53995c3f42cd8ad8;Sampled=1")
+        variable.set(nil)
+    }
+}
