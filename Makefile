@@ -11,7 +11,7 @@ RELEASE_SCRATCH ?= .build-release
 CURL_PREFIX ?= $(CURDIR)/.build-curl/prefix
 PACKAGE_FLAGS = --swift "$(SWIFT)" --scratch-path $(RELEASE_SCRATCH) --static-curl $(CURL_PREFIX)
 
-.PHONY: deps build invoke test test-sanitizers soak lint bench bench-platform bench-events package test-package lint-template bench-package clean
+.PHONY: deps build invoke test test-sanitizers soak lint bench bench-platform bench-events package test-package lint-template bench-package clean deploy-rehearsal
 
 deps:
 	@scripts/install-deps.sh
@@ -102,6 +102,11 @@ test-package: deps lint-template
 
 lint-template: deps
 	cfn-lint functions/template.yaml
+
+# The template deployed to moto's CloudFormation: SAM transform, zips (or placeholders) in S3,
+# the stack CREATE_COMPLETE with every resource but the types moto lacks (README: Deploy rehearsal).
+deploy-rehearsal: deps
+	scripts/with-moto.sh python3 scripts/deploy-rehearsal.py
 
 # Cold starts of each zip in an empty root beside its unpackaged binary (BENCHMARKS.md).
 bench-package: package

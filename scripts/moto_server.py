@@ -30,6 +30,11 @@ moto then reads the service off the signature). The answer depends on the host a
 Request lines are no longer logged for answers below 500; the log nobody reads was 7% of
 the CPU.
 
+4. CloudFormation: `!Ref` of an AWS::Events::EventBus is its name in CloudFormation; moto's
+EventBus has no physical_resource_id, so the Ref resolved to the model object and a Rule
+naming the bus by Ref failed CreateStack with a 500 (scripts/deploy-rehearsal.py). It is
+the bus's name here.
+
 Usage: the same arguments as moto_server.
 """
 import copy
@@ -134,6 +139,10 @@ def log_request(self, code="-", size="-"):
 
 
 werkzeug.serving.WSGIRequestHandler.log_request = log_request
+
+import moto.events.models as events_models  # noqa: E402
+
+events_models.EventBus.physical_resource_id = property(lambda self: self.name)
 
 if __name__ == "__main__":
     sys.exit(main())
