@@ -1,5 +1,6 @@
 import Foundation
 import LambdaEmulator
+import LambdaEvents
 import LambdaHTTP
 import LambdaRuntime
 import LoopbackHTTP
@@ -113,7 +114,9 @@ private struct Routes: Sendable {
             )
         }
         let requested = PercentEncoding.decode(segments[3])
-        let qualifier = queryValue("Qualifier", in: request.query)
+        let qualifier = request.query.flatMap { query in
+            QueryString.pairs(query).first { $0.name == "Qualifier" }?.value
+        }
         guard let function = resolve(requested, qualifier: qualifier) else {
             return error(
                 404, "ResourceNotFoundException", "Function not found: \(arn(requested, qualifier: qualifier))")
@@ -272,17 +275,6 @@ private struct Routes: Sendable {
                 ? "arn:aws:lambda:\(region):\(requested)"
                 : "arn:aws:lambda:\(region):\(accountID):function:\(requested)"
         return qualifier.map { "\(base):\($0)" } ?? base
-    }
-
-    func queryValue(_ name: String, in query: Substring?) -> String? {
-        guard let query else { return nil }
-        for pair in query.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            if PercentEncoding.decode(parts[0]) == name {
-                return parts.count > 1 ? PercentEncoding.decode(parts[1]) : ""
-            }
-        }
-        return nil
     }
 
     func error(_ status: Int, _ type: String, _ message: String, messageKey: String = "Message") -> HTTPServerReply {

@@ -57,6 +57,15 @@ final class Lines: Sendable {
         )
     }
 
+    /// The fixture's queue to its consumer, batches of 10, no batching window.
+    func plainMapping(_ fixture: Fixture) -> EventSourceMapping {
+        EventSourceMapping(
+            configuration: EventSourceMappingConfiguration(
+                functionName: "consumer", queueURL: fixture.queueURL, queueARN: fixture.queueARN, batchSize: 10,
+                waitTimeSeconds: 1),
+            lambdas: [fixture.lambda], sqs: fixture.admin.sqs)
+    }
+
     func records(_ fixture: Fixture) throws -> [[String: Any]] {
         let text = (try? String(contentsOfFile: fixture.recordFile, encoding: .utf8)) ?? ""
         return text.split(separator: "\n").compactMap {
@@ -147,11 +156,7 @@ final class Lines: Sendable {
                 messageSystemAttributes: [
                     "AWSTraceHeader": SQS.MessageSystemAttributeValue(stringValue: trace, dataType: "String")
                 ]))
-        let mapping = EventSourceMapping(
-            configuration: EventSourceMappingConfiguration(
-                functionName: "consumer", queueURL: fixture.queueURL, queueARN: fixture.queueARN, batchSize: 10,
-                waitTimeSeconds: 1),
-            lambdas: [fixture.lambda], sqs: fixture.admin.sqs)
+        let mapping = plainMapping(fixture)
         mapping.start()
         let event = try await eventually(timeout: .seconds(30)) { try records(fixture).first }
         await mapping.stop()
@@ -166,11 +171,7 @@ final class Lines: Sendable {
         let fixture = try await fixture(maxReceiveCount: 2)
         defer { fixture.lambda.shutdown() }
         try await send(fixture, ["crash-batch"])
-        let mapping = EventSourceMapping(
-            configuration: EventSourceMappingConfiguration(
-                functionName: "consumer", queueURL: fixture.queueURL, queueARN: fixture.queueARN, batchSize: 10,
-                waitTimeSeconds: 1),
-            lambdas: [fixture.lambda], sqs: fixture.admin.sqs)
+        let mapping = plainMapping(fixture)
         mapping.start()
         let moved = try await eventually(timeout: .seconds(60)) {
             try await count(fixture, fixture.dlqURL) == 1 ? true : nil
