@@ -11,7 +11,7 @@ RELEASE_SCRATCH ?= .build-release
 CURL_PREFIX ?= $(CURDIR)/.build-curl/prefix
 PACKAGE_FLAGS = --swift "$(SWIFT)" --scratch-path $(RELEASE_SCRATCH) --static-curl $(CURL_PREFIX)
 
-.PHONY: deps build invoke test test-sanitizers soak lint bench bench-platform bench-events package test-package lint-template bench-package clean deploy-rehearsal
+.PHONY: deps build invoke test test-sanitizers soak fuzz lint bench bench-platform bench-events package test-package lint-template bench-package clean deploy-rehearsal
 
 deps:
 	@scripts/install-deps.sh
@@ -47,6 +47,26 @@ bench-platform: deps
 	$(SWIFT) build -c release --product stream
 	$(SWIFT) build -c release --product PlatformBenchmark
 	.build/release/PlatformBenchmark
+
+# Fuzzing (Tests/Fuzz/README.md): each target built with libFuzzer and ASan, then run for
+# FUZZ_SECONDS on its corpus in Tests/Fuzz/corpus/<target> (plus the peer events where they
+# fit); a crash stops the run and leaves crash-* in the current directory.
+FUZZ_TARGETS ?= EventsFuzz CloudEventsFuzz HTTPRequestFuzz RuntimeResponseFuzz SigV4Fuzz AWSErrorFuzz
+FUZZ_SECONDS ?= 30
+FUZZ_FLAGS = -c debug --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library \
+	-Xswiftc -DFUZZING
+PEER_EVENTS = $(wildcard ../shared/peer-events/aws-lambda-go ../shared/peer-events/aws-lambda-rust-runtime)
+fuzz: deps
+	@for target in $(FUZZ_TARGETS); do \
+		$(SWIFT) build $(FUZZ_FLAGS) --product $$target || exit 1; \
+	done
+	@for target in $(FUZZ_TARGETS); do \
+		mkdir -p Tests/Fuzz/corpus/$$target; \
+		seeds=""; case $$target in EventsFuzz|CloudEventsFuzz) seeds="$(PEER_EVENTS)";; esac; \
+		echo "fuzz: $$target for $(FUZZ_SECONDS) s"; \
+		ASAN_OPTIONS=detect_leaks=0 .build-fuzz/debug/$$target Tests/Fuzz/corpus/$$target $$seeds \
+			-max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -print_final_stats=1 || exit 1; \
+	done
 
 # Soak: echo warm for SOAK_INVOCATIONS through the emulator and SOAK_API_INVOCATIONS through
 # start-api, RSS and descriptors sampled every SOAK_EVERY; fails if either grows after warm-up.

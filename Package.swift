@@ -170,6 +170,19 @@ let package = Package(
         .executableTarget(
             name: "PlatformBenchmark", dependencies: ["LambdaEmulator"], path: "Benchmarks/PlatformBenchmark"),
         .executableTarget(name: "Soak", dependencies: ["LambdaEmulator", "LambdaHTTP"], path: "Benchmarks/Soak"),
+        // libFuzzer targets (Tests/Fuzz/README.md, `make fuzz`): a plain build makes replayers.
+        .executableTarget(name: "EventsFuzz", dependencies: ["LambdaEvents"], path: "Tests/Fuzz/EventsFuzz"),
+        .executableTarget(
+            name: "CloudEventsFuzz", dependencies: ["CloudEvents", "LambdaEvents", "LambdaEventSamples"],
+            path: "Tests/Fuzz/CloudEventsFuzz"),
+        .executableTarget(
+            name: "HTTPRequestFuzz", dependencies: ["LoopbackHTTP", "LambdaHTTP"], path: "Tests/Fuzz/HTTPRequestFuzz"),
+        .executableTarget(
+            name: "RuntimeResponseFuzz", dependencies: ["LambdaRuntime", "LoopbackHTTP", "LambdaHTTP"],
+            path: "Tests/Fuzz/RuntimeResponseFuzz"),
+        .executableTarget(
+            name: "SigV4Fuzz", dependencies: ["AWSCore", "LambdaHTTP", "UTCTime"], path: "Tests/Fuzz/SigV4Fuzz"),
+        .executableTarget(name: "AWSErrorFuzz", dependencies: ["AWSCore", "LambdaHTTP"], path: "Tests/Fuzz/AWSErrorFuzz"),
         .executableTarget(
             name: "EventsBenchmark", dependencies: ["LambdaEvents"], path: "Benchmarks/EventsBenchmark",
             exclude: ["json_bench.py"]),

@@ -7,8 +7,8 @@ import LambdaHTTP
 #endif
 
 /// Reads the error a service answered with, in the shape of its protocol.
-enum ErrorParsing {
-    static func parse(_ response: HTTPResponse, service: AWSService, operation: String) -> AWSError {
+package enum ErrorParsing {
+    package static func parse(_ response: HTTPResponse, service: AWSService, operation: String) -> AWSError {
         var code: String?
         var message: String?
         var requestID = response.headers["x-amzn-RequestId"] ?? response.headers["x-amz-request-id"]

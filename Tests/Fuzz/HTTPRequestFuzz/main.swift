@@ -1,0 +1,65 @@
+// libFuzzer target: the loopback server's request parser (Runtime API, start-api,
+// start-lambda), fed over a real TCP connection as a client would: each input is sent, the
+// client's side shut, and the server must answer and close, or close, within its limits; it
+// must never crash, and must go on accepting. See Tests/Fuzz/README.md.
+import Foundation
+import LambdaHTTP
+import LoopbackHTTP
+
+/// Shared by every input: starting a server per input would measure thread start-up.
+/// Tight limits, so the fuzzer reaches each of them with small inputs.
+let server: LoopbackHTTPServer = {
+    var limits = HTTPServerLimits()
+    limits.maximumRequestLineSize = 256
+    limits.maximumHeaderCount = 8
+    limits.maximumHeadSize = 1024
+    limits.headTimeout = .milliseconds(200)
+    limits.bodyStallTimeout = .milliseconds(200)
+    limits.idleTimeout = .milliseconds(200)
+    return try! LoopbackHTTPServer(maximumBodySize: 4096, limits: limits, streamsRequestBody: { $0.target == "/stream" }) {
+        request in
+        if let stream = request.bodyStream {
+            while (try? stream.next()) ?? nil != nil {}
+        }
+        return .status(200, "\(request.method) \(request.target) \(request.body.count)")
+    }
+}()
+
+func fuzzOne(_ bytes: [UInt8]) {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    precondition(fd >= 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(server.port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    precondition(connected == 0, "the server stopped accepting: errno \(errno)")
+    var timeout = timeval(tv_sec: 5, tv_usec: 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    shutdown(fd, Int32(SHUT_WR))
+    var buffer = [UInt8](repeating: 0, count: 16 << 10)
+    while true {
+        let received = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        if received < 0, errno == EINTR { continue }
+        // A timeout here is a hang: the server neither answered nor closed within 5 s.
+        precondition(received >= 0 || errno == ECONNRESET, "the server hung on this input (errno \(errno))")
+        if received <= 0 { return }
+    }
+}
+
+#if FUZZING
+    @_cdecl("LLVMFuzzerTestOneInput")
+    public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+        fuzzOne(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
+        return 0
+    }
+#else
+    for path in CommandLine.arguments.dropFirst() {
+        fuzzOne(Array(FileManager.default.contents(atPath: path) ?? Data()))
+        print("ok \(path)")
+    }
+#endif
