@@ -27,8 +27,13 @@ func fuzzOne(_ bytes: [UInt8]) {
         return 0
     }
 #else
-    for path in CommandLine.arguments.dropFirst() {
-        fuzzOne(Array(FileManager.default.contents(atPath: path) ?? Data()))
-        print("ok \(path)")
+    /// A plain build: replays the files named on the command line.
+    @main enum Replay {
+        static func main() {
+            for path in CommandLine.arguments.dropFirst() {
+                fuzzOne(Array(FileManager.default.contents(atPath: path) ?? Data()))
+                print("ok \(path)")
+            }
+        }
     }
 #endif
