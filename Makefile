@@ -51,14 +51,13 @@ bench-platform: deps
 # Fuzzing (Tests/Fuzz/README.md): each target built with libFuzzer and ASan, then run for
 # FUZZ_SECONDS on its corpus in Tests/Fuzz/corpus/<target> (plus the peer events where they
 # fit); a crash stops the run and leaves crash-* in the current directory.
-FUZZ_TARGETS ?= EventsFuzz CloudEventsFuzz HTTPRequestFuzz RuntimeResponseFuzz SigV4Fuzz AWSErrorFuzz
+FUZZ_TARGETS ?= EventsFuzz JSONFuzz CloudEventsFuzz HTTPRequestFuzz RuntimeResponseFuzz SigV4Fuzz AWSErrorFuzz
 FUZZ_SECONDS ?= 30
-FUZZ_FLAGS = -c debug --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library \
-	-Xswiftc -DFUZZING
+FUZZ_FLAGS = -c debug --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address
 PEER_EVENTS = $(wildcard ../shared/peer-events/aws-lambda-go ../shared/peer-events/aws-lambda-rust-runtime)
 fuzz: deps
 	@for target in $(FUZZ_TARGETS); do \
-		$(SWIFT) build $(FUZZ_FLAGS) --product $$target || exit 1; \
+		LAMBDA_FUZZING=1 $(SWIFT) build $(FUZZ_FLAGS) --product $$target || exit 1; \
 	done
 	@for target in $(FUZZ_TARGETS); do \
 		mkdir -p Tests/Fuzz/corpus/$$target; \

@@ -171,18 +171,13 @@ let package = Package(
             name: "PlatformBenchmark", dependencies: ["LambdaEmulator"], path: "Benchmarks/PlatformBenchmark"),
         .executableTarget(name: "Soak", dependencies: ["LambdaEmulator", "LambdaHTTP"], path: "Benchmarks/Soak"),
         // libFuzzer targets (Tests/Fuzz/README.md, `make fuzz`): a plain build makes replayers.
-        .executableTarget(name: "EventsFuzz", dependencies: ["LambdaEvents"], path: "Tests/Fuzz/EventsFuzz"),
-        .executableTarget(
-            name: "CloudEventsFuzz", dependencies: ["CloudEvents", "LambdaEvents", "LambdaEventSamples"],
-            path: "Tests/Fuzz/CloudEventsFuzz"),
-        .executableTarget(
-            name: "HTTPRequestFuzz", dependencies: ["LoopbackHTTP", "LambdaHTTP"], path: "Tests/Fuzz/HTTPRequestFuzz"),
-        .executableTarget(
-            name: "RuntimeResponseFuzz", dependencies: ["LambdaRuntime", "LoopbackHTTP", "LambdaHTTP"],
-            path: "Tests/Fuzz/RuntimeResponseFuzz"),
-        .executableTarget(
-            name: "SigV4Fuzz", dependencies: ["AWSCore", "LambdaHTTP", "UTCTime"], path: "Tests/Fuzz/SigV4Fuzz"),
-        .executableTarget(name: "AWSErrorFuzz", dependencies: ["AWSCore", "LambdaHTTP"], path: "Tests/Fuzz/AWSErrorFuzz"),
+        fuzzTarget("EventsFuzz", dependencies: ["LambdaEvents"]),
+        fuzzTarget("JSONFuzz", dependencies: ["LambdaRuntime", "LambdaEvents", "JSONCoding"]),
+        fuzzTarget("CloudEventsFuzz", dependencies: ["CloudEvents", "LambdaEvents", "LambdaEventSamples"]),
+        fuzzTarget("HTTPRequestFuzz", dependencies: ["LoopbackHTTP", "LambdaHTTP"]),
+        fuzzTarget("RuntimeResponseFuzz", dependencies: ["LambdaRuntime", "LoopbackHTTP", "LambdaHTTP"]),
+        fuzzTarget("SigV4Fuzz", dependencies: ["AWSCore", "LambdaHTTP", "UTCTime"]),
+        fuzzTarget("AWSErrorFuzz", dependencies: ["AWSCore", "LambdaHTTP"]),
         .executableTarget(
             name: "EventsBenchmark", dependencies: ["LambdaEvents"], path: "Benchmarks/EventsBenchmark",
             exclude: ["json_bench.py"]),
@@ -257,3 +252,12 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+/// A libFuzzer target. `make fuzz` sets LAMBDA_FUZZING=1, which defines FUZZING for the whole
+/// target (every compile job, the module's own included): the file then exports
+/// `LLVMFuzzerTestOneInput` for libFuzzer's `main` instead of its replaying `@main`.
+func fuzzTarget(_ name: String, dependencies: [Target.Dependency]) -> Target {
+    .executableTarget(
+        name: name, dependencies: dependencies, path: "Tests/Fuzz/\(name)",
+        swiftSettings: Context.environment["LAMBDA_FUZZING"] == "1" ? [.define("FUZZING")] : [])
+}

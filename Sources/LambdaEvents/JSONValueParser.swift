@@ -251,6 +251,9 @@ struct JSONValueParser {
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         if isInteger, let integer = Int64(text) { return .integer(integer) }
         guard let double = Double(text) else { throw error("invalid number") }
+        // 1e400 reads as infinity, which no JSON encoder can write back: refused here, as
+        // the decoders refuse it, rather than accepted and failing when a handler echoes it.
+        guard double.isFinite else { throw error("number out of range of a 64-bit float") }
         return .number(double)
     }
 }

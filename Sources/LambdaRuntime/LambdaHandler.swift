@@ -78,8 +78,8 @@ public struct JSONCodingHandler<Handler: LambdaHandler>: RawLambdaHandler {
 }
 
 /// Events in, results out, as JSON, with the errors Lambda's runtimes report for each failure.
-enum JSONEventCoding {
-    static func decode<Event: Decodable>(_ bytes: [UInt8]) throws(InvocationError) -> Event {
+package enum JSONEventCoding {
+    package static func decode<Event: Decodable>(_ bytes: [UInt8]) throws(InvocationError) -> Event {
         do {
             try JSONNesting.check(bytes)
             return try JSONDecoder().decode(Event.self, from: Data(bytes))
@@ -90,7 +90,7 @@ enum JSONEventCoding {
         }
     }
 
-    static func encode<Output: Encodable>(_ output: Output) throws(InvocationError) -> [UInt8] {
+    package static func encode<Output: Encodable>(_ output: Output) throws(InvocationError) -> [UInt8] {
         do {
             return try Array(JSONEncoder().encode(output))
         } catch {

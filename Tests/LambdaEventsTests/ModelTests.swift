@@ -256,6 +256,17 @@ struct JSONParserTests {
         #expect(value["a"] == .array([]))
     }
 
+    /// Found by JSONFuzz on JSONTestSuite's i_number_huge_exp: 1e400 parsed as infinity, which
+    /// the encoder cannot write, so echoing such an event failed with Runtime.MarshalError.
+    @Test(arguments: ["[1.5e+9999]", "-1e400", "1" + String(repeating: "0", count: 400)])
+    func refusesNumbersBeyondADouble(text: String) {
+        #expect {
+            try JSONValue(parsing: Data(text.utf8))
+        } throws: {
+            "\($0)".hasPrefix("number out of range of a 64-bit float at byte")
+        }
+    }
+
     @Test(arguments: ["", "{", "[1,]", "{\"a\":1,}", "01", "\"\\x\"", "tru", "1 2", "\"\\ud800\"", "{\"a\" 1}"])
     func refusesInvalidJSON(text: String) {
         #expect(throws: (any Error).self) { try JSONValue(parsing: Data(text.utf8)) }

@@ -7,7 +7,7 @@ import LambdaEventSamples
 import LambdaEvents
 
 func fuzzOne(_ bytes: [UInt8]) {
-    if let json = try? JSONValue(parsing: bytes) {
+    if let json = try? JSONValue(parsing: Data(bytes)) {
         if let event = try? CloudEvent(validating: json) { try? event.validate() }
     }
     let message = SQSMessage.make(body: String(decoding: bytes, as: UTF8.self))

@@ -16,7 +16,9 @@ let server: LoopbackHTTPServer = {
     limits.headTimeout = .milliseconds(200)
     limits.bodyStallTimeout = .milliseconds(200)
     limits.idleTimeout = .milliseconds(200)
-    return try! LoopbackHTTPServer(maximumBodySize: 4096, limits: limits, streamsRequestBody: { $0.target == "/stream" }) {
+    return try! LoopbackHTTPServer(
+        maximumBodySize: 4096, limits: limits, streamsRequestBody: { $0.target == "/stream" }
+    ) {
         request in
         if let stream = request.bodyStream {
             while (try? stream.next()) ?? nil != nil {}
@@ -34,7 +36,9 @@ func fuzzOne(_ bytes: [UInt8]) {
     address.sin_port = in_port_t(UInt16(server.port).bigEndian)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
     let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        }
     }
     precondition(connected == 0, "the server stopped accepting: errno \(errno)")
     var timeout = timeval(tv_sec: 5, tv_usec: 0)

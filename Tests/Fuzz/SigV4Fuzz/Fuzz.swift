@@ -8,7 +8,8 @@ import LambdaHTTP
 import UTCTime
 
 let signer = SigV4Signer(
-    credentials: AWSCredentials(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
+    credentials: AWSCredentials(
+        accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
     region: "us-east-1", service: "service")
 let time = UTCTime(secondsSince1970: 1_440_938_160)
 
