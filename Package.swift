@@ -171,6 +171,10 @@ let package = Package(
             name: "PlatformBenchmark", dependencies: ["LambdaEmulator"], path: "Benchmarks/PlatformBenchmark"),
         .executableTarget(name: "Soak", dependencies: ["LambdaEmulator", "LambdaHTTP"], path: "Benchmarks/Soak"),
         // libFuzzer targets (Tests/Fuzz/README.md, `make fuzz`): a plain build makes replayers.
+        .target(name: "CLibFuzzer", path: "Tests/Fuzz/CLibFuzzer"),
+        .target(
+            name: "FuzzSupport", dependencies: ["CLibFuzzer"], path: "Tests/Fuzz/FuzzSupport",
+            swiftSettings: fuzzingSettings),
         fuzzTarget("EventsFuzz", dependencies: ["LambdaEvents"]),
         fuzzTarget("JSONFuzz", dependencies: ["LambdaRuntime", "LambdaEvents", "JSONCoding"]),
         fuzzTarget("CloudEventsFuzz", dependencies: ["CloudEvents", "LambdaEvents", "LambdaEventSamples"]),
@@ -253,11 +257,14 @@ let package = Package(
     swiftLanguageModes: [.v6]
 )
 
-/// A libFuzzer target. `make fuzz` sets LAMBDA_FUZZING=1, which defines FUZZING for the whole
-/// target (every compile job, the module's own included): the file then exports
-/// `LLVMFuzzerTestOneInput` for libFuzzer's `main` instead of its replaying `@main`.
+/// `make fuzz` sets LAMBDA_FUZZING=1: FuzzSupport then hands each target's entry point to
+/// libFuzzer's driver instead of replaying files (a manifest define reaches every compile job).
+var fuzzingSettings: [SwiftSetting] { Context.environment["LAMBDA_FUZZING"] == "1" ? [.define("FUZZING")] : [] }
+
+/// A libFuzzer target: one file with its checks (`fuzzOne`) and its `<name>_main`, parsed as
+/// a library so that its globals are declarations, not a script's top-level code.
 func fuzzTarget(_ name: String, dependencies: [Target.Dependency]) -> Target {
     .executableTarget(
-        name: name, dependencies: dependencies, path: "Tests/Fuzz/\(name)",
-        swiftSettings: Context.environment["LAMBDA_FUZZING"] == "1" ? [.define("FUZZING")] : [])
+        name: name, dependencies: ["FuzzSupport"] + dependencies, path: "Tests/Fuzz/\(name)",
+        swiftSettings: [.unsafeFlags(["-parse-as-library"])])
 }

@@ -3,6 +3,7 @@
 // EventBody's typed decode. Nothing may crash; what parses as JSONValue must re-encode and
 // parse back to the same value. See Tests/Fuzz/README.md.
 import Foundation
+import FuzzSupport
 import LambdaEvents
 
 func fuzzOne(_ bytes: [UInt8]) {
@@ -21,20 +22,15 @@ func fuzzOne(_ bytes: [UInt8]) {
     _ = try? EventBody.decode([String: Int].self, from: body, isBase64Encoded: true, record: "r", field: "body")
 }
 
-#if FUZZING
-    @_cdecl("LLVMFuzzerTestOneInput")
-    public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
-        fuzzOne(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
-        return 0
-    }
-#else
-    /// A plain build: replays the files named on the command line.
-    @main enum Replay {
-        static func main() {
-            for path in CommandLine.arguments.dropFirst() {
-                fuzzOne(Array(FileManager.default.contents(atPath: path) ?? Data()))
-                print("ok \(path)")
-            }
-        }
-    }
-#endif
+/// One input, by the name libFuzzer's own objects look for.
+@_cdecl("LLVMFuzzerTestOneInput")
+func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    fuzzOne(fuzzInputBytes(data, size))
+    return 0
+}
+
+/// The program's entry point (SwiftPM names it after the target): libFuzzer, or a replay.
+@_cdecl("EventsFuzz_main")
+func fuzzTargetMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> Int32 {
+    runFuzzTarget(argc, argv, testOneInput)
+}

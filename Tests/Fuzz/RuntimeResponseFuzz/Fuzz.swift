@@ -3,6 +3,7 @@
 // must return an invocation or throw a RuntimeAPIError, never crash or hang. See
 // Tests/Fuzz/README.md.
 import Foundation
+import FuzzSupport
 import LambdaHTTP
 import LambdaRuntime
 import LoopbackHTTP
@@ -23,20 +24,15 @@ func fuzzOne(_ bytes: [UInt8]) {
     }
 }
 
-#if FUZZING
-    @_cdecl("LLVMFuzzerTestOneInput")
-    public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
-        fuzzOne(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
-        return 0
-    }
-#else
-    /// A plain build: replays the files named on the command line.
-    @main enum Replay {
-        static func main() {
-            for path in CommandLine.arguments.dropFirst() {
-                fuzzOne(Array(FileManager.default.contents(atPath: path) ?? Data()))
-                print("ok \(path)")
-            }
-        }
-    }
-#endif
+/// One input, by the name libFuzzer's own objects look for.
+@_cdecl("LLVMFuzzerTestOneInput")
+func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    fuzzOne(fuzzInputBytes(data, size))
+    return 0
+}
+
+/// The program's entry point (SwiftPM names it after the target): libFuzzer, or a replay.
+@_cdecl("RuntimeResponseFuzz_main")
+func fuzzTargetMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> Int32 {
+    runFuzzTarget(argc, argv, testOneInput)
+}

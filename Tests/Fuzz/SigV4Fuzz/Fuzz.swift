@@ -4,6 +4,7 @@
 // Authorization header of the SigV4 shape. See Tests/Fuzz/README.md.
 import AWSCore
 import Foundation
+import FuzzSupport
 import LambdaHTTP
 import UTCTime
 
@@ -31,20 +32,15 @@ func fuzzOne(_ bytes: [UInt8]) {
     precondition(authorization.hasPrefix("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/"), "no SigV4 Authorization")
 }
 
-#if FUZZING
-    @_cdecl("LLVMFuzzerTestOneInput")
-    public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
-        fuzzOne(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
-        return 0
-    }
-#else
-    /// A plain build: replays the files named on the command line.
-    @main enum Replay {
-        static func main() {
-            for path in CommandLine.arguments.dropFirst() {
-                fuzzOne(Array(FileManager.default.contents(atPath: path) ?? Data()))
-                print("ok \(path)")
-            }
-        }
-    }
-#endif
+/// One input, by the name libFuzzer's own objects look for.
+@_cdecl("LLVMFuzzerTestOneInput")
+func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    fuzzOne(fuzzInputBytes(data, size))
+    return 0
+}
+
+/// The program's entry point (SwiftPM names it after the target): libFuzzer, or a replay.
+@_cdecl("SigV4Fuzz_main")
+func fuzzTargetMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> Int32 {
+    runFuzzTarget(argc, argv, testOneInput)
+}
