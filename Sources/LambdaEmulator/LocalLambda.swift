@@ -263,6 +263,16 @@ public final class LocalLambda: Sendable {
         _ = state.wait(deadline: { _ in .now + .seconds(5) }, until: gone)
     }
 
+    /// Kills the bootstrap with SIGKILL if it is handling an invocation right now, as an
+    /// out-of-memory kill or a crash in native code would; the invocation ends as
+    /// `Runtime.ExitError` and the next one starts a new process. For chaos runs; returns
+    /// whether it killed one.
+    public func killIfInvoking() -> Bool {
+        guard let process = state.withLock({ $0.pickedUp.isEmpty ? nil : $0.process }) else { return false }
+        process.kill(SIGKILL)
+        return true
+    }
+
     /// Stops the bootstrap (SIGTERM, then SIGKILL after `gracePeriod`) and the Runtime API server.
     public func shutdown(gracePeriod: Duration = .milliseconds(500)) {
         stopProcess(gracePeriod: gracePeriod)

@@ -46,6 +46,12 @@ struct PipelineUpCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
+            "Kill a busy function process every N seconds and cut the pollers' SQS calls, e.g. kill=1.5,poll-drop=0.05,poll-lost=0.02,seed=7.",
+            valueName: "plan"))
+    var chaos: String?
+
+    @Option(
+        help: ArgumentHelp(
             "Override every queue's visibility timeout, in seconds (failed messages come back sooner).",
             valueName: "seconds"))
     var visibilityTimeout: Int?
@@ -72,6 +78,7 @@ struct PipelineUpCommand: ParsableCommand {
     func validate() throws {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
         if let faults { _ = try FaultPlan(parsing: faults) }
+        if let chaos { _ = try ChaosPlan(parsing: chaos) }
         for pair in executable where !pair.contains("=") {
             throw ValidationError("--executable takes Function=PATH, got '\(pair)'")
         }
@@ -86,7 +93,8 @@ struct PipelineUpCommand: ParsableCommand {
         let options = PipelineOptions(
             templatePath: template, stackName: stackName,
             buildDirectories: buildPath.isEmpty ? [".build/debug", ".build/release"] : buildPath,
-            executables: keyValues(executable), faults: plan, apiPort: apiPort,
+            executables: keyValues(executable), faults: plan, chaos: try chaos.map { try ChaosPlan(parsing: $0) },
+            apiPort: apiPort,
             concurrency: concurrency, visibilityTimeoutOverride: visibilityTimeout,
             functionTimeoutOverride: functionTimeout.map { .seconds($0) },
             log: { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) },

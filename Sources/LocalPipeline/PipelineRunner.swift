@@ -15,6 +15,8 @@ public struct PipelineOptions: Sendable {
     /// When set, the functions reach AWS through a fault proxy with this plan; the event
     /// source mappings (Lambda's own pollers) still talk to the endpoint directly.
     public var faults: FaultPlan?
+    /// Function processes killed mid-invocation and the pollers' long polls cut (`ChaosPlan`).
+    public var chaos: ChaosPlan?
     /// The first API's port (the next API gets the next port); 0 picks free ports.
     public var apiPort: Int
     /// Processes per function behind each API and each event source mapping: how many
@@ -37,7 +39,8 @@ public struct PipelineOptions: Sendable {
     public init(
         templatePath: String, stackName: String = "local",
         buildDirectories: [String] = [".build/debug", ".build/release"],
-        executables: [String: String] = [:], faults: FaultPlan? = nil, apiPort: Int = 3000, concurrency: Int = 1,
+        executables: [String: String] = [:], faults: FaultPlan? = nil, chaos: ChaosPlan? = nil, apiPort: Int = 3000,
+        concurrency: Int = 1,
         waitTimeSeconds: Int = 20, visibilityTimeoutOverride: Int? = nil, functionTimeoutOverride: Duration? = nil,
         log: @escaping @Sendable (String) -> Void = { print($0) },
         functionOutput: @escaping @Sendable ([UInt8]) -> Void = LocalLambdaConfiguration.standardError
@@ -47,6 +50,7 @@ public struct PipelineOptions: Sendable {
         self.buildDirectories = buildDirectories
         self.executables = executables
         self.faults = faults
+        self.chaos = chaos
         self.apiPort = apiPort
         self.concurrency = concurrency
         self.waitTimeSeconds = waitTimeSeconds
@@ -87,16 +91,26 @@ public final class PipelineRunner: Sendable {
     public let gateways: [String: LocalAPIGateway]
     public let mappings: [EventSourceMapping]
     private let lambdas: [LocalLambda]
+    private let pollerProxy: FaultProxy?
+    private let killer: ProcessKiller?
 
     private init(
         stack: ProvisionedStack, faultProxy: FaultProxy?, gateways: [String: LocalAPIGateway],
-        mappings: [EventSourceMapping], lambdas: [LocalLambda]
+        mappings: [EventSourceMapping], lambdas: [LocalLambda], pollerProxy: FaultProxy?, killer: ProcessKiller?
     ) {
         self.stack = stack
         self.faultProxy = faultProxy
         self.gateways = gateways
         self.mappings = mappings
         self.lambdas = lambdas
+        self.pollerProxy = pollerProxy
+        self.killer = killer
+    }
+
+    /// What `PipelineOptions.chaos` did so far; nil without it.
+    public var chaosCounts: ChaosCounts? {
+        guard killer != nil || pollerProxy != nil else { return nil }
+        return ChaosCounts(kills: killer?.kills ?? [:], poller: pollerProxy?.counts)
     }
 
     /// Provisions, starts every function (waiting out their init phases) and starts the mappings.
@@ -115,8 +129,12 @@ public final class PipelineRunner: Sendable {
 
         let proxy = try options.faults.map { try FaultProxy(upstream: endpoint, plan: $0) }
         let functionEndpoint = proxy?.endpoint ?? endpoint
+        let pollerProxy = try options.chaos?.pollerFaults.map { try FaultProxy(upstream: endpoint, plan: $0) }
+        var pollerConfiguration = configuration
+        pollerConfiguration.endpointURL = pollerProxy?.endpoint ?? endpoint
+        let pollerSQS = AWSAdmin(configuration: pollerConfiguration).sqs
 
-        var lambdas: [LocalLambda] = []
+        var lambdas: [(function: String, lambda: LocalLambda)] = []
         var gateways: [String: LocalAPIGateway] = [:]
         var mappings: [EventSourceMapping] = []
         do {
@@ -142,7 +160,7 @@ public final class PipelineRunner: Sendable {
                 }
                 for api in function.apiEvents.prefix(1) {
                     let pool = try makeLambdas()
-                    lambdas += pool
+                    lambdas += pool.map { (function.name, $0) }
                     try start(pool, function: function.name)
                     let name = function.name
                     let gateway = try LocalAPIGateway(pool: LambdaPool(pool), format: api.format, port: nextPort) {
@@ -160,7 +178,7 @@ public final class PipelineRunner: Sendable {
                         throw PipelineError.unknownQueue(function: function.name, arn: source.queueARN)
                     }
                     let pool = try makeLambdas()
-                    lambdas += pool
+                    lambdas += pool.map { (function.name, $0) }
                     try start(pool, function: function.name)
                     let mapping = EventSourceMapping(
                         configuration: EventSourceMappingConfiguration(
@@ -169,7 +187,7 @@ public final class PipelineRunner: Sendable {
                             maximumBatchingWindow: source.maximumBatchingWindow,
                             reportBatchItemFailures: source.reportBatchItemFailures,
                             waitTimeSeconds: options.waitTimeSeconds, region: configuration.region),
-                        lambdas: pool, sqs: admin.sqs,
+                        lambdas: pool, sqs: pollerSQS,
                         onBatch: { log("\(timestamp()) \($0.line)") },
                         onError: { log("\(timestamp()) \($0)") })
                     mappings.append(mapping)
@@ -179,22 +197,30 @@ public final class PipelineRunner: Sendable {
                 }
             }
         } catch {
-            for lambda in lambdas { lambda.shutdown() }
+            for (_, lambda) in lambdas { lambda.shutdown() }
             for gateway in gateways.values { gateway.stop() }
             proxy?.stop()
+            pollerProxy?.stop()
             throw error
         }
         for mapping in mappings { mapping.start() }
-        return PipelineRunner(stack: stack, faultProxy: proxy, gateways: gateways, mappings: mappings, lambdas: lambdas)
+        let killer = options.chaos?.killEvery.map {
+            ProcessKiller(lambdas: lambdas, every: $0, seed: options.chaos?.seed ?? 1)
+        }
+        return PipelineRunner(
+            stack: stack, faultProxy: proxy, gateways: gateways, mappings: mappings, lambdas: lambdas.map(\.lambda),
+            pollerProxy: pollerProxy, killer: killer)
     }
 
     /// Stops the APIs and the mappings (letting batches in flight finish and be deleted),
     /// then ends every function process and the fault proxy.
     public func stop() async {
+        killer?.stop()
         for gateway in gateways.values { gateway.stop() }
         for mapping in mappings { await mapping.stop() }
         await blocking { [lambdas] in for lambda in lambdas { lambda.shutdown() } }
         faultProxy?.stop()
+        pollerProxy?.stop()
     }
 
     /// The API of a function, by logical id or name.

@@ -126,6 +126,28 @@ import Testing
         #expect(next.initDuration != nil, "a new process was started")
     }
 
+    /// The chaos runs' kill: only a process with an invocation in flight is killed, that
+    /// invocation ends as Runtime.ExitError (signal 9), and the next starts a new process.
+    @Test func killIfInvokingKillsOnlyABusyProcess() async throws {
+        let lambda = try faultyLambda(timeout: .seconds(10))
+        defer { lambda.shutdown() }
+        guard case .ready = lambda.start() else { throw CancellationError() }
+        #expect(!lambda.killIfInvoking(), "an idle process was killed")
+        async let slow = withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(returning: lambda.invoke(json(#"{"faulty":{"sleepMs":5000}}"#)))
+            }
+        }
+        let killed = try await eventually(timeout: .seconds(5)) { lambda.killIfInvoking() ? true : nil }
+        #expect(killed == true)
+        let report = await slow
+        #expect(report.result == .runtimeExited(.signaled(SIGKILL)))
+        #expect(json(report.payload)?["errorType"] as? String == "Runtime.ExitError")
+        let next = lambda.invoke(json(#"{"after":"kill"}"#))
+        #expect(next.result == .response(json(#"{"after":"kill"}"#)))
+        #expect(next.initDuration != nil, "a new process was started")
+    }
+
     @Test(arguments: [
         (#"{"faulty":{"crash":3}}"#, RuntimeExitStatus.exited(3), "exit status 3"),
         (#"{"faulty":{"crash":"abort"}}"#, RuntimeExitStatus.signaled(SIGABRT), "signal: aborted"),

@@ -136,6 +136,16 @@ let queryCall: HTTPHeaders = ["Content-Type": "application/x-www-form-urlencoded
         #expect(throws: FaultPlanError.self) { try FaultPlan(parsing: "throttle=0.6,error=0.6") }
     }
 
+    @Test func chaosPlansParseAndRefuseNonsense() throws {
+        let plan = try ChaosPlan(parsing: "kill=1.5,poll-drop=0.05,poll-lost=0.02,seed=7")
+        #expect(plan.killEvery == .milliseconds(1_500) && plan.seed == 7)
+        #expect(plan.pollerFaults == FaultPlan(dropAfterForwarding: 0.05, dropBeforeForwarding: 0.02, seed: 7))
+        #expect(try ChaosPlan(parsing: "kill=2").pollerFaults == nil)
+        #expect(throws: FaultPlanError.self) { try ChaosPlan(parsing: "kill=0") }
+        #expect(throws: FaultPlanError.self) { try ChaosPlan(parsing: "poll-drop=0.7,poll-lost=0.7") }
+        #expect(throws: FaultPlanError.self) { try ChaosPlan(parsing: "explode=1") }
+    }
+
     /// Against moto with authentication on: a signed call through the proxy still verifies,
     /// and the client's retries carry it through injected throttling.
     @Test func signedCallsVerifyThroughTheProxyAndRetriesAbsorbFaults() async throws {
