@@ -50,20 +50,24 @@ bench-platform: deps
 
 # Fuzzing (Tests/Fuzz/README.md): each target built with libFuzzer and ASan, then run for
 # FUZZ_SECONDS on its corpus in Tests/Fuzz/corpus/<target> (plus the peer events where they
-# fit); a crash stops the run and leaves crash-* in the current directory.
+# fit). A crash stops the run and leaves its input in Tests/Fuzz/regressions/<target>-crash-*:
+# fix it and commit the input, which FuzzRegressionTests then replays. Swift's own backtracer is
+# off there: under ASan it trips over its own memory reads and hides the real report.
 FUZZ_TARGETS ?= EventsFuzz JSONFuzz CloudEventsFuzz HTTPRequestFuzz RuntimeResponseFuzz SigV4Fuzz AWSErrorFuzz
 FUZZ_SECONDS ?= 30
 FUZZ_FLAGS = -c debug --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address
 PEER_EVENTS = $(wildcard ../shared/peer-events/aws-lambda-go ../shared/peer-events/aws-lambda-rust-runtime)
+PEER_JSON = $(wildcard ../shared/peer-tests/json/test_parsing)
 fuzz: deps
 	@for target in $(FUZZ_TARGETS); do \
 		LAMBDA_FUZZING=1 $(SWIFT) build $(FUZZ_FLAGS) --product $$target || exit 1; \
 	done
 	@for target in $(FUZZ_TARGETS); do \
 		mkdir -p Tests/Fuzz/corpus/$$target; \
-		seeds=""; case $$target in EventsFuzz|CloudEventsFuzz) seeds="$(PEER_EVENTS)";; esac; \
+		seeds=""; case $$target in EventsFuzz|CloudEventsFuzz) seeds="$(PEER_EVENTS)";; JSONFuzz) seeds="$(PEER_JSON)";; esac; \
 		echo "fuzz: $$target for $(FUZZ_SECONDS) s"; \
-		ASAN_OPTIONS=detect_leaks=0 .build-fuzz/debug/$$target Tests/Fuzz/corpus/$$target $$seeds \
+		SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 .build-fuzz/debug/$$target \
+			Tests/Fuzz/corpus/$$target $$seeds -artifact_prefix=Tests/Fuzz/regressions/$$target- \
 			-max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -print_final_stats=1 || exit 1; \
 	done
 

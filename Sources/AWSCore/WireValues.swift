@@ -70,15 +70,15 @@ extension KeyedDecodingContainer {
 
     /// A timestamp sent as seconds since 1970; an ISO 8601 string is read too, as botocore does.
     package func decodeEpochSeconds(forKey key: Key) throws -> UTCTime {
-        if let seconds = try? decode(Double.self, forKey: key) {
-            return UTCTime(secondsSince1970: seconds)
+        if let seconds = try? decode(Double.self, forKey: key), let time = UTCTime(exactlySecondsSince1970: seconds) {
+            return time
         }
         let text = try decode(String.self, forKey: key)
         if let time = UTCTime(iso8601: text) {
             return time
         }
-        if let seconds = Double(text) {
-            return UTCTime(secondsSince1970: seconds)
+        if let seconds = Double(text), let time = UTCTime(exactlySecondsSince1970: seconds) {
+            return time
         }
         throw DecodingError.dataCorruptedError(
             forKey: key, in: self, debugDescription: "not a timestamp: \(text)")
@@ -161,7 +161,7 @@ extension XMLElementNode {
     /// An ISO 8601 time, or seconds since 1970.
     package func timestampValue() throws -> UTCTime {
         if let time = UTCTime(iso8601: trimmedText) { return time }
-        if let seconds = Double(trimmedText) { return UTCTime(secondsSince1970: seconds) }
+        if let seconds = Double(trimmedText), let time = UTCTime(exactlySecondsSince1970: seconds) { return time }
         throw malformed("a timestamp")
     }
 

@@ -109,7 +109,9 @@ extension CloudEvent {
             violations.append(
                 .init(
                     pointer: "/time",
-                    detail: "must be an RFC 3339 timestamp such as 2024-05-01T12:00:00Z, got \"\(time)\""))
+                    detail:
+                        "must be an RFC 3339 timestamp between the years 1678 and 2262, such as 2024-05-01T12:00:00Z, got \"\(time)\""
+                ))
         }
         let dataContentType = optionalString("datacontenttype", in: object, &violations)
         if let dataContentType, !dataContentType.contains("/") {

@@ -103,9 +103,11 @@ public struct AWSTimestamp: Sendable, Hashable, Codable, CustomStringConvertible
     static func parse(_ representation: Representation) throws -> UTCTime {
         switch representation {
         case .epochMilliseconds(let value):
-            return UTCTime(millisecondsSince1970: value)
+            guard let time = UTCTime(exactlyMillisecondsSince1970: value) else { throw InvalidTimestamp() }
+            return time
         case .epochSeconds(let value):
-            return UTCTime(secondsSince1970: value)
+            guard let time = UTCTime(exactlySecondsSince1970: value) else { throw InvalidTimestamp() }
+            return time
         case .epochMillisecondsString(let value), .iso8601(let value), .commonLogFormat(let value):
             guard let (_, time) = parse(string: value) else { throw InvalidTimestamp() }
             return time
@@ -118,7 +120,7 @@ public struct AWSTimestamp: Sendable, Hashable, Codable, CustomStringConvertible
         if bytes.count >= 10, bytes.count <= 3 + 10 + 3, bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
             var millis: Int64 = 0
             for byte in bytes { millis = millis * 10 + Int64(byte - 0x30) }
-            return (.epochMillisecondsString(string), UTCTime(millisecondsSince1970: millis))
+            return UTCTime(exactlyMillisecondsSince1970: millis).map { (.epochMillisecondsString(string), $0) }
         }
         if bytes.count > 4, bytes[bytes.index(bytes.startIndex, offsetBy: 4)] == UInt8(ascii: "-"),
             let time = UTCTime(iso8601: string)

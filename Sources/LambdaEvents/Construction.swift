@@ -193,8 +193,10 @@ extension SQSMessageSystemAttributes {
         }
         func timestamp(_ name: String) throws(Invalid) -> AWSTimestamp {
             let value = try required(name)
-            guard let millis = Int64(value) else { throw Invalid(attribute: name, value: value) }
-            return AWSTimestamp(UTCTime(millisecondsSince1970: millis), format: .epochMillisecondsString)
+            guard let millis = Int64(value), let time = UTCTime(exactlyMillisecondsSince1970: millis) else {
+                throw Invalid(attribute: name, value: value)
+            }
+            return AWSTimestamp(time, format: .epochMillisecondsString)
         }
         let count = try required("ApproximateReceiveCount")
         guard let receiveCount = Int(count) else { throw Invalid(attribute: "ApproximateReceiveCount", value: count) }

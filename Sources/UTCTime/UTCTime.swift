@@ -23,6 +23,33 @@ public struct UTCTime: Sendable, Hashable, Comparable, CustomStringConvertible {
         self.init(nanosecondsSince1970: millisecondsSince1970 * 1_000_000)
     }
 
+    // The exactly- forms are for values read from outside: beyond the range (a CloudEvent
+    // timed 9999-12-31, an epoch in milliseconds of 17 digits) they are nil where the plain
+    // forms would overflow and stop the process.
+
+    /// `nil` outside the years 1678 to 2262.
+    public init?(exactlySecondsSince1970 seconds: Int64, nanosecond: Int64 = 0) {
+        let (scaled, overflowed) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        let (sum, alsoOverflowed) = scaled.addingReportingOverflow(nanosecond)
+        guard !overflowed, !alsoOverflowed else { return nil }
+        self.init(nanosecondsSince1970: sum)
+    }
+
+    /// `nil` outside the years 1678 to 2262.
+    public init?(exactlyMillisecondsSince1970 milliseconds: Int64) {
+        let (scaled, overflowed) = milliseconds.multipliedReportingOverflow(by: 1_000_000)
+        guard !overflowed else { return nil }
+        self.init(nanosecondsSince1970: scaled)
+    }
+
+    /// `nil` outside the years 1678 to 2262, and for infinities and NaN.
+    public init?(exactlySecondsSince1970 seconds: Double) {
+        // 9.2e9 s is the edge of Int64 nanoseconds; the exact check follows.
+        guard seconds.isFinite, abs(seconds) < 9.2e9 else { return nil }
+        let whole = seconds.rounded(.down)
+        self.init(exactlySecondsSince1970: Int64(whole), nanosecond: Int64(((seconds - whole) * 1e9).rounded()))
+    }
+
     /// Seconds with a fraction, as the AWS JSON protocols write timestamps.
     public init(secondsSince1970: Double) {
         // Whole seconds and the fraction apart: at today's magnitudes a Double holds seconds to
@@ -100,14 +127,16 @@ extension UTCTime {
         }
     }
 
-    /// `nil` when a field is out of range (February 30th, hour 24).
+    /// `nil` when a field is out of range (February 30th, hour 24), or the instant is outside
+    /// the years 1678 to 2262.
     public init?(_ components: Components, offsetSeconds: Int = 0) {
         guard components.isValid else { return nil }
         let days = Calendar.daysSince1970(year: components.year, month: components.month, day: components.day)
         let seconds =
             Int64(days) * 86_400
             + Int64(components.hour * 3600 + components.minute * 60 + components.second - offsetSeconds)
-        self.init(secondsSince1970: seconds, nanosecond: Int64(components.nanosecond))
+        // A four-digit year reaches beyond the range: 0001 and 9999 are nil, not a trap.
+        self.init(exactlySecondsSince1970: seconds, nanosecond: Int64(components.nanosecond))
     }
 
     public var components: Components {

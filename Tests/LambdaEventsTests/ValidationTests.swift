@@ -29,6 +29,22 @@ struct ValidationTests {
         #expect(report.errors.map(\.path) == [expected.path])
     }
 
+    /// Timestamps beyond Int64 nanoseconds (the years 1678-2262) overflowed UTCTime and stopped
+    /// the process; found by CloudEventsFuzz. Each is now an error at its path.
+    @Test(arguments: [
+        ("sqs-raw-batch.json", "\"1795422825441\"", "\"9999999999999999\"", "$.Records[0].attributes.SentTimestamp"),
+        ("eventbridge.json", "\"time\" : \"2026-11-23T08:33:45Z\"", "\"time\" : \"9999-11-23T08:33:45Z\"", "$.time"),
+    ])
+    func timestampsBeyondTheRangeAreErrorsAtTheirPath(file: String, original: String, replacement: String, path: String)
+        throws
+    {
+        let text = try String(contentsOf: sampleEventsDirectory.appendingPathComponent(file), encoding: .utf8)
+        #expect(text.contains(original))
+        let report = EventValidator.validate(Data(text.replacing(original, with: replacement, maxReplacements: 1).utf8))
+        #expect(!report.isValid)
+        #expect(report.errors.map(\.path) == [path])
+    }
+
     @Test func everyMalformedFileIsCovered() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: sampleEventsDirectory.path)
             .filter { $0.hasPrefix("malformed-") }

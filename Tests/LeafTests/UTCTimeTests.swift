@@ -15,6 +15,21 @@ import UTCTime
         #expect(mismatches.isEmpty)
     }
 
+    /// Found by CloudEventsFuzz: "1485-01-01T00:00:00Z" overflowed the nanosecond count and
+    /// trapped. Read from outside, an instant beyond the range is nil.
+    @Test func instantsBeyondTheRangeAreNilNotATrap() {
+        #expect(UTCTime(iso8601: "1485-01-01T00:00:00Z") == nil)
+        #expect(UTCTime(iso8601: "9999-12-31T23:59:59Z") == nil)
+        #expect(UTCTime(iso8601: "0001-01-01T00:00:00Z") == nil)
+        #expect(UTCTime(amzDate: "99991231T235959Z") == nil)
+        #expect(UTCTime(iso8601: "2262-04-11T23:47:16Z") != nil)
+        #expect(UTCTime(exactlyMillisecondsSince1970: 99_999_999_999_999_999) == nil)
+        #expect(UTCTime(exactlySecondsSince1970: Int64.max) == nil)
+        #expect(UTCTime(exactlySecondsSince1970: Double.infinity) == nil)
+        #expect(UTCTime(exactlySecondsSince1970: 1e12) == nil)
+        #expect(UTCTime(exactlySecondsSince1970: 1_440_938_160.5) == UTCTime(millisecondsSince1970: 1_440_938_160_500))
+    }
+
     @Test func knownInstantsInEveryForm() {
         let time = UTCTime(secondsSince1970: 1_440_938_160)
         #expect(time.amzDate == "20150830T123600Z")
