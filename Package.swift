@@ -124,16 +124,20 @@ let package = Package(
         // Domain: the CloudEvents envelope, the idempotent store, SQS batches of events, and
         // the pure logic of each function over client protocols.
         .target(name: "CloudEvents", dependencies: ["LambdaEvents", "Hashing", "UTCTime", "TextEncodings"]),
+        // CloudWatch Embedded Metric Format lines, flushed once per invocation.
+        .target(name: "LambdaMetrics", dependencies: ["LambdaRuntime", "JSONCoding", "UTCTime"]),
         .target(name: "Idempotency", dependencies: ["AWSDynamoDB", "LambdaRuntime", "UTCTime"]),
         .target(name: "IdempotencyTesting", dependencies: ["Idempotency"]),
         .target(
             name: "EventProcessing",
             dependencies: [
+                "LambdaMetrics",
                 "CloudEvents", "LambdaEvents", .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
             name: "PublishFunction",
             dependencies: [
+                "LambdaMetrics",
                 "CloudEvents", "Idempotency", "AWSSNS", "AWSEventBridge", "LambdaRuntime", "LambdaEvents",
                 "TextEncodings", "UTCTime",
                 .product(name: "Logging", package: "swift-log"),
@@ -141,18 +145,21 @@ let package = Package(
         .target(
             name: "ProcessFunction",
             dependencies: [
+                "LambdaMetrics",
                 "CloudEvents", "EventProcessing", "Idempotency", "AWSDynamoDB", "LambdaRuntime", "UTCTime",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
             name: "StoreFunction",
             dependencies: [
+                "LambdaMetrics",
                 "CloudEvents", "EventProcessing", "AWSDynamoDB", "LambdaRuntime", "UTCTime",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
             name: "NotifyFunction",
             dependencies: [
+                "LambdaMetrics",
                 "CloudEvents", "EventProcessing", "Idempotency", "AWSSNS", "LambdaRuntime",
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -160,10 +167,12 @@ let package = Package(
         // Functions: one folder each, a bootstrap binary each.
         .executableTarget(name: "echo", dependencies: ["LambdaRuntime", "LambdaEvents"], path: "functions/echo"),
         .executableTarget(name: "stream", dependencies: ["LambdaRuntime", "LambdaEvents"], path: "functions/stream"),
-        .executableTarget(name: "publish", dependencies: ["PublishFunction"], path: "functions/publish"),
-        .executableTarget(name: "process", dependencies: ["ProcessFunction"], path: "functions/process"),
-        .executableTarget(name: "store", dependencies: ["StoreFunction"], path: "functions/store"),
-        .executableTarget(name: "notify", dependencies: ["NotifyFunction"], path: "functions/notify"),
+        .executableTarget(
+            name: "publish", dependencies: ["PublishFunction", "LambdaMetrics"], path: "functions/publish"),
+        .executableTarget(
+            name: "process", dependencies: ["ProcessFunction", "LambdaMetrics"], path: "functions/process"),
+        .executableTarget(name: "store", dependencies: ["StoreFunction", "LambdaMetrics"], path: "functions/store"),
+        .executableTarget(name: "notify", dependencies: ["NotifyFunction", "LambdaMetrics"], path: "functions/notify"),
 
         .executableTarget(
             name: "RuntimeBenchmark", dependencies: ["LambdaEmulator"], path: "Benchmarks/RuntimeBenchmark"),
@@ -208,12 +217,17 @@ let package = Package(
         .testTarget(
             name: "ArchitectureTests",
             dependencies: ["TestSupport", "echo", "stream", "publish", "process", "store", "notify"]),
+        // Replays the fuzz targets' corpora and crash inputs through their plain builds, which
+        // `swift build --build-tests` makes (a dependency would link seven LLVMFuzzerTestOneInput).
+        .testTarget(name: "FuzzRegressionTests", dependencies: ["TestSupport"]),
         .testTarget(name: "LambdaHTTPTests", dependencies: ["LambdaHTTP", "LoopbackHTTP"]),
         .testTarget(name: "LoopbackHTTPTests", dependencies: ["TestSupport", "LoopbackHTTP", "LambdaHTTP"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "LambdaTesting", "LambdaEvents"]),
         .testTarget(name: "LambdaEventsTests", dependencies: ["LambdaEvents", "LambdaTesting", "UTCTime"]),
         .testTarget(
             name: "AWSCoreTests", dependencies: ["TestSupport", "AWSCore", "LoopbackHTTP", "UTCTime", "Hashing"]),
+        .testTarget(
+            name: "LambdaMetricsTests", dependencies: ["LambdaMetrics", "LambdaRuntime", "LambdaTesting", "UTCTime"]),
         .testTarget(name: "LeafTests", dependencies: ["UTCTime", "Hashing", "TextEncodings", "JSONCoding"]),
         .testTarget(name: "AWSDynamoDBTests", dependencies: ["TestSupport", "AWSDynamoDB", "LoopbackHTTP"]),
         .testTarget(name: "AWSSNSTests", dependencies: ["TestSupport", "AWSSNS", "LoopbackHTTP"]),

@@ -1,5 +1,6 @@
 import CloudEvents
 import LambdaEvents
+import LambdaMetrics
 import Logging
 
 /// An error that makes the rest of a batch fail without being tried: the dependency every
@@ -15,6 +16,7 @@ public protocol BatchStoppingError: Error {}
 /// - On a FIFO queue, once a message of a group fails, the later messages of that group in the
 ///   batch fail without being handled: SQS redelivers them after the failed one, so order holds.
 /// - A ``BatchStoppingError`` fails that message and every later one, untried.
+/// - Each failed message adds one to the invocation's `Failed` metric.
 /// - Every line logged for a message carries its `messageId` and, once known, the event's id
 ///   as `correlationId`; the handler gets that logger.
 public enum CloudEventBatch {
@@ -33,6 +35,7 @@ public enum CloudEventBatch {
             let group = message.attributes.messageGroupID
             if let group { logger[metadataKey: "messageGroupId"] = .string(group) }
             func fail() {
+                Metrics.add("Failed")
                 failed.append(message.messageID)
                 if let group { failedGroups.insert(group) }
             }

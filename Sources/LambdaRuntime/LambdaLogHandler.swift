@@ -1,3 +1,4 @@
+import JSONCoding
 import Logging
 import Synchronization
 import UTCTime
@@ -146,7 +147,7 @@ public struct LambdaLogHandler: LogHandler {
             line += ","
             JSONText.appendString(key, to: &line)
             line += ":"
-            JSONText.appendMetadata(value, to: &line)
+            MetadataJSON.appendMetadata(value, to: &line)
         }
         line += "}"
         return line
@@ -166,30 +167,12 @@ public struct LambdaLogHandler: LogHandler {
     }
 }
 
-/// Writes JSON text directly; logging must not pay for an encoder per line.
-enum JSONText {
-    static func appendString(_ string: String, to output: inout String) {
-        output.append("\"")
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": output.append("\\\"")
-            case "\\": output.append("\\\\")
-            case "\n": output.append("\\n")
-            case "\r": output.append("\\r")
-            case "\t": output.append("\\t")
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                output.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        output.append("\"")
-    }
-
+/// Metadata as JSON, written directly; logging must not pay for an encoder per line.
+enum MetadataJSON {
     static func appendMetadata(_ value: Logger.MetadataValue, to output: inout String) {
         switch value {
-        case .string(let string): appendString(string, to: &output)
-        case .stringConvertible(let convertible): appendString(convertible.description, to: &output)
+        case .string(let string): JSONText.appendString(string, to: &output)
+        case .stringConvertible(let convertible): JSONText.appendString(convertible.description, to: &output)
         case .array(let values):
             output.append("[")
             for (index, element) in values.enumerated() {
@@ -201,7 +184,7 @@ enum JSONText {
             output.append("{")
             for (index, (key, element)) in dictionary.sorted(by: { $0.key < $1.key }).enumerated() {
                 if index > 0 { output.append(",") }
-                appendString(key, to: &output)
+                JSONText.appendString(key, to: &output)
                 output.append(":")
                 appendMetadata(element, to: &output)
             }

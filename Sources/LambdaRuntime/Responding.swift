@@ -1,3 +1,4 @@
+import JSONCoding
 import LambdaHTTP
 
 /// Where one invocation's result goes: Lambda's Runtime API in a bootstrap, a recorder in a

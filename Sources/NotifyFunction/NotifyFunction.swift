@@ -4,6 +4,7 @@ import CloudEvents
 import EventProcessing
 import Idempotency
 import LambdaEvents
+import LambdaMetrics
 import LambdaRuntime
 import Logging
 
@@ -143,6 +144,7 @@ public struct NotifyHandler: LambdaHandler {
                 guard case .resultNotSaved = error else { throw error }
                 // Sent: a failure now would make SQS redeliver and, after the record's
                 // in-progress expiry, send it again. Reported as done, and logged loudly.
+                Metrics.add("Notified")
                 logger.error(
                     "notified, but the idempotency record was not completed: a redelivery could notify again",
                     metadata: ["error": "\(error)"])
@@ -150,8 +152,10 @@ public struct NotifyHandler: LambdaHandler {
             }
             switch outcome {
             case .executed(let messageID):
+                Metrics.add("Notified")
                 logger.info("notified", metadata: ["snsMessageId": .string(messageID)])
             case .replayed(let messageID):
+                Metrics.add("Duplicates")
                 logger.info("duplicate: already notified, nothing sent", metadata: ["snsMessageId": .string(messageID)])
             }
         }

@@ -3,6 +3,7 @@ import CloudEvents
 import EventProcessing
 import Idempotency
 import LambdaEvents
+import LambdaMetrics
 import LambdaRuntime
 import Logging
 import UTCTime
@@ -61,8 +62,10 @@ public struct ProcessHandler: LambdaHandler {
             let outcome = try await store.commitOnce(commit(for: received, minute: minute), deadline: context.deadline)
             switch outcome {
             case .committed:
+                Metrics.add("Processed")
                 logger.info("processed", metadata: ["counter": "COUNTER#\(event.type) \(minute)"])
             case .duplicate:
+                Metrics.add("Duplicates")
                 logger.info("duplicate: already processed, nothing changed")
             }
         }

@@ -4,6 +4,7 @@ import AWSSNS
 import CloudEvents
 import Idempotency
 import LambdaEvents
+import LambdaMetrics
 import LambdaRuntime
 import Logging
 import TextEncodings
@@ -111,6 +112,8 @@ public struct PublishHandler: LambdaHandler {
             return request.response(try await accept(view, context: context, logger: &logger))
         } catch {
             let problem = error
+            // Refused: the client's request was wrong (4xx); Failed: the kit could not publish it.
+            Metrics.add(problem.status >= 500 ? "Failed" : "Refused")
             logger.warning(
                 "refused",
                 metadata: [
@@ -212,6 +215,7 @@ public struct PublishHandler: LambdaHandler {
                 }
                 id = outcome.value
                 if outcome.isReplay {
+                    Metrics.add("Duplicates")
                     logger[metadataKey: "correlationId"] = .string(id)
                     logger.info("duplicate request: answered with the first request's event id, nothing published")
                 }
@@ -281,6 +285,7 @@ public struct PublishHandler: LambdaHandler {
             logger.info(
                 "put on EventBridge", metadata: ["eventBridgeId": .string(output.entries?.first?.eventID ?? "")])
         }
+        Metrics.add("Published")
     }
 
     private func tooLarge(_ what: String) -> Problem {

@@ -3,6 +3,7 @@ import AWSDynamoDB
 import CloudEvents
 import EventProcessing
 import LambdaEvents
+import LambdaMetrics
 import LambdaRuntime
 import Logging
 import UTCTime
@@ -164,11 +165,14 @@ public struct StoreHandler: LambdaHandler {
             let record = auditRecord(received)
             switch try await store.keepOriginal(record, deadline: context.deadline) {
             case .stored:
+                Metrics.add("Stored")
                 logger.info("stored", metadata: ["payloadHash": .string(record.payloadHash)])
             case .exists(let payloadHash) where payloadHash == record.payloadHash:
+                Metrics.add("Duplicates")
                 logger.info("duplicate: already stored, nothing changed")
             case .exists(let payloadHash):
                 let isNew = try await store.keepConflict(record, deadline: context.deadline)
+                Metrics.add("Conflicts")
                 logger.warning(
                     "conflict: a different payload reuses a stored event id; kept aside, the original is unchanged",
                     metadata: [

@@ -47,11 +47,31 @@ import Testing
         let aws = try AWS()
         let table = try await aws.createTable("events", sortKey: true)
         let environment = ["EVENTS_TABLE": table]
+        var metrics: [[String: Any]] = []
         for _ in 0..<2 {
-            let result = try lambdaLocalInvoke("process", event: mixedBatch, environment: environment)
+            let result = try lambdaLocalInvoke(
+                "process", event: mixedBatch, environment: environment.merging(["METRICS_NAMESPACE": "E2E"]) { $1 })
             #expect(result.status == 0, "\(result.stderr)")
             #expect(batchFailures(Array(result.stdout.utf8)) == [], "\(result.stdout)")
+            metrics += try embeddedMetrics(in: result.output)
         }
+        // One EMF line per invocation, in CloudWatch's shape, with the invocation's counts:
+        // 6 messages of 5 events (one SNS copy of an event also sent raw), then all 6 again.
+        try #require(metrics.count == 2, "EMF lines: \(metrics)")
+        for line in metrics {
+            let aws = try #require(line["_aws"] as? [String: Any])
+            #expect(aws["Timestamp"] as? Int != nil)
+            let directive = try #require((aws["CloudWatchMetrics"] as? [[String: Any]])?.first)
+            #expect(directive["Namespace"] as? String == "E2E")
+            #expect(directive["Dimensions"] as? [[String]] == [["Function"]])
+            let names = (directive["Metrics"] as? [[String: String]])?.compactMap { $0["Name"] } ?? []
+            #expect(names.allSatisfy { line[$0] is Int }, "a metric without its value: \(line)")
+            #expect(line["Function"] as? String == "process")
+            #expect(line["ColdStart"] as? Int == 1, "each lambda-local invoke is a new process")
+        }
+        #expect(metrics[0]["Processed"] as? Int == 5 && metrics[0]["Duplicates"] as? Int == 1, "\(metrics[0])")
+        #expect(metrics[1]["Processed"] == nil && metrics[1]["Duplicates"] as? Int == 6, "\(metrics[1])")
+        #expect(metrics.allSatisfy { $0["Failed"] == nil })
         let events = try uniqueEvents(mixedBatch)
         #expect(events.count == 5)
         #expect(try await counters(aws, table) == expectedCounters(events))

@@ -127,6 +127,13 @@ func lambdaLocalInvoke(_ function: String, event: String, environment: [String: 
         directory: repositoryRoot.path)
 }
 
+/// The CloudWatch EMF objects among a function's output lines (`{"_aws":...}`).
+func embeddedMetrics(in output: String) throws -> [[String: Any]] {
+    try output.split(separator: "\n").filter { $0.hasPrefix(#"{"_aws":"#) }.map { line in
+        try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "not JSON: \(line)")
+    }
+}
+
 func batchFailures(_ payload: [UInt8]) -> [String]? {
     guard let object = try? JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any],
         let failures = object["batchItemFailures"] as? [[String: Any]]

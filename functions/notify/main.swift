@@ -6,6 +6,7 @@ import AWSCore
 import AWSDynamoDB
 import AWSSNS
 import Idempotency
+import LambdaMetrics
 import LambdaRuntime
 import NotifyFunction
 
@@ -15,8 +16,10 @@ await Lambda.run { context in
     let sns = SNSClient(configuration: aws)
     let store = DynamoDBIdempotencyStore(
         client: DynamoDBClient(configuration: aws), tableName: configuration.idempotencyTable)
-    return NotifyHandler(
+    // Its business counts, and ColdStart, as one EMF line per invocation (LambdaMetrics).
+    let handler = NotifyHandler(
         store: store, sns: sns, notificationsTopicARN: configuration.notificationsTopicARN,
         notifyTypes: configuration.notifyTypes,
         circuitBreaker: sns.transport.circuitBreaker)
+    return MetricsHandler(handler, metrics: EmbeddedMetrics(environment: context.environment))
 }

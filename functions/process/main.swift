@@ -4,6 +4,7 @@
 import AWSCore
 import AWSDynamoDB
 import Idempotency
+import LambdaMetrics
 import LambdaRuntime
 import ProcessFunction
 
@@ -13,5 +14,7 @@ await Lambda.run { context in
     let store = DynamoDBIdempotencyStore(
         client: dynamoDB, tableName: configuration.eventsTable, keySchema: ProcessConfiguration.eventRecordKeySchema,
         timeToLive: configuration.recordRetention)
-    return ProcessHandler(store: store, eventsTable: configuration.eventsTable)
+    // Its business counts, and ColdStart, as one EMF line per invocation (LambdaMetrics).
+    let handler = ProcessHandler(store: store, eventsTable: configuration.eventsTable)
+    return MetricsHandler(handler, metrics: EmbeddedMetrics(environment: context.environment))
 }

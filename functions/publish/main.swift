@@ -7,6 +7,7 @@ import AWSDynamoDB
 import AWSEventBridge
 import AWSSNS
 import Idempotency
+import LambdaMetrics
 import LambdaRuntime
 import PublishFunction
 
@@ -20,5 +21,7 @@ await Lambda.run { context in
         })
     let store = DynamoDBIdempotencyStore(
         client: DynamoDBClient(configuration: aws), tableName: configuration.idempotencyTable)
-    return PublishHandler(store: store, targets: targets, defaultSource: configuration.eventSource)
+    // Its business counts, and ColdStart, as one EMF line per invocation (LambdaMetrics).
+    let handler = PublishHandler(store: store, targets: targets, defaultSource: configuration.eventSource)
+    return MetricsHandler(handler, metrics: EmbeddedMetrics(environment: context.environment))
 }

@@ -3,13 +3,16 @@
 
 import AWSCore
 import AWSDynamoDB
+import LambdaMetrics
 import LambdaRuntime
 import StoreFunction
 
 await Lambda.run { context in
     let configuration = try StoreConfiguration(environment: context.environment)
     let dynamoDB = DynamoDBClient(configuration: try AWSConfiguration(environment: context.environment))
-    return StoreHandler(
+    // Its business counts, and ColdStart, as one EMF line per invocation (LambdaMetrics).
+    let handler = StoreHandler(
         store: DynamoDBAuditStore(client: dynamoDB, tableName: configuration.auditTable),
         retentionDays: configuration.retentionDays)
+    return MetricsHandler(handler, metrics: EmbeddedMetrics(environment: context.environment))
 }

@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
+import Foundation
 #if FUZZING
     import CLibFuzzer
 #endif
@@ -12,7 +8,7 @@ public typealias FuzzInputTest = @convention(c) (UnsafePointer<UInt8>?, Int) -> 
 
 /// The entry point every fuzz target shares. Built for fuzzing (`make fuzz` defines FUZZING),
 /// it hands the arguments to libFuzzer's driver; a plain build replays the files named on the
-/// command line through the same checks, which is how a crash is reproduced in a debugger.
+/// command line (or in the directories named) through the same checks, which is how a crash is reproduced in a debugger.
 public func runFuzzTarget(
     _ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>, _ test: FuzzInputTest
 ) -> Int32 {
@@ -21,8 +17,19 @@ public func runFuzzTarget(
         var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
         return LLVMFuzzerRunDriver(&argc, &argv, test)
     #else
+        // Files as named; a directory (a corpus) file by file, as libFuzzer reads one.
+        var paths: [String] = []
         for index in 1..<Int(argc) {
             guard let path = argv[index].map({ String(cString: $0) }) else { continue }
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+                paths += names.sorted().map { path + "/" + $0 }
+            } else {
+                paths.append(path)
+            }
+        }
+        for path in paths {
             guard let data = FileManager.default.contents(atPath: path) else {
                 print("cannot read \(path)")
                 return 1
