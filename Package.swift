@@ -29,6 +29,7 @@ let package = Package(
         .library(name: "EventProcessing", targets: ["EventProcessing"]),
         .executable(name: "publish", targets: ["publish"]),
         .executable(name: "process", targets: ["process"]),
+        .executable(name: "rollup", targets: ["rollup"]),
         .executable(name: "store", targets: ["store"]),
         .executable(name: "notify", targets: ["notify"]),
     ],
@@ -157,6 +158,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
+            name: "RollupFunction",
+            dependencies: [
+                "LambdaMetrics", "CloudEvents", "Idempotency", "AWSDynamoDB", "AWSEventBridge", "LambdaRuntime",
+                "LambdaEvents", "Hashing", "UTCTime", .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
             name: "NotifyFunction",
             dependencies: [
                 "LambdaMetrics",
@@ -172,6 +179,7 @@ let package = Package(
         .executableTarget(
             name: "process", dependencies: ["ProcessFunction", "LambdaMetrics"], path: "functions/process"),
         .executableTarget(name: "store", dependencies: ["StoreFunction", "LambdaMetrics"], path: "functions/store"),
+        .executableTarget(name: "rollup", dependencies: ["RollupFunction", "LambdaMetrics"], path: "functions/rollup"),
         .executableTarget(name: "notify", dependencies: ["NotifyFunction", "LambdaMetrics"], path: "functions/notify"),
 
         .executableTarget(
@@ -216,7 +224,7 @@ let package = Package(
         // The package graph as DESIGN.md draws it, and what the bootstraps load.
         .testTarget(
             name: "ArchitectureTests",
-            dependencies: ["TestSupport", "echo", "stream", "publish", "process", "store", "notify"]),
+            dependencies: ["TestSupport", "echo", "stream", "publish", "process", "store", "notify", "rollup"]),
         // Replays the fuzz targets' corpora and crash inputs through their plain builds, which
         // `swift build --build-tests` makes (a dependency would link seven LLVMFuzzerTestOneInput).
         .testTarget(name: "FuzzRegressionTests", dependencies: ["TestSupport"]),
@@ -247,6 +255,7 @@ let package = Package(
             name: "PipelineTests",
             dependencies: [
                 "TestSupport", "LocalPipeline", "LambdaHTTP", "UTCTime", "publish", "process", "store", "notify",
+                "rollup",
             ]),
         .testTarget(
             name: "IntegrationTests",
@@ -257,7 +266,8 @@ let package = Package(
             name: "DomainTests",
             dependencies: [
                 "TestSupport", "CloudEvents", "Idempotency", "IdempotencyTesting", "EventProcessing",
-                "PublishFunction", "ProcessFunction", "StoreFunction", "NotifyFunction", "LambdaTesting", "UTCTime",
+                "PublishFunction", "ProcessFunction", "StoreFunction", "NotifyFunction", "RollupFunction",
+                "LambdaTesting", "UTCTime",
             ]),
         .testTarget(
             name: "DomainIntegrationTests",

@@ -17,7 +17,9 @@ import UTCTime
 /// `process`'s configuration, from its environment.
 public struct ProcessConfiguration: Sendable, Equatable {
     /// `EVENTS_TABLE`: event records (`pk` = `EVENT#<id>`, `sk` = `EVENT`) and counters
-    /// (`pk` = `COUNTER#<type>`, `sk` = `yyyy-MM-ddTHH:mm`, attribute `count`).
+    /// (`pk` = `COUNTER#<type>`, `sk` = `yyyy-MM-ddTHH:mm`, attribute `count`, and the minute
+    /// again as `rollupMinute`: only counters carry it, so the `CountersByMinute` index that
+    /// rollup reads holds nothing else).
     public var eventsTable: String
     /// How long an event record keeps its id taken. SQS keeps a message at most 14 days, so
     /// no redelivery can come later than that.
@@ -81,9 +83,10 @@ public struct ProcessHandler: LambdaHandler {
         if let time = event.time { attributes["time"] = .s(time) }
         let counter = DynamoDB.TransactWriteItem.update(
             .init(
-                key: Self.counterKey(type: event.type, minute: minute), updateExpression: "ADD #count :one",
-                tableName: eventsTable, expressionAttributeNames: ["#count": "count"],
-                expressionAttributeValues: [":one": .n("1")]))
+                key: Self.counterKey(type: event.type, minute: minute),
+                updateExpression: "ADD #count :one SET #rollupMinute = :minute",
+                tableName: eventsTable, expressionAttributeNames: ["#count": "count", "#rollupMinute": "rollupMinute"],
+                expressionAttributeValues: [":one": .n("1"), ":minute": .s(minute)]))
         return IdempotentCommit(
             key: event.id, payloadHash: event.payloadHash, recordAttributes: attributes, effects: [counter])
     }

@@ -63,7 +63,8 @@ func counters(_ store: InMemoryIdempotencyStore) -> [String: Int] {
             Issue.record("no counter update")
             return
         }
-        #expect(update.updateExpression == "ADD #count :one")
+        #expect(update.updateExpression == "ADD #count :one SET #rollupMinute = :minute")
+        #expect(update.expressionAttributeValues?[":minute"] == .s("2024-05-01T12:00"))
         #expect(update.tableName == "events")
 
         // The same batch again: nothing more.
