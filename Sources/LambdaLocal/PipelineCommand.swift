@@ -52,6 +52,12 @@ struct PipelineUpCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
+            "Fire a schedule rule (logical id or name) once as soon as the system is up, besides at its times (repeatable).",
+            valueName: "Rule"))
+    var fireNow: [String] = []
+
+    @Option(
+        help: ArgumentHelp(
             "Override every queue's visibility timeout, in seconds (failed messages come back sooner).",
             valueName: "seconds"))
     var visibilityTimeout: Int?
@@ -90,7 +96,7 @@ struct PipelineUpCommand: ParsableCommand {
         if let faults { plan = try FaultPlan(parsing: faults) }
         let discard: @Sendable ([UInt8]) -> Void = { _ in }
         let forward: @Sendable ([UInt8]) -> Void = { bytes in FileHandle.standardError.write(Data(bytes)) }
-        let options = PipelineOptions(
+        var options = PipelineOptions(
             templatePath: template, stackName: stackName,
             buildDirectories: buildPath.isEmpty ? [".build/debug", ".build/release"] : buildPath,
             executables: keyValues(executable), faults: plan, chaos: try chaos.map { try ChaosPlan(parsing: $0) },
@@ -99,8 +105,10 @@ struct PipelineUpCommand: ParsableCommand {
             functionTimeoutOverride: functionTimeout.map { .seconds($0) },
             log: { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) },
             functionOutput: quietFunctions ? discard : forward)
+        options.fireSchedulesNow = fireNow
+        let configured = options
         let runner = LockedBox<PipelineRunner?>(nil)
-        try runAsync { runner.set(try await PipelineRunner.up(options, configuration: configuration)) }
+        try runAsync { runner.set(try await PipelineRunner.up(configured, configuration: configuration)) }
         printError("pipeline up (Ctrl-C stops)")
         waitForInterrupt()
         try runAsync {

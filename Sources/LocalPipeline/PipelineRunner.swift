@@ -3,6 +3,7 @@ import AWSSQS
 import Foundation
 import LambdaEmulator
 import LambdaHTTP
+import UTCTime
 
 /// How to run a template's system locally.
 public struct PipelineOptions: Sendable {
@@ -17,6 +18,9 @@ public struct PipelineOptions: Sendable {
     public var faults: FaultPlan?
     /// Function processes killed mid-invocation and the pollers' long polls cut (`ChaosPlan`).
     public var chaos: ChaosPlan?
+    /// Schedule rules (logical id or name) to fire once as soon as the system is up, besides
+    /// at their times.
+    public var fireSchedulesNow: [String] = []
     /// The first API's port (the next API gets the next port); 0 picks free ports.
     public var apiPort: Int
     /// Processes per function behind each API and each event source mapping: how many
@@ -66,6 +70,7 @@ public enum PipelineError: Error, CustomStringConvertible {
     case executableNotFound(function: String, candidates: [String], directories: [String])
     case initFailed(function: String, report: String)
     case unknownQueue(function: String, arn: String)
+    case unknownSchedule(String, known: [String])
 
     public var description: String {
         switch self {
@@ -77,6 +82,8 @@ public enum PipelineError: Error, CustomStringConvertible {
             "\(function) failed its init phase: \(report)"
         case .unknownQueue(let function, let arn):
             "\(function) has an SQS event on \(arn), which the template does not create"
+        case .unknownSchedule(let rule, let known):
+            "no schedule rule \(rule) in the template (schedule rules: \(known.isEmpty ? "none" : known.joined(separator: ", ")))"
         }
     }
 }
@@ -93,10 +100,12 @@ public final class PipelineRunner: Sendable {
     private let lambdas: [LocalLambda]
     private let pollerProxy: FaultProxy?
     private let killer: ProcessKiller?
+    private let schedules: ScheduleRunner
 
     private init(
         stack: ProvisionedStack, faultProxy: FaultProxy?, gateways: [String: LocalAPIGateway],
-        mappings: [EventSourceMapping], lambdas: [LocalLambda], pollerProxy: FaultProxy?, killer: ProcessKiller?
+        mappings: [EventSourceMapping], lambdas: [LocalLambda], pollerProxy: FaultProxy?, killer: ProcessKiller?,
+        schedules: ScheduleRunner
     ) {
         self.stack = stack
         self.faultProxy = faultProxy
@@ -105,7 +114,20 @@ public final class PipelineRunner: Sendable {
         self.lambdas = lambdas
         self.pollerProxy = pollerProxy
         self.killer = killer
+        self.schedules = schedules
     }
+
+    /// Fires a schedule rule (logical id or name) now, as EventBridge would at `time`: its
+    /// event's `time` is that minute, which is what a scheduled function works from.
+    public func fireSchedule(_ rule: String, at time: UTCTime = .now()) async throws {
+        guard let scheduled = stack.schedules.first(where: { $0.logicalID == rule || $0.name == rule }) else {
+            throw PipelineError.unknownSchedule(rule, known: stack.schedules.map(\.logicalID))
+        }
+        await schedules.fire(scheduled, at: time)
+    }
+
+    /// How often each schedule rule fired, by logical id.
+    public var scheduleCounts: [String: Int] { schedules.counts }
 
     /// What `PipelineOptions.chaos` did so far; nil without it.
     public var chaosCounts: ChaosCounts? {
@@ -207,15 +229,31 @@ public final class PipelineRunner: Sendable {
         let killer = options.chaos?.killEvery.map {
             ProcessKiller(lambdas: lambdas, every: $0, seed: options.chaos?.seed ?? 1)
         }
-        return PipelineRunner(
+        let schedules = ScheduleRunner(stack: stack, sqs: admin.sqs, log: log)
+        for rule in stack.schedules {
+            let targets = rule.targetARNs.map { String($0.split(separator: ":").last ?? "") }
+            log("\(rule.logicalID): \(rule.expression), to \(targets.joined(separator: ", "))")
+        }
+        schedules.start()
+        let runner = PipelineRunner(
             stack: stack, faultProxy: proxy, gateways: gateways, mappings: mappings, lambdas: lambdas.map(\.lambda),
-            pollerProxy: pollerProxy, killer: killer)
+            pollerProxy: pollerProxy, killer: killer, schedules: schedules)
+        for rule in options.fireSchedulesNow {
+            do {
+                try await runner.fireSchedule(rule)
+            } catch {
+                await runner.stop()
+                throw error
+            }
+        }
+        return runner
     }
 
     /// Stops the APIs and the mappings (letting batches in flight finish and be deleted),
     /// then ends every function process and the fault proxy.
     public func stop() async {
         killer?.stop()
+        schedules.stop()
         for gateway in gateways.values { gateway.stop() }
         for mapping in mappings { await mapping.stop() }
         await blocking { [lambdas] in for lambda in lambdas { lambda.shutdown() } }

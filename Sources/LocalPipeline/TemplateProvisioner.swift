@@ -22,6 +22,9 @@ public struct ProvisionedStack: Sendable {
     public var tables: [String: String]
     public var eventBuses: [String: String]
     public var functions: [FunctionDefinition]
+    /// Rules with a `ScheduleExpression`: `PipelineRunner` fires them (EventBridge's local
+    /// stand-in does not).
+    public var schedules: [ScheduledRule] = []
     /// Resource types the template declares that have no local meaning (IAM, policies) or no
     /// support here; listed so a user sees what was not created.
     public var skipped: [String]
@@ -290,13 +293,31 @@ public struct TemplateProvisioner: Sendable {
             let path = rule.logicalID
             let properties = rule.properties
             guard properties["State"]?.string ?? "ENABLED" == "ENABLED" else { continue }
-            guard let pattern = properties["EventPattern"] else {
-                stack.skipped.append("\(path) (a scheduled rule: schedules are not run locally)")
-                continue
-            }
             let name =
                 try properties["Name"].map { try stack.names.string($0, at: "\(path).Name") }
                 ?? "\(stackName)-\(rule.logicalID)"
+            if let expression = properties["ScheduleExpression"] {
+                let text = try stack.names.string(expression, at: "\(path).ScheduleExpression")
+                let targets = try (properties["Targets"]?.list ?? []).enumerated().map { index, target in
+                    try stack.names.string(target["Arn"] ?? .null, at: "\(path).Targets[\(index)].Arn")
+                }
+                let arn = "arn:aws:events:\(admin.configuration.region):\(accountID):rule/\(name)"
+                do {
+                    stack.schedules.append(
+                        ScheduledRule(
+                            logicalID: rule.logicalID, name: name, arn: arn, expression: text,
+                            schedule: try Schedule(parsing: text), targetARNs: targets))
+                } catch {
+                    stack.skipped.append("\(path) (\(error))")
+                }
+                stack.names.refs[rule.logicalID] = name
+                stack.names.attributes["\(rule.logicalID).Arn"] = arn
+                continue
+            }
+            guard let pattern = properties["EventPattern"] else {
+                stack.skipped.append("\(path) (a rule with neither EventPattern nor ScheduleExpression)")
+                continue
+            }
             // A bus given by ARN is addressed by its name.
             var bus =
                 try properties["EventBusName"].map { try stack.names.string($0, at: "\(path).EventBusName") }
