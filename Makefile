@@ -11,7 +11,7 @@ RELEASE_SCRATCH ?= .build-release
 CURL_PREFIX ?= $(CURDIR)/.build-curl/prefix
 PACKAGE_FLAGS = --swift "$(SWIFT)" --scratch-path $(RELEASE_SCRATCH) --static-curl $(CURL_PREFIX)
 
-.PHONY: deps build invoke test test-sanitizers soak fuzz lint bench bench-platform bench-events package test-package lint-template bench-package clean deploy-rehearsal
+.PHONY: deps build invoke test test-sanitizers soak fuzz lint bench bench-platform bench-events package test-package lint-template bench-package clean deploy-rehearsal deploy delete
 
 deps:
 	@scripts/install-deps.sh
@@ -130,6 +130,16 @@ lint-template: deps
 # the stack CREATE_COMPLETE with every resource but the types moto lacks (README: Deploy rehearsal).
 deploy-rehearsal: deps
 	scripts/with-moto.sh python3 scripts/deploy-rehearsal.py
+
+# A real deployment with SAM CLI (not installed here, and no AWS account: these cannot run
+# in this repository's CI): the zips, then sam deploy / sam delete with samconfig.toml's
+# environment for STAGE (dev or prod).
+STAGE ?= dev
+deploy: package
+	sam deploy --config-file samconfig.toml --config-env $(STAGE)
+
+delete:
+	sam delete --config-file samconfig.toml --config-env $(STAGE)
 
 # Cold starts of each zip in an empty root beside its unpackaged binary (BENCHMARKS.md).
 bench-package: package

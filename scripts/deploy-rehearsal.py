@@ -165,6 +165,7 @@ MOTO_LACKS = {
     "AWS::CloudWatch::Alarm",
     "AWS::Cognito::UserPool",
     "AWS::Cognito::UserPoolClient",
+    "AWS::Logs::QueryDefinition",
     "AWS::SNS::Subscription",
     "AWS::SQS::QueuePolicy",
 }

@@ -35,6 +35,9 @@ EventBus has no physical_resource_id, so the Ref resolved to the model object an
 naming the bus by Ref failed CreateStack with a 500 (scripts/deploy-rehearsal.py). It is
 the bus's name here.
 
+5. CloudFormation: AWS::Lambda::Alias, which moto does not model, and the `Version` attribute
+of AWS::Lambda::Version, which it does not answer (see the patch below).
+
 Usage: the same arguments as moto_server.
 """
 import copy
@@ -143,6 +146,52 @@ werkzeug.serving.WSGIRequestHandler.log_request = log_request
 import moto.events.models as events_models  # noqa: E402
 
 events_models.EventBus.physical_resource_id = property(lambda self: self.name)
+
+# 5. CloudFormation: moto has no AWS::Lambda::Alias model, so the alias SAM makes for
+# AutoPublishAlias was never created and a Permission naming it failed the whole CreateStack
+# with a KeyError (a 500). The alias is created with moto's own Lambda backend; its Ref is
+# its ARN, as in CloudFormation.
+from moto.awslambda.models import LambdaVersion, lambda_backends  # noqa: E402
+from moto.core.common_models import CloudFormationModel  # noqa: E402
+
+
+# The alias names its version by `!GetAtt <Version>.Version`, which moto's LambdaVersion does
+# not answer.
+LambdaVersion.get_cfn_attribute = lambda self, name: self.version if name == "Version" else None
+
+
+class CloudFormationLambdaAlias(CloudFormationModel):
+    # moto files every model under the service its module names.
+    __module__ = "moto.awslambda.models"
+
+    def __init__(self, alias):
+        self.alias = alias
+
+    @property
+    def physical_resource_id(self):
+        return self.alias.arn
+
+    @staticmethod
+    def cloudformation_name_type():
+        return "Name"
+
+    @staticmethod
+    def cloudformation_type():
+        return "AWS::Lambda::Alias"
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        properties = cloudformation_json["Properties"]
+        backend = lambda_backends[account_id][region_name]
+        alias = backend.create_alias(
+            name=properties["Name"],
+            function_name=properties["FunctionName"],
+            function_version=str(properties["FunctionVersion"]),
+            description=properties.get("Description", ""),
+            routing_config=properties.get("RoutingConfig"),
+        )
+        return cls(alias)
+
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -93,7 +93,7 @@ import Testing
         #expect(Self.template.contains(" \(variable) "))
     }
 
-    @Test(arguments: ["publish", "process", "store", "notify"])
+    @Test(arguments: ["publish", "process", "store", "notify", "rollup"])
     func everyFunctionDeploysItsZip(_ function: String) {
         #expect(Self.template.contains("CodeUri: ../dist/\(function).zip"))
     }
@@ -102,7 +102,7 @@ import Testing
         let mappings = Self.template.components(separatedBy: "Type: SQS\n").count - 1
         let reporting =
             Self.template.components(separatedBy: "FunctionResponseTypes: [ReportBatchItemFailures]").count - 1
-        #expect(mappings == 4)
+        #expect(mappings == 5)
         #expect(reporting == mappings)
     }
 
