@@ -52,15 +52,17 @@ bench-platform: deps
 # FUZZ_SECONDS on its corpus in Tests/Fuzz/corpus/<target> (plus the peer events where they
 # fit). A crash stops the run and leaves its input in Tests/Fuzz/regressions/<target>-crash-*:
 # fix it and commit the input, which FuzzRegressionTests then replays. Swift's own backtracer is
-# off there: under ASan it trips over its own memory reads and hides the real report.
+# off there: under ASan it trips over its own memory reads and hides the real report. The
+# targets link the minimal libcurl the zips ship (scripts/build-minimal-curl.sh), so what is
+# fuzzed is what runs in Lambda.
 FUZZ_TARGETS ?= EventsFuzz JSONFuzz CloudEventsFuzz HTTPRequestFuzz RuntimeResponseFuzz SigV4Fuzz AWSErrorFuzz
 FUZZ_SECONDS ?= 30
 FUZZ_FLAGS = -c debug --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address
 PEER_EVENTS = $(wildcard ../shared/peer-events/aws-lambda-go ../shared/peer-events/aws-lambda-rust-runtime)
 PEER_JSON = $(wildcard ../shared/peer-tests/json/test_parsing)
-fuzz: deps
+fuzz: deps $(CURL_PREFIX)/lib/libcurl.a
 	@for target in $(FUZZ_TARGETS); do \
-		LAMBDA_FUZZING=1 $(SWIFT) build $(FUZZ_FLAGS) --product $$target || exit 1; \
+		LAMBDA_FUZZING=1 LAMBDA_KIT_STATIC_CURL=$(CURL_PREFIX) $(SWIFT) build $(FUZZ_FLAGS) --product $$target || exit 1; \
 	done
 	@for target in $(FUZZ_TARGETS); do \
 		mkdir -p Tests/Fuzz/corpus/$$target; \

@@ -186,6 +186,9 @@ let package = Package(
             name: "RuntimeBenchmark", dependencies: ["LambdaEmulator"], path: "Benchmarks/RuntimeBenchmark"),
         .executableTarget(
             name: "PlatformBenchmark", dependencies: ["LambdaEmulator"], path: "Benchmarks/PlatformBenchmark"),
+        .executableTarget(
+            name: "Capacity", dependencies: ["LocalPipeline", "LambdaEmulator", "LambdaHTTP", "AWSCore"],
+            path: "Benchmarks/Capacity"),
         .executableTarget(name: "Soak", dependencies: ["LambdaEmulator", "LambdaHTTP"], path: "Benchmarks/Soak"),
         // libFuzzer targets (Tests/Fuzz/README.md, `make fuzz`): a plain build makes replayers.
         .target(name: "CLibFuzzer", path: "Tests/Fuzz/CLibFuzzer"),

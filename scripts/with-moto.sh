@@ -59,6 +59,8 @@ PY
 read -r key_id secret <<<"$credentials"
 
 export AWS_ENDPOINT_URL="$endpoint"
+# For a benchmark that reports the emulator's CPU beside the kit's.
+export MOTO_PID="$moto_pid"
 export AWS_ACCESS_KEY_ID="$key_id"
 export AWS_SECRET_ACCESS_KEY="$secret"
 unset AWS_SESSION_TOKEN AWS_PROFILE

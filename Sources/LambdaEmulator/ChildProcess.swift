@@ -52,10 +52,21 @@ public enum ChildProcessError: Error, CustomStringConvertible {
     }
 }
 
+/// The read ends of a child's output pipes still open, behind the lock their readers drain under.
+private final class OpenPipes: Sendable {
+    let descriptors: Mutex<[Int32]>
+    init(_ descriptors: [Int32]) { self.descriptors = Mutex(descriptors) }
+}
+
 /// A bootstrap process in a process group of its own, so that a timeout kills a shell
 /// script's children with it. Its stdout and stderr are forwarded as they arrive.
 final class ChildProcess: Sendable {
     let pid: pid_t
+    /// The read ends of stdout and stderr still open, and who may read them: a reader thread
+    /// after poll(), or ``flushOutput()``, each draining under this lock, so that when a flush
+    /// returns everything the process had written before it is delivered.
+    private let pipes: OpenPipes
+    private let output: @Sendable ([UInt8]) -> Void
 
     init(
         arguments: [String],
@@ -111,17 +122,26 @@ final class ChildProcess: Sendable {
             throw ChildProcessError.spawnFailed(command: arguments, errno: result)
         }
         self.pid = pid
+        self.output = output
+        for fd in [stdoutPipe[0], stderrPipe[0]] { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+        let pipes = OpenPipes([stdoutPipe[0], stderrPipe[0]])
+        self.pipes = pipes
 
         for fd in [stdoutPipe[0], stderrPipe[0]] {
             let reader = Thread {
-                var buffer = [UInt8](repeating: 0, count: 16 << 10)
+                var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
                 while true {
-                    let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                    if count < 0, errno == EINTR { continue }
-                    guard count > 0 else { break }
-                    output(Array(buffer[0..<count]))
+                    if poll(&descriptor, 1, -1) < 0, errno == EINTR { continue }
+                    let open = pipes.descriptors.withLock { open -> Bool in
+                        guard Self.drain(fd, to: output) else {
+                            close(fd)
+                            open.removeAll { $0 == fd }
+                            return false
+                        }
+                        return true
+                    }
+                    if !open { break }
                 }
-                close(fd)
             }
             reader.name = "bootstrap-output"
             reader.start()
@@ -133,6 +153,30 @@ final class ChildProcess: Sendable {
         }
         waiter.name = "bootstrap-wait"
         waiter.start()
+    }
+
+    /// Reads what is waiting in a non-blocking pipe and delivers it; false at end of file.
+    private static func drain(_ fd: Int32, to output: @Sendable ([UInt8]) -> Void) -> Bool {
+        var buffer = [UInt8](repeating: 0, count: 16 << 10)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count > 0 {
+                output(Array(buffer[0..<count]))
+                continue
+            }
+            if count < 0, errno == EINTR { continue }
+            return count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)
+        }
+    }
+
+    /// Delivers everything the process has written so far. A line it wrote before answering an
+    /// invocation is in the pipe by the time the answer arrives; after this, it has reached
+    /// `output` (a log tail then holds it, however late the reader thread would have run).
+    func flushOutput() {
+        let output = self.output
+        pipes.descriptors.withLock { open in
+            for fd in open { _ = Self.drain(fd, to: output) }
+        }
     }
 
     /// Signals the whole process group.

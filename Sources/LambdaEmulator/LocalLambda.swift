@@ -263,6 +263,11 @@ public final class LocalLambda: Sendable {
         _ = state.wait(deadline: { _ in .now + .seconds(5) }, until: gone)
     }
 
+    /// Delivers everything the running bootstrap has written so far to `functionOutput`.
+    public func flushOutput() {
+        state.withLock { $0.process }?.flushOutput()
+    }
+
     /// Kills the bootstrap with SIGKILL if it is handling an invocation right now, as an
     /// out-of-memory kill or a crash in native code would; the invocation ends as
     /// `Runtime.ExitError` and the next one starts a new process. For chaos runs; returns

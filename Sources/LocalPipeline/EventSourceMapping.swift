@@ -138,14 +138,21 @@ public final class EventSourceMapping: Sendable {
         state.withLock { $0.tasks += tasks }
     }
 
-    /// Stops polling and waits for batches in flight to be invoked and deleted. A long poll
-    /// in flight is abandoned: whatever it still receives is not invoked and becomes visible
-    /// again after the visibility timeout, as when Lambda disables a mapping.
+    /// Stops polling and waits for batches in flight to be invoked and deleted, and for a long
+    /// poll in flight to end (at most `waitTimeSeconds`): whatever it still receives is not
+    /// invoked and becomes visible again after the visibility timeout, as when Lambda disables
+    /// a mapping.
     public func stop() async {
-        state.withLock { $0.stopping = true }
+        let tasks = state.withLock { state in
+            state.stopping = true
+            return state.tasks
+        }
         while state.withLock({ $0.busy > 0 }) {
             try? await Task.sleep(for: .milliseconds(20))
         }
+        // A long poll in flight ends within waitTimeSeconds; after that, nothing of this mapping
+        // runs or reports (a caller may close what onError writes to).
+        for task in tasks { await task.value }
     }
 
     private var stopping: Bool { state.withLock { $0.stopping } }
@@ -179,6 +186,7 @@ public final class EventSourceMapping: Sendable {
                         ).messages ?? []
                     consecutiveErrors = 0
                 } catch {
+                    if stopping { return }
                     state.withLock { $0.counts.pollErrors += 1 }
                     onError(
                         "\(configuration.functionName) <- \(configuration.queueName): ReceiveMessage failed: \(error)")

@@ -87,6 +87,10 @@ public struct FaultCounts: Sendable, Equatable, CustomStringConvertible {
     public var droppedBeforeForwarding = 0
     /// Calls the endpoint itself did not answer; passed on as dropped connections.
     public var upstreamFailures = 0
+    /// Every call that reached the proxy, by `service:Operation` (the SigV4 scope's service;
+    /// `X-Amz-Target`'s operation or the query protocol's `Action`): what a capacity model
+    /// prices.
+    public var calls: [String: Int] = [:]
 
     public init() {}
 
@@ -140,7 +144,9 @@ public final class FaultProxy: Sendable {
     private static func handle(
         _ request: HTTPServerRequest, upstream: String, plan: FaultPlan, state: FaultLedger, client: HTTPClient
     ) -> HTTPServerReply {
+        let call = callName(request)
         let decision = state.mutex.withLock { state -> Decision in
+            state.counts.calls[call, default: 0] += 1
             let draw = state.random.nextUnitInterval()
             var bound = plan.throttle
             if draw < bound {
@@ -204,6 +210,21 @@ public final class FaultProxy: Sendable {
             }
             return .response(HTTPResponse(status: response.status, headers: passed, body: response.body))
         }
+    }
+
+    /// `service:Operation`, e.g. `dynamodb:TransactWriteItems`, `sns:Publish`.
+    static func callName(_ request: HTTPServerRequest) -> String {
+        let authorization = request.headers["Authorization"] ?? ""
+        // Credential=AKID/20261205/us-east-1/dynamodb/aws4_request
+        let scope = authorization.split(separator: "Credential=").last?.split(separator: ",").first ?? ""
+        let parts = scope.split(separator: "/")
+        let service = parts.count >= 4 ? String(parts[3]) : "unknown"
+        if let target = request.headers["X-Amz-Target"], let operation = target.split(separator: ".").last {
+            return "\(service):\(operation)"
+        }
+        let form = String(decoding: request.body, as: UTF8.self)
+        let action = form.split(separator: "&").first { $0.hasPrefix("Action=") }?.dropFirst("Action=".count)
+        return "\(service):\(action.map(String.init) ?? request.method)"
     }
 
     /// awsQuery calls (SNS) are form posts without `X-Amz-Target`; JSON ones name their target.

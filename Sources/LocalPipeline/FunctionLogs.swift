@@ -32,7 +32,6 @@ final class ProcessLog: Sendable {
     private struct State {
         var retained: [UInt8] = []
         var written = 0
-        var lastWrite = ContinuousClock.now
     }
 
     private static let retainedLimit = 64 * 1024
@@ -50,24 +49,16 @@ final class ProcessLog: Sendable {
                 state.retained.removeFirst(state.retained.count - Self.retainedLimit)
             }
             state.written += bytes.count
-            state.lastWrite = .now
         }
         forward(bytes)
     }
 
     var mark: Int { state.withLock { $0.written } }
 
-    /// What was written since `mark`, once the output has been quiet for 10 ms (the
-    /// process's last lines travel through a pipe and may trail its answer), waiting at most
-    /// 100 ms.
+    /// What was written since `mark` (flush the process's output first: its last lines
+    /// travel through a pipe and may trail its answer).
     func written(since mark: Int) -> [UInt8] {
-        let started = ContinuousClock.now
-        while ContinuousClock.now - started < .milliseconds(100),
-            ContinuousClock.now - state.withLock({ $0.lastWrite }) < .milliseconds(10)
-        {
-            usleep(2_000)
-        }
-        return state.withLock { state in
+        state.withLock { state in
             let count = min(state.written - mark, state.retained.count)
             return Array(state.retained.suffix(count))
         }

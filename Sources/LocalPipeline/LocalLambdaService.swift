@@ -312,6 +312,7 @@ private struct Invocation: Sendable {
                     payload, requestID: requestID, clientContext: clientContext, tenantID: tenantID, traceID: traceID,
                     onChunk: onChunk)
                 guard tailsLog else { return (report, nil) }
+                lambda.flushOutput()
                 var log = Array("START RequestId: \(requestID) Version: $LATEST\n".utf8)
                 log += processLog?.written(since: mark) ?? []
                 log += Array("END RequestId: \(requestID)\n\(report.reportLine)\n".utf8)

@@ -35,6 +35,8 @@ public struct PipelineOptions: Sendable {
     /// timeout: a claim an invocation leaves behind (an idempotency record in progress) lasts
     /// until its deadline, and a redelivery that comes back before then finds it still held.
     public var functionTimeoutOverride: Duration?
+    /// Receives each invocation, as data: what a benchmark or a capacity model adds up.
+    public var onInvocation: (@Sendable (InvocationObservation) -> Void)?
     /// Receives each one-line record of an invocation.
     public var log: @Sendable (String) -> Void
     /// Receives the functions' own stdout and stderr.
@@ -63,6 +65,15 @@ public struct PipelineOptions: Sendable {
         self.log = log
         self.functionOutput = functionOutput
     }
+}
+
+/// One invocation of a function of the system: by its API (`source` "api", one request) or
+/// by an event source mapping (`source` the queue's name, `messages` the batch).
+public struct InvocationObservation: Sendable {
+    public var functionName: String
+    public var source: String
+    public var messages: Int
+    public var report: InvocationReport
 }
 
 public enum PipelineError: Error, CustomStringConvertible {
@@ -126,6 +137,14 @@ public final class PipelineRunner: Sendable {
         await schedules.fire(scheduled, at: time)
     }
 
+    /// CPU seconds the running function processes have used (processes replaced since count
+    /// from their own start).
+    public var functionCPUSeconds: Double {
+        lambdas.compactMap(\.bootstrapCPUTime).reduce(0) {
+            $0 + Double($1.components.seconds) + Double($1.components.attoseconds) / 1e18
+        }
+    }
+
     /// How often each schedule rule fired, by logical id.
     public var scheduleCounts: [String: Int] { schedules.counts }
 
@@ -147,6 +166,7 @@ public final class PipelineRunner: Sendable {
             }
         }
         let log = options.log
+        let onInvocation = options.onInvocation
         for skipped in stack.skipped { log("not provisioned: \(skipped)") }
 
         let proxy = try options.faults.map { try FaultProxy(upstream: endpoint, plan: $0) }
@@ -187,6 +207,9 @@ public final class PipelineRunner: Sendable {
                     let name = function.name
                     let gateway = try LocalAPIGateway(pool: LambdaPool(pool), format: api.format, port: nextPort) {
                         record in
+                        onInvocation?(
+                            InvocationObservation(functionName: name, source: "api", messages: 1, report: record.report)
+                        )
                         log(
                             "\(timestamp()) \(name) <- \(record.method) \(record.target): \(record.status), \(InvocationReport.milliseconds(record.report.duration)) ms\(record.report.isSuccess ? "" : " (\(record.report.errorType ?? "error"))")"
                         )
@@ -210,7 +233,13 @@ public final class PipelineRunner: Sendable {
                             reportBatchItemFailures: source.reportBatchItemFailures,
                             waitTimeSeconds: options.waitTimeSeconds, region: configuration.region),
                         lambdas: pool, sqs: pollerSQS,
-                        onBatch: { log("\(timestamp()) \($0.line)") },
+                        onBatch: { batch in
+                            onInvocation?(
+                                InvocationObservation(
+                                    functionName: batch.functionName, source: batch.queueName, messages: batch.messages,
+                                    report: batch.report))
+                            log("\(timestamp()) \(batch.line)")
+                        },
                         onError: { log("\(timestamp()) \($0)") })
                     mappings.append(mapping)
                     log(

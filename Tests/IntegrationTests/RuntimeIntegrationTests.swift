@@ -1,6 +1,7 @@
 import Foundation
 import LambdaEmulator
 import LambdaRuntime
+import Synchronization
 import TestSupport
 import Testing
 
@@ -129,18 +130,22 @@ import Testing
     /// The chaos runs' kill: only a process with an invocation in flight is killed, that
     /// invocation ends as Runtime.ExitError (signal 9), and the next starts a new process.
     @Test func killIfInvokingKillsOnlyABusyProcess() async throws {
-        let lambda = try faultyLambda(timeout: .seconds(10))
+        let lambda = try faultyLambda(timeout: .seconds(60))
         defer { lambda.shutdown() }
         guard case .ready = lambda.start() else { throw CancellationError() }
         #expect(!lambda.killIfInvoking(), "an idle process was killed")
-        async let slow = withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(returning: lambda.invoke(json(#"{"faulty":{"sleepMs":5000}}"#)))
-            }
-        }
-        let killed = try await eventually(timeout: .seconds(5)) { lambda.killIfInvoking() ? true : nil }
+        // A thread of its own: under a loaded test run the shared pools may start it late.
+        let finished = DispatchSemaphore(value: 0)
+        let outcome = Mutex<InvocationReport?>(nil)
+        Thread {
+            let report = lambda.invoke(json(#"{"faulty":{"sleepMs":30000}}"#))
+            outcome.withLock { $0 = report }
+            finished.signal()
+        }.start()
+        let killed = try await eventually(timeout: .seconds(30)) { lambda.killIfInvoking() ? true : nil }
         #expect(killed == true)
-        let report = await slow
+        finished.wait()
+        let report = try #require(outcome.withLock { $0 })
         #expect(report.result == .runtimeExited(.signaled(SIGKILL)))
         #expect(json(report.payload)?["errorType"] as? String == "Runtime.ExitError")
         let next = lambda.invoke(json(#"{"after":"kill"}"#))
