@@ -53,6 +53,7 @@ enum PackagedZips {
             case "process": ["EVENTS_TABLE": "events"]
             case "store": ["AUDIT_TABLE": "audit"]
             case "notify": ["NOTIFICATIONS_TOPIC_ARN": topic + "-notifications", "IDEMPOTENCY_TABLE": "idempotency"]
+            case "rollup": ["EVENTS_TABLE": "events", "EVENT_BUS_NAME": "swift-lambda-kit"]
             default: [:]
             }
         return base.merging(specific) { _, specific in specific }
@@ -63,6 +64,7 @@ enum PackagedZips {
             switch function {
             case "echo": "events/echo/hello.json"
             case "publish": "events/apigw-v2-post-events.json"
+            case "rollup": "events/sqs-scheduled-event.json"
             default: "events/sqs-sns-notification.json"
             }
         return Array(try Data(contentsOf: URL(fileURLWithPath: file)))
