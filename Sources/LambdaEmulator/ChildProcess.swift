@@ -1,6 +1,6 @@
 import CSpawn
 import Foundation
-import Synchronization
+import LambdaHTTP
 
 #if canImport(Glibc)
     import Glibc
@@ -52,12 +52,6 @@ public enum ChildProcessError: Error, CustomStringConvertible {
     }
 }
 
-/// The read ends of a child's output pipes still open, behind the lock their readers drain under.
-private final class OpenPipes: Sendable {
-    let descriptors: Mutex<[Int32]>
-    init(_ descriptors: [Int32]) { self.descriptors = Mutex(descriptors) }
-}
-
 /// A bootstrap process in a process group of its own, so that a timeout kills a shell
 /// script's children with it. Its stdout and stderr are forwarded as they arrive.
 final class ChildProcess: Sendable {
@@ -65,7 +59,8 @@ final class ChildProcess: Sendable {
     /// The read ends of stdout and stderr still open, and who may read them: a reader thread
     /// after poll(), or ``flushOutput()``, each draining under this lock, so that when a flush
     /// returns everything the process had written before it is delivered.
-    private let pipes: OpenPipes
+    /// (A pthread lock, `Guarded`: ThreadSanitizer cannot see `Synchronization.Mutex`.)
+    private let pipes: Guarded<[Int32]>
     private let output: @Sendable ([UInt8]) -> Void
 
     init(
@@ -124,7 +119,7 @@ final class ChildProcess: Sendable {
         self.pid = pid
         self.output = output
         for fd in [stdoutPipe[0], stderrPipe[0]] { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
-        let pipes = OpenPipes([stdoutPipe[0], stderrPipe[0]])
+        let pipes = Guarded([stdoutPipe[0], stderrPipe[0]])
         self.pipes = pipes
 
         for fd in [stdoutPipe[0], stderrPipe[0]] {
@@ -132,7 +127,7 @@ final class ChildProcess: Sendable {
                 var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
                 while true {
                     if poll(&descriptor, 1, -1) < 0, errno == EINTR { continue }
-                    let open = pipes.descriptors.withLock { open -> Bool in
+                    let open = pipes.update { open -> Bool in
                         guard Self.drain(fd, to: output) else {
                             close(fd)
                             open.removeAll { $0 == fd }
@@ -174,7 +169,7 @@ final class ChildProcess: Sendable {
     /// `output` (a log tail then holds it, however late the reader thread would have run).
     func flushOutput() {
         let output = self.output
-        pipes.descriptors.withLock { open in
+        pipes.update { open in
             for fd in open { _ = Self.drain(fd, to: output) }
         }
     }
