@@ -52,13 +52,14 @@ public enum EventBody {
             data = Data(body.utf8)
         }
         do {
-            try JSONNesting.check(data)
-            // An open-ended body gets the direct parser: much faster than probing decodes.
+            // An open-ended body gets the direct parser: much faster than probing decodes. It
+            // limits nesting itself; Foundation's decoder needs the separate check.
             if Body.self == JSONValue.self { return try JSONValue(parsing: data) as! Body }
+            try JSONNesting.check(data)
             return try decoder.decode(Body.self, from: data)
         } catch let error as DecodingError {
             throw EventBodyDecodingError(record: record, field: field, path: error.jsonPath, reason: error.reason)
-        } catch let error as JSONValueParser.SyntaxError {
+        } catch let error as JSONSyntaxError {
             throw EventBodyDecodingError(record: record, field: field, path: "$", reason: "not valid JSON: \(error)")
         } catch {
             throw EventBodyDecodingError(record: record, field: field, path: "$", reason: String(describing: error))

@@ -1,11 +1,3 @@
-// FoundationEssentials has all this needs, without the ICU data full Foundation loads:
-// a bootstrap's cold start and memory are what a Lambda user pays for.
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
-
 /// Any JSON value, for the parts of AWS events whose shape AWS leaves open (an
 /// authorizer's context, an EventBridge `detail` a handler does not model, an echo).
 ///
@@ -86,14 +78,33 @@ public enum JSONValue: Sendable, Hashable, Codable {
 }
 
 extension JSONValue {
-    /// Parses JSON text.
-    public init(parsing data: Data) throws {
-        self = try JSONValueParser.parse(data)
+    /// Parses JSON text (UTF-8, RFC 8259 strictly; see `Document.swift` for the choices RFC
+    /// 8259 leaves open). Throws a ``JSONSyntaxError``.
+    public init(parsing bytes: [UInt8]) throws {
+        self = try bytes.withUnsafeBytes { try JSONValue.parse($0) }
     }
 
-    /// Parses JSON text.
-    public init(parsing bytes: [UInt8]) throws {
-        self = try JSONValueParser.parse(bytes)
+    /// Parses JSON text (UTF-8, RFC 8259 strictly). Throws a ``JSONSyntaxError``.
+    public init(parsing bytes: some Collection<UInt8>) throws {
+        if let value = try bytes.withContiguousStorageIfAvailable({ try JSONValue.parse(UnsafeRawBufferPointer($0)) }) {
+            self = value
+        } else {
+            self = try Array(bytes).withUnsafeBytes { try JSONValue.parse($0) }
+        }
+    }
+
+    static func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONSyntaxError) -> JSONValue {
+        let document: Document
+        do {
+            document = try Document.parse(copying: bytes, maximumDepth: JSONNesting.maximumDepth)
+        } catch {
+            throw error.error
+        }
+        do {
+            return try document.jsonValue(at: 0)
+        } catch {
+            throw error.error
+        }
     }
 
     public var arrayValue: [JSONValue]? {
