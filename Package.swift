@@ -38,6 +38,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         // YAML for reading SAM templates in the developer tool; never linked into a bootstrap.
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
+        // Property-based tests of the JSON coder (a test dependency only).
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
     ],
     targets: [
         // HTTP: libcurl and one small blocking client over it.
@@ -240,6 +242,9 @@ let package = Package(
         .testTarget(
             name: "LambdaMetricsTests", dependencies: ["LambdaMetrics", "LambdaRuntime", "LambdaTesting", "UTCTime"]),
         .testTarget(name: "LeafTests", dependencies: ["UTCTime", "Hashing", "TextEncodings", "JSONCoding"]),
+        .testTarget(
+            name: "JSONCodingTests",
+            dependencies: ["JSONCoding", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "AWSDynamoDBTests", dependencies: ["TestSupport", "AWSDynamoDB", "LoopbackHTTP"]),
         .testTarget(name: "AWSSNSTests", dependencies: ["TestSupport", "AWSSNS", "LoopbackHTTP"]),
         .testTarget(name: "AWSSQSTests", dependencies: ["TestSupport", "AWSSQS", "LoopbackHTTP", "LambdaHTTP"]),

@@ -113,7 +113,12 @@ enum Layer: String, CaseIterable, Sendable {
     /// Other packages' products a layer may use.
     var allowedProducts: Set<String> {
         switch self {
-        case .developerTool, .tests: ["swift-log:Logging", "swift-argument-parser:ArgumentParser", "Yams:Yams"]
+        case .developerTool: ["swift-log:Logging", "swift-argument-parser:ArgumentParser", "Yams:Yams"]
+        case .tests:
+            [
+                "swift-log:Logging", "swift-argument-parser:ArgumentParser", "Yams:Yams",
+                "swift-property-based:PropertyBased",
+            ]
         default: ["swift-log:Logging"]
         }
     }
