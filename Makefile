@@ -11,7 +11,7 @@ RELEASE_SCRATCH ?= .build-release
 CURL_PREFIX ?= $(CURDIR)/.build-curl/prefix
 PACKAGE_FLAGS = --swift "$(SWIFT)" --scratch-path $(RELEASE_SCRATCH) --static-curl $(CURL_PREFIX)
 
-.PHONY: deps build invoke test test-sanitizers soak fuzz lint bench bench-platform bench-events package test-package lint-template bench-package clean deploy-rehearsal deploy delete
+.PHONY: deps build invoke test test-sanitizers soak fuzz fuzz-json lint bench bench-platform bench-events bench-large-event package test-package lint-template bench-package clean deploy-rehearsal deploy delete
 
 deps:
 	@scripts/install-deps.sh
@@ -39,6 +39,15 @@ lint: deps
 bench: deps
 	$(SWIFT) build -c release
 	.build/release/RuntimeBenchmark
+
+# The 2.6 MB SQS batch (10 x 256 KB) echoed by echo and by awslambdaric, in one run.
+bench-large-event: deps
+	$(SWIFT) build -c release --product EventsBenchmark
+	$(SWIFT) build -c release --product echo
+	$(SWIFT) build -c release --product RuntimeBenchmark
+	.build/release/EventsBenchmark > /dev/null
+	.build/release/RuntimeBenchmark --event .build/bench-events/sqs-10x256KB.json --invocations 1000 \
+		--python-invocations 300 --cold-starts 3
 
 # Managed Instances pollers (invocations/s at AWS_LAMBDA_MAX_CONCURRENCY 1, 4, 16) and the
 # time to first byte of a streamed response.
@@ -73,6 +82,12 @@ fuzz: deps $(CURL_PREFIX)/lib/libcurl.a
 			-max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -print_final_stats=1 || exit 1; \
 	done
 
+# The JSON coder alone (JSONFuzz: typed decodes, round trips, pretty printing), seeded with
+# JSONTestSuite, for FUZZ_JSON_SECONDS.
+FUZZ_JSON_SECONDS ?= 300
+fuzz-json:
+	$(MAKE) fuzz FUZZ_TARGETS=JSONFuzz FUZZ_SECONDS=$(FUZZ_JSON_SECONDS)
+
 # Soak: echo warm for SOAK_INVOCATIONS through the emulator and SOAK_API_INVOCATIONS through
 # start-api, RSS and descriptors sampled every SOAK_EVERY; fails if either grows after warm-up.
 SOAK_INVOCATIONS ?= 200000
@@ -102,7 +117,7 @@ test-sanitizers: deps
 # Event decoding throughput, beside Python's json module on the same files.
 bench-events:
 	$(SWIFT) build -c release --product EventsBenchmark
-	.build/release/EventsBenchmark
+	.build/release/EventsBenchmark $(BENCH_EVENTS_FLAGS)
 
 # Deployment zips: $(DIST)/<function>.zip for every function, each a release build with the
 # Swift standard library static, its C libraries and dynamic loader bundled in lib/, so the

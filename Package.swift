@@ -78,7 +78,8 @@ let package = Package(
         // same constructors that turn real requests and messages into events.
         .target(name: "LambdaEventSamples", dependencies: ["LambdaEvents", "Hashing", "TextEncodings", "UTCTime"]),
         .target(
-            name: "LambdaTesting", dependencies: ["LambdaRuntime", "LambdaEvents", "LambdaEventSamples", "LambdaHTTP"]),
+            name: "LambdaTesting",
+            dependencies: ["LambdaRuntime", "LambdaEvents", "LambdaEventSamples", "LambdaHTTP", "JSONCoding"]),
 
         // AWS clients: SigV4 over libcrypto (already loaded by libcurl), retries, a circuit
         // breaker, and the few operations of each service the functions need.
@@ -86,12 +87,13 @@ let package = Package(
             name: "AWSCore",
             dependencies: [
                 "LambdaHTTP",
+                "JSONCoding",
                 "Hashing",
                 "TextEncodings",
                 "UTCTime",
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .target(name: "AWSDynamoDB", dependencies: ["AWSCore"]),
+        .target(name: "AWSDynamoDB", dependencies: ["AWSCore", "JSONCoding", "TextEncodings", "UTCTime"]),
         .target(name: "AWSSNS", dependencies: ["AWSCore", "TextEncodings"]),
         .target(name: "AWSSQS", dependencies: ["AWSCore", "LambdaHTTP"]),
         .target(name: "AWSEventBridge", dependencies: ["AWSCore", "UTCTime"]),
@@ -126,10 +128,13 @@ let package = Package(
 
         // Domain: the CloudEvents envelope, the idempotent store, SQS batches of events, and
         // the pure logic of each function over client protocols.
-        .target(name: "CloudEvents", dependencies: ["LambdaEvents", "Hashing", "UTCTime", "TextEncodings"]),
+        .target(
+            name: "CloudEvents", dependencies: ["LambdaEvents", "JSONCoding", "Hashing", "UTCTime", "TextEncodings"]),
         // CloudWatch Embedded Metric Format lines, flushed once per invocation.
         .target(name: "LambdaMetrics", dependencies: ["LambdaRuntime", "JSONCoding", "UTCTime"]),
-        .target(name: "Idempotency", dependencies: ["AWSDynamoDB", "LambdaRuntime", "UTCTime"]),
+        .target(
+            name: "Idempotency",
+            dependencies: ["AWSDynamoDB", "LambdaRuntime", "JSONCoding", "TextEncodings", "UTCTime"]),
         .target(name: "IdempotencyTesting", dependencies: ["Idempotency"]),
         .target(
             name: "EventProcessing",
@@ -140,7 +145,7 @@ let package = Package(
         .target(
             name: "PublishFunction",
             dependencies: [
-                "LambdaMetrics",
+                "LambdaMetrics", "JSONCoding",
                 "CloudEvents", "Idempotency", "AWSSNS", "AWSEventBridge", "LambdaRuntime", "LambdaEvents",
                 "TextEncodings", "UTCTime",
                 .product(name: "Logging", package: "swift-log"),
@@ -168,7 +173,7 @@ let package = Package(
         .target(
             name: "NotifyFunction",
             dependencies: [
-                "LambdaMetrics",
+                "LambdaMetrics", "JSONCoding",
                 "CloudEvents", "EventProcessing", "Idempotency", "AWSSNS", "LambdaRuntime",
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -205,7 +210,7 @@ let package = Package(
         fuzzTarget("SigV4Fuzz", dependencies: ["AWSCore", "LambdaHTTP", "UTCTime"]),
         fuzzTarget("AWSErrorFuzz", dependencies: ["AWSCore", "LambdaHTTP"]),
         .executableTarget(
-            name: "EventsBenchmark", dependencies: ["LambdaEvents"], path: "Benchmarks/EventsBenchmark",
+            name: "EventsBenchmark", dependencies: ["LambdaEvents", "JSONCoding"], path: "Benchmarks/EventsBenchmark",
             exclude: ["json_bench.py"]),
         .executableTarget(
             name: "PackageBenchmark", dependencies: ["LambdaEmulator", "LambdaPackaging"],
@@ -236,7 +241,12 @@ let package = Package(
         .testTarget(name: "LambdaHTTPTests", dependencies: ["LambdaHTTP", "LoopbackHTTP"]),
         .testTarget(name: "LoopbackHTTPTests", dependencies: ["TestSupport", "LoopbackHTTP", "LambdaHTTP"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "LambdaTesting", "LambdaEvents"]),
-        .testTarget(name: "LambdaEventsTests", dependencies: ["LambdaEvents", "LambdaTesting", "UTCTime"]),
+        .testTarget(
+            name: "LambdaEventsTests",
+            dependencies: [
+                "LambdaEvents", "LambdaTesting", "UTCTime", "JSONCoding",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]),
         .testTarget(
             name: "AWSCoreTests", dependencies: ["TestSupport", "AWSCore", "LoopbackHTTP", "UTCTime", "Hashing"]),
         .testTarget(
@@ -245,7 +255,7 @@ let package = Package(
         .testTarget(
             name: "JSONCodingTests",
             dependencies: ["JSONCoding", .product(name: "PropertyBased", package: "swift-property-based")]),
-        .testTarget(name: "AWSDynamoDBTests", dependencies: ["TestSupport", "AWSDynamoDB", "LoopbackHTTP"]),
+        .testTarget(name: "AWSDynamoDBTests", dependencies: ["TestSupport", "AWSDynamoDB", "LoopbackHTTP", "UTCTime"]),
         .testTarget(name: "AWSSNSTests", dependencies: ["TestSupport", "AWSSNS", "LoopbackHTTP"]),
         .testTarget(name: "AWSSQSTests", dependencies: ["TestSupport", "AWSSQS", "LoopbackHTTP", "LambdaHTTP"]),
         .testTarget(name: "AWSEventBridgeTests", dependencies: ["AWSEventBridge", "UTCTime"]),
@@ -268,7 +278,8 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "TestSupport", "LambdaEmulator", "LambdaHTTP", "echo", "faulty", "stream", "background", "LambdaLocal",
+                "TestSupport", "LambdaEmulator", "LambdaHTTP", "JSONCoding", "echo", "faulty", "stream", "background",
+                "LambdaLocal",
             ]),
         .testTarget(
             name: "DomainTests",

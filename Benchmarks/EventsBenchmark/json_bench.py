@@ -1,6 +1,7 @@
 """Python's json module on the files EventsBenchmark wrote: the same timing method (rounds of
 at least 0.2 s, median of 7). json.loads builds dicts and lists only: no typed model, no
-timestamp parsing. The second SQS row also parses every body, as the Swift one does."""
+timestamp parsing. The second SQS row also parses every body, as the Swift one does. Prints
+one JSON object: {"version": ..., "rows": [{"name", "bytes", "seconds"}]}."""
 import json
 import sys
 import time
@@ -32,14 +33,19 @@ def main(sqs_path, v2_path):
         for record in json.loads(sqs)["Records"]:
             json.loads(record["body"])
 
+    sqs_value = json.loads(sqs)
+    v2_value = json.loads(v2)
+    sqs_out = len(json.dumps(sqs_value, separators=(",", ":"), ensure_ascii=False).encode())
+    v2_out = len(json.dumps(v2_value, separators=(",", ":"), ensure_ascii=False).encode())
     rows = [
-        ("json.loads (SQS file)", len(sqs), measure(lambda: json.loads(sqs))),
-        ("json.loads + bodies", len(sqs), measure(sqs_with_bodies)),
-        ("json.loads (v2 file)", len(v2), measure(lambda: json.loads(v2))),
+        ("decode SQS file, untyped", len(sqs), measure(lambda: json.loads(sqs))),
+        ("decode SQS file + bodies, untyped", len(sqs), measure(sqs_with_bodies)),
+        ("decode API GW v2 file, untyped", len(v2), measure(lambda: json.loads(v2))),
+        ("encode SQS value", sqs_out, measure(lambda: json.dumps(sqs_value, separators=(",", ":"), ensure_ascii=False))),
+        ("encode API GW v2 value", v2_out, measure(lambda: json.dumps(v2_value, separators=(",", ":"), ensure_ascii=False))),
     ]
-    print("Python %s json module" % sys.version.split()[0])
-    for name, size, seconds in rows:
-        print("  %-34s %9d bytes  %10.1f µs/decode  %8.1f MB/s" % (name, size, seconds * 1e6, size / seconds / 1e6))
+    print(json.dumps({"version": sys.version.split()[0],
+                      "rows": [{"name": n, "bytes": b, "seconds": s} for n, b, s in rows]}))
 
 
 if __name__ == "__main__":

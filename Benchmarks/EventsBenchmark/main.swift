@@ -1,16 +1,19 @@
-// Decode throughput of the event models, beside Python's `json` module on the same files.
+// Decode and encode throughput of the event models with the kit's coder (JSONCoding), beside
+// Foundation's JSONDecoder/JSONEncoder and Python's `json` module on the same files, in one run.
 //
-//   swiftb build -c release --product EventsBenchmark && .build/release/EventsBenchmark
+//   make bench-events                  # a table
+//   .build/release/EventsBenchmark --json [folder]   # the figures as one JSON object
 //
-// Writes the input files to a folder (default .build/bench-events), times JSONDecoder into
-// the models, then runs json_bench.py (next to this file) on the same files and prints both.
+// Writes the input files to a folder (default .build/bench-events), times each coder, then runs
+// json_bench.py (next to this file) on the same files. Foundation is here only to be compared
+// with: the bootstraps do not link it.
 import Foundation
+import JSONCoding
 import LambdaEvents
 
-let arguments = CommandLine.arguments
-let outputDirectory = URL(fileURLWithPath: arguments.count > 1 ? arguments[1] : ".build/bench-events")
-let scriptPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("json_bench.py")
-    .path
+let arguments = CommandLine.arguments.dropFirst()
+let printJSON = arguments.contains("--json")
+let outputDirectory = URL(fileURLWithPath: arguments.first { $0 != "--json" } ?? ".build/bench-events")
 
 // MARK: Inputs
 
@@ -57,7 +60,7 @@ func sqsBatch(messages: Int, bodyBytes: Int) throws -> Data {
             "awsRegion": .string("us-east-1"),
         ])
     }
-    return try JSONEncoder().encode(JSONValue.object(["Records": .array(records)]))
+    return Data(try JSON.encode(JSONValue.object(["Records": .array(records)])))
 }
 
 let v2Request = #"""
@@ -101,8 +104,6 @@ func measure(_ body: () throws -> Void) rethrows -> Double {
     return rounds.sorted()[rounds.count / 2]
 }
 
-func mbPerSecond(bytes: Int, seconds: Double) -> Double { Double(bytes) / seconds / 1_000_000 }
-
 try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
 let sqsFile = outputDirectory.appendingPathComponent("sqs-10x256KB.json")
 let v2File = outputDirectory.appendingPathComponent("apigw-v2-request.json")
@@ -111,58 +112,152 @@ try Data(v2Request.utf8).write(to: v2File)
 
 let sqsData = try Data(contentsOf: sqsFile)
 let v2Data = try Data(contentsOf: v2File)
-// The inputs must be what the models accept, or the numbers mean nothing.
-let sqsEvent = try JSONDecoder().decode(SQSEvent.self, from: sqsData)
+let sqsBytes = [UInt8](sqsData)
+let v2Bytes = [UInt8](v2Data)
+// The inputs must be what the models accept, and both coders must agree on them, or the
+// numbers mean nothing.
+let sqsEvent = try JSON.decode(SQSEvent.self, from: sqsBytes)
 precondition(sqsEvent.records.count == 10 && sqsEvent.records.allSatisfy { $0.body.utf8.count <= 256 * 1024 })
-_ = try JSONDecoder().decode(APIGatewayV2Request.self, from: v2Data)
+let foundationSQSEvent = try JSONDecoder().decode(SQSEvent.self, from: sqsData)
+precondition(foundationSQSEvent == sqsEvent)
+let v2Event = try JSON.decode(APIGatewayV2Request.self, from: v2Bytes)
+let foundationV2Event = try JSONDecoder().decode(APIGatewayV2Request.self, from: v2Data)
+precondition(foundationV2Event == v2Event)
+let reencoded = try JSON.decode(SQSEvent.self, from: try JSON.encode(sqsEvent))
+precondition(reencoded == sqsEvent)
 
-struct Row {
+struct Row: Encodable {
     var name: String
+    var coder: String
     var bytes: Int
     var seconds: Double
+    var microseconds: Double { seconds * 1e6 }
+    var megabytesPerSecond: Double { Double(bytes) / seconds / 1e6 }
+
+    enum CodingKeys: String, CodingKey { case name, coder, bytes, microseconds, megabytesPerSecond }
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(coder, forKey: .coder)
+        try container.encode(bytes, forKey: .bytes)
+        try container.encode((microseconds * 10).rounded() / 10, forKey: .microseconds)
+        try container.encode((megabytesPerSecond * 10).rounded() / 10, forKey: .megabytesPerSecond)
+    }
 }
 
-let decoder = JSONDecoder()
-var rows: [Row] = []
-rows.append(
-    Row(
-        name: "SQSEvent (10 x 256 KB)", bytes: sqsData.count,
-        seconds: try measure { _ = try decoder.decode(SQSEvent.self, from: sqsData) }))
-rows.append(
-    Row(
-        name: "SQSEvent + bodies as JSONValue", bytes: sqsData.count,
-        seconds: try measure {
-            let event = try decoder.decode(SQSEvent.self, from: sqsData)
-            for record in event.records { _ = try record.decodeBody(JSONValue.self, decoder: decoder) }
-        }))
-rows.append(
-    Row(
-        name: "JSONSerialization (SQS file)", bytes: sqsData.count,
-        seconds: try measure { _ = try JSONSerialization.jsonObject(with: sqsData) }))
-rows.append(
-    Row(
-        name: "APIGatewayV2Request", bytes: v2Data.count,
-        seconds: try measure { _ = try decoder.decode(APIGatewayV2Request.self, from: v2Data) }))
-rows.append(
-    Row(
-        name: "JSONSerialization (v2 file)", bytes: v2Data.count,
-        seconds: try measure { _ = try JSONSerialization.jsonObject(with: v2Data) }))
-
-print("Swift (JSONDecoder into the LambdaEvents models, -c release)")
-for row in rows {
-    print(
-        "  " + row.name.padding(toLength: 34, withPad: " ", startingAt: 0)
-            + String(
-                format: " %9d bytes  %10.1f µs/decode  %8.1f MB/s",
-                row.bytes, row.seconds * 1e6, mbPerSecond(bytes: row.bytes, seconds: row.seconds)))
+let foundationDecoder = JSONDecoder()
+let foundationEncoder = JSONEncoder()
+let sqsEncodedBytes = try JSON.encode(sqsEvent).count
+let v2EncodedBytes = try JSON.encode(v2Event).count
+nonisolated(unsafe) var rows: [Row] = []
+func add(_ name: String, _ coder: String, bytes: Int, _ body: () throws -> Void) rethrows {
+    rows.append(Row(name: name, coder: coder, bytes: bytes, seconds: try measure(body)))
 }
-// Python writes to the same terminal: flush first so the two tables do not interleave.
-fflush(nil)
 
-// Python's json module on the same files, in the same run.
+try add("decode SQSEvent (10 x 256 KB)", "JSONCoding", bytes: sqsBytes.count) {
+    _ = try JSON.decode(SQSEvent.self, from: sqsBytes)
+}
+try add("decode SQSEvent (10 x 256 KB)", "Foundation", bytes: sqsBytes.count) {
+    _ = try foundationDecoder.decode(SQSEvent.self, from: sqsData)
+}
+try add("decode SQSEvent + bodies as JSONValue", "JSONCoding", bytes: sqsBytes.count) {
+    let event = try JSON.decode(SQSEvent.self, from: sqsBytes)
+    for record in event.records { _ = try record.decodeBody(JSONValue.self) }
+}
+try add("decode SQSEvent + bodies as JSONValue", "Foundation", bytes: sqsBytes.count) {
+    let event = try foundationDecoder.decode(SQSEvent.self, from: sqsData)
+    for record in event.records { _ = try foundationDecoder.decode(JSONValue.self, from: Data(record.body.utf8)) }
+}
+try add("decode SQS file, untyped", "JSONSerialization", bytes: sqsBytes.count) {
+    _ = try JSONSerialization.jsonObject(with: sqsData)
+}
+try add("decode APIGatewayV2Request", "JSONCoding", bytes: v2Bytes.count) {
+    _ = try JSON.decode(APIGatewayV2Request.self, from: v2Bytes)
+}
+try add("decode APIGatewayV2Request", "Foundation", bytes: v2Bytes.count) {
+    _ = try foundationDecoder.decode(APIGatewayV2Request.self, from: v2Data)
+}
+try add("encode SQSEvent (10 x 256 KB)", "JSONCoding", bytes: sqsEncodedBytes) { _ = try JSON.encode(sqsEvent) }
+try add("encode SQSEvent (10 x 256 KB)", "Foundation", bytes: sqsEncodedBytes) {
+    _ = try foundationEncoder.encode(sqsEvent)
+}
+try add("encode APIGatewayV2Request", "JSONCoding", bytes: v2EncodedBytes) { _ = try JSON.encode(v2Event) }
+try add("encode APIGatewayV2Request", "Foundation", bytes: v2EncodedBytes) {
+    _ = try foundationEncoder.encode(v2Event)
+}
+
+// Python's json module on the same files, in the same run; it answers with JSON rows.
+let scriptPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("json_bench.py")
 let python = Process()
+let pipe = Pipe()
 python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-python.arguments = ["python3", scriptPath, sqsFile.path, v2File.path]
+python.arguments = ["python3", scriptPath.path, sqsFile.path, v2File.path]
+python.standardOutput = pipe
 try python.run()
+let pythonOutput = pipe.fileHandleForReading.readDataToEndOfFile()
 python.waitUntilExit()
-if python.terminationStatus != 0 { print("python3 \(scriptPath) failed with status \(python.terminationStatus)") }
+guard python.terminationStatus == 0 else {
+    FileHandle.standardError.write(
+        Data("python3 \(scriptPath.path) failed with status \(python.terminationStatus)\n".utf8))
+    exit(1)
+}
+struct PythonReport: Decodable {
+    var version: String
+    var rows: [PythonRow]
+    struct PythonRow: Decodable {
+        var name: String
+        var bytes: Int
+        var seconds: Double
+    }
+}
+let pythonReport = try JSON.decode(PythonReport.self, from: [UInt8](pythonOutput))
+for row in pythonReport.rows {
+    rows.append(
+        Row(name: row.name, coder: "Python \(pythonReport.version) json", bytes: row.bytes, seconds: row.seconds))
+}
+
+func seconds(_ name: String, _ coder: String) -> Double {
+    rows.first { $0.name.hasPrefix(name) && $0.coder.hasPrefix(coder) }!.seconds
+}
+/// What the issue's targets compare: above 1 is better for the kit.
+struct Ratios: Encodable {
+    var sqsDecodeVersusPython: Double
+    var v2DecodeTimeVersusPython: Double
+    var sqsEncodeVersusFoundation: Double
+    var v2EncodeVersusFoundation: Double
+    var sqsDecodeVersusFoundation: Double
+}
+func rounded(_ value: Double) -> Double { (value * 100).rounded() / 100 }
+let ratios = Ratios(
+    sqsDecodeVersusPython: rounded(
+        seconds("decode SQS file, untyped", "Python") / seconds("decode SQSEvent (10", "JSONCoding")),
+    v2DecodeTimeVersusPython: rounded(
+        seconds("decode APIGatewayV2Request", "JSONCoding") / seconds("decode API GW v2 file", "Python")),
+    sqsEncodeVersusFoundation: rounded(
+        seconds("encode SQSEvent (10", "Foundation") / seconds("encode SQSEvent (10", "JSONCoding")),
+    v2EncodeVersusFoundation: rounded(
+        seconds("encode APIGatewayV2Request", "Foundation") / seconds("encode APIGatewayV2Request", "JSONCoding")),
+    sqsDecodeVersusFoundation: rounded(
+        seconds("decode SQSEvent (10", "Foundation") / seconds("decode SQSEvent (10", "JSONCoding")))
+
+if printJSON {
+    struct Report: Encodable {
+        var rows: [Row]
+        var ratios: Ratios
+    }
+    print(String(decoding: try JSON.encode(Report(rows: rows, ratios: ratios)), as: UTF8.self))
+} else {
+    for row in rows {
+        print(
+            row.name.padding(toLength: 40, withPad: " ", startingAt: 0)
+                + row.coder.padding(toLength: 20, withPad: " ", startingAt: 0)
+                + String(
+                    format: " %9d bytes  %10.1f µs  %8.1f MB/s", row.bytes, row.microseconds, row.megabytesPerSecond))
+    }
+    print(
+        String(
+            format:
+                "SQS decode vs Python json.loads: %.2fx; API GW v2 decode time vs Python: %.2fx; encode vs Foundation: SQS %.2fx, v2 %.2fx",
+            ratios.sqsDecodeVersusPython, ratios.v2DecodeTimeVersusPython, ratios.sqsEncodeVersusFoundation,
+            ratios.v2EncodeVersusFoundation))
+}

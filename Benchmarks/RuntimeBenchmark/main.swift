@@ -4,6 +4,11 @@
 // (awslambdaric) in the same run, so the two are compared on the same machine and load.
 //
 //   swift build -c release && .build/release/RuntimeBenchmark [--invocations N] [--cold-starts N]
+//       [--event FILE] [--python-invocations N]
+//
+// `--event` echoes that file instead of the 1 KB event: `make bench-large-event` gives it the
+// 2.6 MB SQS batch (10 x 256 KB) EventsBenchmark writes, where JSON decoding and encoding
+// are most of an invocation.
 
 import Foundation
 import LambdaEmulator
@@ -14,6 +19,8 @@ struct Options {
     var invocations = 20_000
     var coldStarts = 20
     var skipPython = false
+    var eventFile: String?
+    var pythonInvocations: Int?
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -24,6 +31,8 @@ struct Options {
             case "--invocations": invocations = iterator.next().flatMap(Int.init) ?? invocations
             case "--cold-starts": coldStarts = iterator.next().flatMap(Int.init) ?? coldStarts
             case "--skip-python": skipPython = true
+            case "--event": eventFile = iterator.next()
+            case "--python-invocations": pythonInvocations = iterator.next().flatMap(Int.init)
             default:
                 FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
                 exit(2)
@@ -55,12 +64,9 @@ func milliseconds(_ duration: Duration) -> String {
     String(format: "%.2f ms", duration / .milliseconds(1))
 }
 
-func measure(name: String, configuration: LocalLambdaConfiguration, invocations: Int, coldStarts: Int) throws -> Figures
-{
-    let event = Array(
-        try JSONSerialization.data(withJSONObject: ["id": "evt-1", "pad": String(repeating: "a", count: 990)]))
-    precondition((1000...1100).contains(event.count), "the event should be about 1 KB")
-
+func measure(
+    name: String, configuration: LocalLambdaConfiguration, event: [UInt8], invocations: Int, coldStarts: Int
+) throws -> Figures {
     // Cold starts: a fresh process each time, measured to its first /next.
     let lambda = try LocalLambda(configuration: configuration)
     defer { lambda.shutdown() }
@@ -80,7 +86,7 @@ func measure(name: String, configuration: LocalLambdaConfiguration, invocations:
     }
 
     // Warm invocations on one process, one at a time as Lambda sends them.
-    for _ in 0..<200 { _ = lambda.invoke(event) }
+    for _ in 0..<min(200, max(10, invocations / 10)) { _ = lambda.invoke(event) }
     var latencies: [Duration] = []
     latencies.reserveCapacity(invocations)
     let clock = ContinuousClock()
@@ -118,6 +124,16 @@ guard FileManager.default.isExecutableFile(atPath: options.echo) else {
     exit(2)
 }
 
+let event: [UInt8]
+if let file = options.eventFile {
+    event = Array(try Data(contentsOf: URL(fileURLWithPath: file)))
+} else {
+    event = Array(
+        try JSONSerialization.data(withJSONObject: ["id": "evt-1", "pad": String(repeating: "a", count: 990)]))
+    precondition((1000...1100).contains(event.count), "the event should be about 1 KB")
+}
+print("event: \(options.eventFile ?? "1 KB JSON object"), \(event.count) bytes")
+
 var results: [Figures] = []
 do {
     results.append(
@@ -125,7 +141,7 @@ do {
             name: "swift-lambda-kit (echo, release)",
             configuration: LocalLambdaConfiguration(
                 command: [options.echo], functionName: "echo", functionOutput: LocalLambdaConfiguration.discard),
-            invocations: options.invocations, coldStarts: options.coldStarts))
+            event: event, invocations: options.invocations, coldStarts: options.coldStarts))
 
     if !options.skipPython {
         let taskRoot = FileManager.default.temporaryDirectory.appendingPathComponent("ric-bench-\(UUID().uuidString)")
@@ -139,7 +155,8 @@ do {
                     command: [options.python, "-m", "awslambdaric", "handler.handler"], functionName: "python-ric",
                     handler: "handler.handler", workingDirectory: taskRoot.path,
                     functionOutput: LocalLambdaConfiguration.discard),
-                invocations: max(1000, options.invocations / 4), coldStarts: options.coldStarts))
+                event: event, invocations: options.pythonInvocations ?? max(1000, options.invocations / 4),
+                coldStarts: options.coldStarts))
     }
 } catch {
     FileHandle.standardError.write(Data("benchmark failed: \(error)\n".utf8))

@@ -1,13 +1,8 @@
 import Dispatch
+import JSONCoding
 import LambdaHTTP
 import Logging
 import UTCTime
-
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
 
 /// Sends signed requests to one AWS service: signs every attempt, retries what may succeed
 /// later with jittered backoff inside the caller's deadline, and consults the endpoint's
@@ -87,7 +82,7 @@ public final class AWSTransport: Sendable {
         }
         let body: [UInt8]
         do {
-            body = Array(try JSONEncoder().encode(input))
+            body = try JSON.encode(input)
         } catch {
             throw AWSTransportError.invalidResponse(
                 service: service.name, operation: operation, reason: "cannot encode the request: \(error)")
@@ -99,8 +94,7 @@ public final class AWSTransport: Sendable {
         let response = try await send(
             operation: operation, headers: headers, body: body, deadline: deadline, attemptTimeout: attemptTimeout)
         do {
-            return try JSONDecoder().decode(
-                Output.self, from: response.body.isEmpty ? Data("{}".utf8) : Data(response.body))
+            return try JSON.decode(Output.self, from: response.body.isEmpty ? Array("{}".utf8) : response.body)
         } catch {
             throw AWSTransportError.invalidResponse(service: service.name, operation: operation, reason: "\(error)")
         }

@@ -1,10 +1,5 @@
+import JSONCoding
 import LambdaHTTP
-
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
 
 /// Reads the error a service answered with, in the shape of its protocol.
 package enum ErrorParsing {
@@ -34,7 +29,7 @@ package enum ErrorParsing {
                         ?? (try? container.decodeIfPresent(String.self, forKey: .messageUpper))
                 }
             }
-            let shape = try? JSONDecoder().decode(JSONErrorShape.self, from: Data(response.body))
+            let shape = try? JSON.decode(JSONErrorShape.self, from: response.body)
             code = response.headers["x-amzn-ErrorType"] ?? shape?.type ?? shape?.code
             message = shape?.message
         case .query:

@@ -1,12 +1,7 @@
 import AWSCore
+import JSONCoding
 import LambdaHTTP
 import Logging
-
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
 
 extension AWSService {
     public static let dynamoDB = AWSService(
@@ -149,7 +144,7 @@ extension AWSError {
             var reasons: [CancellationReason]?
             enum CodingKeys: String, CodingKey { case reasons = "CancellationReasons" }
         }
-        return (try? JSONDecoder().decode(Shape.self, from: Data(body)))?.reasons
+        return (try? JSON.decode(Shape.self, from: body))?.reasons
     }
 
     /// For a `ConditionalCheckFailedException` with `returnValuesOnConditionCheckFailure: .allOld`,
@@ -160,6 +155,6 @@ extension AWSError {
             var item: DynamoDBItem?
             enum CodingKeys: String, CodingKey { case item = "Item" }
         }
-        return (try? JSONDecoder().decode(Shape.self, from: Data(body)))?.item
+        return (try? JSON.decode(Shape.self, from: body))?.item
     }
 }

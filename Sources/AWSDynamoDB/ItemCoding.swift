@@ -1,13 +1,51 @@
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
+import UTCTime
+
+/// A type that is one DynamoDB attribute of its own choosing rather than what its `Codable`
+/// form would make: ``DynamoDBBinary`` is B, `UTCTime` N in seconds since 1970 (the form
+/// DynamoDB's TTL reads). This module does not import Foundation; a handler that uses `Data`
+/// or `Date` in its items conforms them in two lines (README, "Foundation in a handler").
+public protocol DynamoDBAttributeConvertible {
+    var dynamoDBAttribute: AttributeValue { get }
+    /// Throws `DecodingError.typeMismatch` when `attribute` is not of the type's form.
+    init(dynamoDBAttribute attribute: AttributeValue, codingPath: [any CodingKey]) throws
+}
+
+/// Bytes stored as a binary (B) attribute; `Set<DynamoDBBinary>` is a binary set (BS).
+public struct DynamoDBBinary: Sendable, Hashable, Codable, DynamoDBAttributeConvertible {
+    public var bytes: [UInt8]
+
+    public init(_ bytes: some Sequence<UInt8>) { self.bytes = Array(bytes) }
+
+    public var dynamoDBAttribute: AttributeValue { .b(bytes) }
+
+    public init(dynamoDBAttribute attribute: AttributeValue, codingPath: [any CodingKey]) throws {
+        guard case .b(let bytes) = attribute else {
+            throw DecodingError.typeMismatch(
+                Self.self, .init(codingPath: codingPath, debugDescription: "expected binary (B)"))
+        }
+        self.bytes = bytes
+    }
+}
+
+extension UTCTime: DynamoDBAttributeConvertible {
+    public var dynamoDBAttribute: AttributeValue { .n(String(describing: secondsSince1970)) }
+
+    public init(dynamoDBAttribute attribute: AttributeValue, codingPath: [any CodingKey]) throws {
+        guard case .n(let text) = attribute, let seconds = Double(text),
+            let time = UTCTime(exactlySecondsSince1970: seconds)
+        else {
+            throw DecodingError.typeMismatch(
+                Self.self,
+                .init(codingPath: codingPath, debugDescription: "expected a number (N) of seconds since 1970"))
+        }
+        self = time
+    }
+}
 
 /// Encodes a Codable value to a DynamoDB item: structs and dictionaries become M (the top
-/// level the item itself), arrays L, strings S, numbers N, Bool BOOL, nil NULL, `Data` B,
-/// `Set<String>` SS, `Set<Data>` BS, and `Date` N in seconds since 1970 (the form DynamoDB's
-/// TTL reads).
+/// level the item itself), arrays L, strings S, numbers N, Bool BOOL, nil NULL, `Set<String>`
+/// SS, `Set<DynamoDBBinary>` BS, and a ``DynamoDBAttributeConvertible`` the attribute it
+/// chooses.
 public struct DynamoDBItemEncoder: Sendable {
     public init() {}
 
@@ -57,14 +95,12 @@ private final class EncodingNode {
 
     func store(_ value: some Encodable, codingPath: [any CodingKey]) throws {
         switch value {
-        case let data as Data:
-            content = .value(.b(data))
-        case let date as Date:
-            content = .value(.n(String(describing: date.timeIntervalSince1970)))
+        case let convertible as any DynamoDBAttributeConvertible:
+            content = .value(convertible.dynamoDBAttribute)
         case let set as Set<String> where !set.isEmpty:
             content = .value(.ss(set.sorted()))
-        case let set as Set<Data> where !set.isEmpty:
-            content = .value(.bs(Array(set)))
+        case let set as Set<DynamoDBBinary> where !set.isEmpty:
+            content = .value(.bs(set.map(\.bytes).sorted { $0.lexicographicallyPrecedes($1) }))
         case let attribute as AttributeValue:
             content = .value(attribute)
         default:
@@ -235,12 +271,8 @@ private struct ItemDecoding: Decoder {
     func singleValueContainer() throws -> any SingleValueDecodingContainer { self }
 
     func decodeValue<T: Decodable>(_ type: T.Type) throws -> T {
-        if type == Data.self {
-            guard case .b(let data) = value else { throw mismatch("binary (B)") }
-            return data as! T
-        }
-        if type == Date.self {
-            return Date(timeIntervalSince1970: try decode(Double.self)) as! T
+        if let convertible = type as? any DynamoDBAttributeConvertible.Type {
+            return try convertible.init(dynamoDBAttribute: value, codingPath: codingPath) as! T
         }
         if type == AttributeValue.self { return value as! T }
         return try T(from: self)

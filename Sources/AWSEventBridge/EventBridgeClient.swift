@@ -2,12 +2,6 @@ import AWSCore
 import LambdaHTTP
 import Logging
 
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
-
 extension AWSService {
     public static let eventBridge = AWSService(
         name: "EventBridge", signingName: "events", endpointPrefix: "events", environmentSuffix: "EVENTBRIDGE",

@@ -2,12 +2,6 @@ import AWSCore
 import LambdaHTTP
 import Logging
 
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
-
 extension AWSService {
     public static let sns = AWSService(
         name: "SNS", signingName: "sns", endpointPrefix: "sns", environmentSuffix: "SNS",

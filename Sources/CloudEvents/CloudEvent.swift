@@ -1,11 +1,6 @@
 import Hashing
+import JSONCoding
 import LambdaEvents
-
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
 
 /// A CloudEvents 1.0 event in its JSON format: the one envelope the domain uses end to end.
 ///
@@ -91,10 +86,8 @@ public struct CloudEvent: Sendable, Hashable {
 /// JSON text with sorted keys, and its hash.
 public enum CanonicalJSON {
     public static func string(_ value: JSONValue) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // JSONValue always encodes: it holds nothing but JSON.
-        return String(decoding: (try? encoder.encode(value)) ?? Data(), as: UTF8.self)
+        return String(decoding: (try? JSON.encode(value, options: .init(sortedKeys: true))) ?? [], as: UTF8.self)
     }
 
     public static func sha256(_ value: JSONValue) -> String {

@@ -1,11 +1,5 @@
 import LambdaEvents
 
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
-
 /// A CloudEvent as it arrived, with what carried it and its text as received.
 public struct ReceivedCloudEvent: Sendable, Hashable {
     public enum Carrier: Sendable, Hashable {

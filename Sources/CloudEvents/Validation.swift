@@ -2,12 +2,6 @@ import LambdaEvents
 import TextEncodings
 import UTCTime
 
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
-
 /// One thing wrong with an event: where (a JSON pointer, RFC 6901) and what.
 public struct CloudEventViolation: Sendable, Hashable, Codable, CustomStringConvertible {
     /// e.g. `/time`, or `` (the empty pointer) for the document itself.

@@ -1,11 +1,6 @@
 import AWSCore
 import AWSDynamoDB
-
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
+import TextEncodings
 
 /// Where records live in a table: the key attributes an idempotency key maps to.
 public struct IdempotencyKeySchema: Sendable, Hashable {
@@ -86,7 +81,7 @@ public struct DynamoDBIdempotencyStore: IdempotencyStore {
     {
         // The record can vanish between a failed condition and the read of it (completed
         // records expire, failed effects delete theirs): then claiming it again is right.
-        let claim = UUID().uuidString
+        let claim = randomUUIDString()
         for _ in 0..<3 {
             let nowMilliseconds = now()
             var item = keySchema.key(for: key)

@@ -1,12 +1,7 @@
 import AWSDynamoDB
+import JSONCoding
 import LambdaRuntime
 import UTCTime
-
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
 
 public enum IdempotencyStatus: String, Sendable, Hashable {
     /// An effect is running; until `inProgressExpiry` no one else may run it.
@@ -207,7 +202,7 @@ extension IdempotencyStore {
                 throw IdempotencyError.invalidRecord(key: key, reason: "COMPLETED without a result")
             }
             do {
-                return .replayed(try JSONDecoder().decode(Output.self, from: Data(saved.utf8)))
+                return .replayed(try JSON.decode(Output.self, from: Array(saved.utf8)))
             } catch {
                 throw IdempotencyError.invalidRecord(
                     key: key, reason: "the saved result is not a \(Output.self): \(error)")
@@ -229,7 +224,7 @@ extension IdempotencyStore {
             }
             throw error
         }
-        let result = String(decoding: try JSONEncoder().encode(output), as: UTF8.self)
+        let result = String(decoding: try JSON.encode(output), as: UTF8.self)
         do {
             try await complete(key: key, payloadHash: payloadHash, result: result, deadline: deadline.instant)
         } catch {

@@ -22,7 +22,13 @@ extension Document {
             return .string(string(index))
         case Kind.integer, Kind.float:
             let text = numberText(index)
-            if entry.kind == Kind.integer, let integer = NumberParsing.int64(text) { return .integer(integer) }
+            // `-0` stays a double: as an integer it would lose its sign, and the encoder writes
+            // -0.0 as `-0`, so a JSONValue holding it would not come back as itself (JSONFuzz).
+            if entry.kind == Kind.integer, !text.elementsEqual("-0".utf8),
+                let integer = NumberParsing.int64(text)
+            {
+                return .integer(integer)
+            }
             let double = NumberParsing.double(text)
             guard double.isFinite else {
                 throw NumberFailure(

@@ -1,11 +1,3 @@
-// FoundationEssentials has all this needs, without the ICU data full Foundation loads:
-// a bootstrap's cold start and memory are what a Lambda user pays for.
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
-
 /// Any Lambda authorizer request API Gateway sends, told apart by `type` and `version`.
 public enum APIGatewayAuthorizerRequest: Codable, Sendable, Equatable {
     /// REST API `TOKEN` authorizer: just the token.

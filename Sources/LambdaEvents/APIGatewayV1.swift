@@ -1,10 +1,4 @@
-// FoundationEssentials has all this needs, without the ICU data full Foundation loads:
-// a bootstrap's cold start and memory are what a Lambda user pays for.
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
+import TextEncodings
 
 /// A REST API (API Gateway v1) Lambda proxy integration request.
 ///
@@ -316,8 +310,8 @@ public struct APIGatewayV1Response: Codable, Sendable, Equatable {
     }
 
     /// A binary body, sent base64-encoded as API Gateway requires.
-    public init(statusCode: Int, headers: [String: String]? = nil, binaryBody: Data) {
+    public init(statusCode: Int, headers: [String: String]? = nil, binaryBody: some Collection<UInt8>) {
         self.init(
-            statusCode: statusCode, headers: headers, body: binaryBody.base64EncodedString(), isBase64Encoded: true)
+            statusCode: statusCode, headers: headers, body: Base64.encode(binaryBody), isBase64Encoded: true)
     }
 }

@@ -1,10 +1,4 @@
-// FoundationEssentials has all this needs, without the ICU data full Foundation loads:
-// a bootstrap's cold start and memory are what a Lambda user pays for.
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
+import TextEncodings
 
 /// An HTTP API (API Gateway v2) request, payload format 2.0. Also the shape of Lambda
 /// function URL requests.
@@ -185,9 +179,9 @@ public struct APIGatewayV2Response: Codable, Sendable, Equatable {
         self.isBase64Encoded = isBase64Encoded
     }
 
-    public init(statusCode: Int, headers: [String: String]? = nil, binaryBody: Data) {
+    public init(statusCode: Int, headers: [String: String]? = nil, binaryBody: some Collection<UInt8>) {
         self.init(
-            statusCode: statusCode, headers: headers, body: binaryBody.base64EncodedString(), isBase64Encoded: true)
+            statusCode: statusCode, headers: headers, body: Base64.encode(binaryBody), isBase64Encoded: true)
     }
 }
 

@@ -1,12 +1,5 @@
 import JSONCoding
-
-// FoundationEssentials has all this needs, without the ICU data full Foundation loads:
-// a bootstrap's cold start and memory are what a Lambda user pays for.
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
+import TextEncodings
 
 /// A message or request body that could not be decoded, naming the record it came from, the
 /// field that held it and the path inside it.
@@ -35,32 +28,30 @@ public enum EventBody {
     /// Decodes a body, base64-decoding it first if the event says so.
     public static func decode<Body: Decodable>(
         _ type: Body.Type, from body: String?, isBase64Encoded: Bool = false, record: String, field: String,
-        decoder: JSONDecoder = JSONDecoder()
+        options: JSON.DecodingOptions = .init()
     ) throws(EventBodyDecodingError) -> Body {
         guard let body, !body.isEmpty else {
             throw EventBodyDecodingError(record: record, field: field, path: "$", reason: "the body is empty")
         }
-        let data: Data
+        let data: [UInt8]
         if isBase64Encoded {
-            guard let decoded = Data(base64Encoded: body) else {
+            guard let decoded = Base64.decode(body) else {
                 throw EventBodyDecodingError(
                     record: record, field: field, path: "$",
                     reason: "isBase64Encoded is true but the body is not base64")
             }
             data = decoded
         } else {
-            data = Data(body.utf8)
+            data = Array(body.utf8)
         }
         do {
-            // An open-ended body gets the direct parser: much faster than probing decodes. It
-            // limits nesting itself; Foundation's decoder needs the separate check.
-            if Body.self == JSONValue.self { return try JSONValue(parsing: data) as! Body }
-            try JSONNesting.check(data)
-            return try decoder.decode(Body.self, from: data)
+            return try JSON.decode(Body.self, from: data, options: options)
+        } catch DecodingError.dataCorrupted(let context) where context.underlyingError is JSONSyntaxError {
+            throw EventBodyDecodingError(
+                record: record, field: field, path: JSONPath.from(context.codingPath),
+                reason: "not valid JSON: \(context.underlyingError!)")
         } catch let error as DecodingError {
             throw EventBodyDecodingError(record: record, field: field, path: error.jsonPath, reason: error.reason)
-        } catch let error as JSONSyntaxError {
-            throw EventBodyDecodingError(record: record, field: field, path: "$", reason: "not valid JSON: \(error)")
         } catch {
             throw EventBodyDecodingError(record: record, field: field, path: "$", reason: String(describing: error))
         }
@@ -70,9 +61,9 @@ public enum EventBody {
 extension SQSMessage {
     /// Decodes the body as JSON.
     public func decodeBody<Body: Decodable>(
-        _ type: Body.Type, decoder: JSONDecoder = JSONDecoder()
+        _ type: Body.Type, options: JSON.DecodingOptions = .init()
     ) throws(EventBodyDecodingError) -> Body {
-        try EventBody.decode(type, from: body, record: "message \(messageID)", field: "body", decoder: decoder)
+        try EventBody.decode(type, from: body, record: "message \(messageID)", field: "body", options: options)
     }
 
     /// The SNS notification in the body of a queue subscribed to a topic without raw delivery.
@@ -82,9 +73,9 @@ extension SQSMessage {
 
     /// The EventBridge event in the body of a queue that is a rule's target.
     public func decodeEventBridgeEvent<Detail: Decodable>(
-        detail: Detail.Type, decoder: JSONDecoder = JSONDecoder()
+        detail: Detail.Type, options: JSON.DecodingOptions = .init()
     ) throws(EventBodyDecodingError) -> EventBridgeEvent<Detail> {
-        try decodeBody(EventBridgeEvent<Detail>.self, decoder: decoder)
+        try decodeBody(EventBridgeEvent<Detail>.self, options: options)
     }
 }
 
@@ -92,13 +83,13 @@ extension SQSEvent {
     /// Decodes every body, keeping failures per message so a handler can report them in an
     /// `SQSBatchResponse` rather than fail the whole batch.
     public func decodeBodies<Body: Decodable>(
-        _ type: Body.Type, decoder: JSONDecoder = JSONDecoder()
+        _ type: Body.Type, options: JSON.DecodingOptions = .init()
     ) -> [(message: SQSMessage, body: Result<Body, EventBodyDecodingError>)] {
         records.enumerated().map { index, message in
             let result = Result { () throws(EventBodyDecodingError) -> Body in
                 try EventBody.decode(
                     type, from: message.body, record: "Records[\(index)] (messageId \(message.messageID))",
-                    field: "body", decoder: decoder)
+                    field: "body", options: options)
             }
             return (message, result)
         }
@@ -107,39 +98,39 @@ extension SQSEvent {
 
 extension SNSNotification {
     public func decodeMessage<Message: Decodable>(
-        _ type: Message.Type, decoder: JSONDecoder = JSONDecoder()
+        _ type: Message.Type, options: JSON.DecodingOptions = .init()
     ) throws(EventBodyDecodingError) -> Message {
         try EventBody.decode(
-            type, from: message, record: "SNS message \(messageID)", field: "Message", decoder: decoder)
+            type, from: message, record: "SNS message \(messageID)", field: "Message", options: options)
     }
 }
 
 extension APIGatewayV1Request {
     public func decodeBody<Body: Decodable>(
-        _ type: Body.Type, decoder: JSONDecoder = JSONDecoder()
+        _ type: Body.Type, options: JSON.DecodingOptions = .init()
     ) throws(EventBodyDecodingError) -> Body {
         try EventBody.decode(
             type, from: body, isBase64Encoded: isBase64Encoded ?? false,
-            record: "request \(requestContext.requestID)", field: "body", decoder: decoder)
+            record: "request \(requestContext.requestID)", field: "body", options: options)
     }
 }
 
 extension APIGatewayV2Request {
     public func decodeBody<Body: Decodable>(
-        _ type: Body.Type, decoder: JSONDecoder = JSONDecoder()
+        _ type: Body.Type, options: JSON.DecodingOptions = .init()
     ) throws(EventBodyDecodingError) -> Body {
         try EventBody.decode(
             type, from: body, isBase64Encoded: isBase64Encoded,
-            record: "request \(requestContext.requestID)", field: "body", decoder: decoder)
+            record: "request \(requestContext.requestID)", field: "body", options: options)
     }
 }
 
 extension APIGatewayWebSocketRequest {
     public func decodeBody<Body: Decodable>(
-        _ type: Body.Type, decoder: JSONDecoder = JSONDecoder()
+        _ type: Body.Type, options: JSON.DecodingOptions = .init()
     ) throws(EventBodyDecodingError) -> Body {
         try EventBody.decode(
             type, from: body, isBase64Encoded: isBase64Encoded ?? false,
-            record: "request \(requestContext.requestID)", field: "body", decoder: decoder)
+            record: "request \(requestContext.requestID)", field: "body", options: options)
     }
 }

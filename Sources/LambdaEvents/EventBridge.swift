@@ -1,11 +1,3 @@
-// FoundationEssentials has all this needs, without the ICU data full Foundation loads:
-// a bootstrap's cold start and memory are what a Lambda user pays for.
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
-
 /// An EventBridge event, generic over its `detail`: a handler names the detail it expects
 /// (`EventBridgeEvent<OrderCreated>`) and gets a decoding error naming `detail.<field>` if the
 /// event does not match. `EventBridgeEvent<JSONValue>` accepts any detail.

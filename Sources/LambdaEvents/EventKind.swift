@@ -1,10 +1,4 @@
-// FoundationEssentials has all this needs, without the ICU data full Foundation loads:
-// a bootstrap's cold start and memory are what a Lambda user pays for.
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
+import JSONCoding
 
 /// The kinds of event and response this library models, named as in `shared/peer-events`.
 public enum EventKind: String, CaseIterable, Sendable, Codable {
@@ -89,11 +83,9 @@ public enum EventKind: String, CaseIterable, Sendable, Codable {
     }
 
     /// Decodes `data` with this kind's model and encodes it back.
-    public func decodeAndReencode(_ data: Data, decoder: JSONDecoder = JSONDecoder()) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        func roundTrip<Model: Codable>(_: Model.Type) throws -> Data {
-            try encoder.encode(try decoder.decode(Model.self, from: data))
+    public func decodeAndReencode(_ data: some Collection<UInt8>) throws -> [UInt8] {
+        func roundTrip<Model: Codable>(_: Model.Type) throws -> [UInt8] {
+            try JSON.encode(try JSON.decode(Model.self, from: data), options: .init(sortedKeys: true))
         }
         switch self {
         case .sqs: return try roundTrip(SQSEvent.self)

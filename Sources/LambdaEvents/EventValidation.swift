@@ -1,11 +1,3 @@
-// FoundationEssentials has all this needs, without the ICU data full Foundation loads:
-// a bootstrap's cold start and memory are what a Lambda user pays for.
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
-
 public struct EventValidationIssue: Sendable, Equatable, CustomStringConvertible {
     public enum Severity: String, Sendable {
         case error, warning
@@ -40,7 +32,8 @@ public enum EventValidator {
     /// Detects the kind (unless given), decodes with the kind's model and reports the JSON path
     /// of whatever does not fit. Also reports members the model would drop on re-encoding, and
     /// checks SQS bodies that carry an SNS notification or an EventBridge event.
-    public static func validate(_ data: Data, as givenKind: EventKind? = nil) -> EventValidationReport {
+    public static func validate(_ data: some Collection<UInt8>, as givenKind: EventKind? = nil) -> EventValidationReport
+    {
         var report = EventValidationReport(kind: nil, issues: [], nestedKinds: [:])
         let json: JSONValue
         do {
@@ -62,7 +55,7 @@ public enum EventValidator {
 
         if kind == .sqs, report.errors.isEmpty, let records = json["Records"]?.arrayValue {
             for (index, record) in records.enumerated() {
-                guard let body = record["body"]?.stringValue, let bodyData = body.data(using: .utf8),
+                guard let body = record["body"]?.stringValue, case let bodyData = Array(body.utf8),
                     let bodyJSON = try? JSONValue(parsing: bodyData),
                     let nested = EventKind.detect(bodyJSON), nested == .snsNotification || nested == .eventbridge
                 else { continue }
@@ -74,7 +67,9 @@ public enum EventValidator {
         return report
     }
 
-    static func check(_ data: Data, json: JSONValue, as kind: EventKind, at root: String) -> [EventValidationIssue] {
+    static func check(_ data: some Collection<UInt8>, json: JSONValue, as kind: EventKind, at root: String)
+        -> [EventValidationIssue]
+    {
         do {
             let reencoded = try JSONValue(parsing: try kind.decodeAndReencode(data))
             if let difference = json.firstDifference(from: reencoded) {

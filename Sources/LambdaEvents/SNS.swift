@@ -1,11 +1,3 @@
-// FoundationEssentials has all this needs, without the ICU data full Foundation loads:
-// a bootstrap's cold start and memory are what a Lambda user pays for.
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
-
 /// The event Lambda receives from an SNS subscription: always one record.
 public struct SNSEvent: Codable, Sendable, Equatable {
     public var records: [SNSEventRecord]

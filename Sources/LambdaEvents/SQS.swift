@@ -1,10 +1,4 @@
-// FoundationEssentials has all this needs, without the ICU data full Foundation loads:
-// a bootstrap's cold start and memory are what a Lambda user pays for.
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
+import TextEncodings
 
 /// The event Lambda's SQS event source mapping delivers: a batch of up to 10 000 messages
 /// (10 for FIFO queues).
@@ -177,11 +171,11 @@ public struct SQSMessageAttribute: Codable, Sendable, Equatable {
 
     public static func string(_ value: String) -> Self { Self(dataType: "String", stringValue: value) }
     public static func number(_ value: String) -> Self { Self(dataType: "Number", stringValue: value) }
-    public static func binary(_ value: Data) -> Self {
-        Self(dataType: "Binary", binaryValue: value.base64EncodedString())
+    public static func binary(_ value: some Collection<UInt8>) -> Self {
+        Self(dataType: "Binary", binaryValue: Base64.encode(value))
     }
 
-    public var binaryData: Data? { binaryValue.flatMap { Data(base64Encoded: $0) } }
+    public var binaryData: [UInt8]? { binaryValue.flatMap { Base64.decode($0) } }
 }
 
 /// What a function returns to report partial batch failures (the event source mapping needs

@@ -1,12 +1,5 @@
+import JSONCoding
 import LambdaHTTP
-
-// FoundationEssentials has all this needs, without the ICU data full Foundation loads:
-// a bootstrap's cold start and memory are what a Lambda user pays for.
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
 
 /// An error that chooses the `errorType` Lambda reports for it (what a caller, the
 /// `X-Amz-Function-Error` document and a metric filter see), instead of its Swift type name.
@@ -46,7 +39,7 @@ public struct InvocationError: Error, Codable, Sendable, Equatable, CustomString
 
     /// Decodes leniently: runtimes in other languages omit fields or send plain text.
     public init(reported body: [UInt8], typeHeader: String?) {
-        if let decoded = try? JSONDecoder().decode(Lenient.self, from: Data(body)) {
+        if let decoded = try? JSON.decode(Lenient.self, from: body) {
             self.init(
                 type: decoded.errorType ?? typeHeader ?? "Unhandled",
                 message: decoded.errorMessage ?? "",

@@ -1,13 +1,5 @@
 import JSONCoding
 
-// FoundationEssentials has all this needs, without the ICU data full Foundation loads:
-// a bootstrap's cold start and memory are what a Lambda user pays for.
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
-
 /// A function that takes a decoded event and returns an encodable result.
 ///
 /// `handle` may be synchronous or `async`: a synchronous method satisfies the requirement.
@@ -81,8 +73,7 @@ public struct JSONCodingHandler<Handler: LambdaHandler>: RawLambdaHandler {
 package enum JSONEventCoding {
     package static func decode<Event: Decodable>(_ bytes: [UInt8]) throws(InvocationError) -> Event {
         do {
-            try JSONNesting.check(bytes)
-            return try JSONDecoder().decode(Event.self, from: Data(bytes))
+            return try JSON.decode(Event.self, from: bytes)
         } catch {
             throw InvocationError(
                 type: "Runtime.UnmarshalError",
@@ -92,7 +83,7 @@ package enum JSONEventCoding {
 
     package static func encode<Output: Encodable>(_ output: Output) throws(InvocationError) -> [UInt8] {
         do {
-            return try Array(JSONEncoder().encode(output))
+            return try JSON.encode(output)
         } catch {
             throw InvocationError(
                 type: "Runtime.MarshalError", message: "cannot encode the result \(Output.self) as JSON: \(error)")
@@ -118,7 +109,8 @@ public func describeDecodingError(_ error: any Error) -> String {
     case .keyNotFound(let key, let context):
         return "at \(path(context.codingPath + [key])): required key is missing"
     case .dataCorrupted(let context):
-        let underlying = context.underlyingError.map { ": \($0)" } ?? ""
+        // The coder's syntax errors are the description already ("at byte 17: expected ...").
+        let underlying = context.underlyingError.flatMap { $0 is JSONSyntaxError ? nil : ": \($0)" } ?? ""
         return "at \(path(context.codingPath)): \(context.debugDescription)\(underlying)"
     @unknown default:
         return "\(error)"

@@ -1,12 +1,5 @@
+import JSONCoding
 import LambdaHTTP
-
-// FoundationEssentials has all this needs, without the ICU data full Foundation loads:
-// a bootstrap's cold start and memory are what a Lambda user pays for.
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
 
 /// The Lambda Runtime API, version 2018-06-01, over one kept-alive connection.
 public struct RuntimeAPIClient: RuntimeAPI {
@@ -127,9 +120,7 @@ public struct RuntimeAPIClient: RuntimeAPI {
     }
 
     static func encode(_ error: InvocationError) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return (try? Array(encoder.encode(error)))
+        (try? JSON.encode(error, options: .init(sortedKeys: true)))
             ?? Array(#"{"errorType":"Runtime.MarshalError","errorMessage":"cannot encode the error"}"#.utf8)
     }
 }

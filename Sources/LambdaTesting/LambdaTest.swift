@@ -1,4 +1,7 @@
+// The testing kit may use Foundation (it never ships in a bootstrap); the events and results
+// go through the runtime's own coder, so a test sees what the runtime would do.
 import Foundation
+import JSONCoding
 // Tests that import the testing kit get the sample event builders with it.
 @_exported import LambdaEventSamples
 import LambdaHTTP
@@ -82,7 +85,7 @@ public enum LambdaTest {
         encoding event: some Encodable,
         context: LambdaContext = .testing()
     ) async throws -> InvocationOutcome {
-        await invoke(handler, event: Array(try JSONEncoder().encode(event)), context: context)
+        await invoke(handler, event: try JSON.encode(event), context: context)
     }
 
     /// A streaming handler: the outcome records each chunk it wrote.
@@ -132,7 +135,7 @@ extension InvocationOutcome {
 
     /// The response decoded from JSON; throws when the invocation failed.
     public func decode<Output: Decodable>(as type: Output.Type = Output.self) throws -> Output {
-        try JSONDecoder().decode(type, from: Data(try responseBytes()))
+        try JSON.decode(type, from: try responseBytes())
     }
 
     public var responseString: String? {

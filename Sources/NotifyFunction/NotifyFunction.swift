@@ -3,16 +3,11 @@ import AWSSNS
 import CloudEvents
 import EventProcessing
 import Idempotency
+import JSONCoding
 import LambdaEvents
 import LambdaMetrics
 import LambdaRuntime
 import Logging
-
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
 
 /// `notify`'s configuration, from its environment.
 public struct NotifyConfiguration: Sendable, Equatable {
@@ -170,9 +165,12 @@ public struct NotifyHandler: LambdaHandler {
         if let time = event.time { lines.append("time:     \(time)") }
         lines.append("event id: \(event.id)")
         if let data = event.data {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            lines += ["", String(decoding: (try? encoder.encode(data)) ?? Data(), as: UTF8.self)]
+            lines += [
+                "",
+                String(
+                    decoding: (try? JSON.encode(data, options: .init(sortedKeys: true, prettyPrinted: true))) ?? [],
+                    as: UTF8.self),
+            ]
         }
         return SNS.PublishInput(
             topicARN: topicARN, message: lines.joined(separator: "\n"),

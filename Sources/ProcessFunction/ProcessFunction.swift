@@ -8,12 +8,6 @@ import LambdaRuntime
 import Logging
 import UTCTime
 
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
-
 /// `process`'s configuration, from its environment.
 public struct ProcessConfiguration: Sendable, Equatable {
     /// `EVENTS_TABLE`: event records (`pk` = `EVENT#<id>`, `sk` = `EVENT`) and counters

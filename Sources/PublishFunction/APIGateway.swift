@@ -1,12 +1,6 @@
 import CloudEvents
 import LambdaEvents
 
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
-
 /// A request from either API Gateway flavour: a REST API (payload 1.0) or an HTTP API
 /// (payload 2.0), told apart by `version`, so that one function serves both.
 public enum APIGatewayRequest: Decodable, Sendable {

@@ -3,18 +3,13 @@ import AWSEventBridge
 import AWSSNS
 import CloudEvents
 import Idempotency
+import JSONCoding
 import LambdaEvents
 import LambdaMetrics
 import LambdaRuntime
 import Logging
 import TextEncodings
 import UTCTime
-
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
 
 /// `publish`'s configuration, from its environment.
 public struct PublishConfiguration: Sendable, Equatable {
@@ -238,7 +233,7 @@ public struct PublishHandler: LambdaHandler {
             case .resultNotSaved(_, let result, _):
                 // Published: answer success, but a retry of this request could publish again.
                 logger.error("published, but the idempotency record was not completed", metadata: ["error": "\(error)"])
-                id = (try? JSONDecoder().decode(String.self, from: Data(result.utf8))) ?? event.id
+                id = (try? JSON.decode(String.self, from: Array(result.utf8))) ?? event.id
             case .abandonFailed, .invalidRecord:
                 logger.error("not published", metadata: ["error": "\(error)"])
                 throw unavailable(retryAfter: nil)

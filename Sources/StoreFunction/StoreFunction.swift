@@ -8,12 +8,6 @@ import LambdaRuntime
 import Logging
 import UTCTime
 
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
-
 /// `store`'s configuration, from its environment.
 public struct StoreConfiguration: Sendable, Equatable {
     /// `AUDIT_TABLE`: originals (`pk` = event id, `sk` = `ORIGINAL`) and conflicts

@@ -262,3 +262,22 @@ private struct TextBuilder {
 
     var string: String { String(decoding: bytes, as: UTF8.self) }
 }
+
+/// RFC 3339 text in JSON (`"2026-03-14T09:26:53.250Z"`, nanoseconds when there are any), the
+/// form AWS's JSON APIs and CloudEvents use; stores such as DynamoDB choose their own form.
+extension UTCTime: Codable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let time = UTCTime(iso8601: text) else {
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "expected an RFC 3339 timestamp, found \"\(text)\"")
+        }
+        self = time
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(iso8601(fractionalDigits: nanosecondsSince1970 % 1_000_000 == 0 ? 3 : 9))
+    }
+}

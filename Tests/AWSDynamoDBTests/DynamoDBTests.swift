@@ -5,15 +5,16 @@ import LoopbackHTTP
 import Synchronization
 import TestSupport
 import Testing
+import UTCTime
 
 @testable import AWSDynamoDB
 
 @Suite struct AttributeValueTests {
     @Test func everyTypeRoundTripsThroughItsJSONForm() throws {
         let value: AttributeValue = .m([
-            "s": .s("text"), "n": .n("-12.50"), "b": .b(Data([0, 255])), "bool": .bool(true), "null": .null,
+            "s": .s("text"), "n": .n("-12.50"), "b": .b([0, 255]), "bool": .bool(true), "null": .null,
             "l": .l([.s("a"), .n("1")]), "ss": .ss(["x", "y"]), "ns": .ns(["1", "2.5"]),
-            "bs": .bs([Data([1]), Data([2])]),
+            "bs": .bs([[1], [2]]),
         ])
         let json = try JSONEncoder().encode(value)
         let object = try JSONSerialization.jsonObject(with: json) as! [String: [String: Any]]
@@ -44,16 +45,16 @@ import Testing
         var state: State
         var optional: String?
         var nested: [String: [Int]]
-        var payload: Data
+        var payload: DynamoDBBinary
         var tags: Set<String>
-        var at: Date
+        var at: UTCTime
         var list: [Nested?]
         struct Nested: Codable, Equatable { var name: String }
     }
 
     let record = Record(
         id: "r-1", count: 42, ratio: 0.25, flag: false, state: .done, optional: "here", nested: ["a": [1, 2]],
-        payload: Data([7, 7]), tags: ["b", "a"], at: Date(timeIntervalSince1970: 1_700_000_000.5),
+        payload: DynamoDBBinary([7, 7]), tags: ["b", "a"], at: UTCTime(secondsSince1970: 1_700_000_000.5),
         list: [.init(name: "n"), nil])
 
     @Test func encodesToTheNaturalAttributeTypes() throws {
@@ -64,7 +65,7 @@ import Testing
         #expect(item["flag"] == .bool(false))
         #expect(item["state"] == .s("done"))
         #expect(item["nested"] == .m(["a": .l([.n("1"), .n("2")])]))
-        #expect(item["payload"] == .b(Data([7, 7])))
+        #expect(item["payload"] == .b([7, 7]))
         #expect(item["tags"] == .ss(["a", "b"]))
         #expect(item["at"] == .n("1700000000.5"))
         #expect(item["list"] == .l([.m(["name": .s("n")]), .null]))
@@ -78,6 +79,29 @@ import Testing
         #expect(try DynamoDBItemDecoder().decode(Record.self, from: withoutOptional).optional == nil)
         withoutOptional["optional"] = .null
         #expect(try DynamoDBItemDecoder().decode(Record.self, from: withoutOptional).optional == nil)
+    }
+
+    /// The module has no Foundation; a handler that has conforms `Data` and `Date` as README
+    /// shows, and they are B and N (seconds since 1970) as before.
+    @Test func foundationTypesConformedByTheHandlerAreBinaryAndEpochSeconds() throws {
+        struct Legacy: Codable, Equatable {
+            var payload: Data
+            var at: Date
+            var blobs: [Data]
+        }
+        let legacy = Legacy(
+            payload: Data([1, 2]), at: Date(timeIntervalSince1970: 1_700_000_000.5), blobs: [Data([3])])
+        let item = try DynamoDBItemEncoder().encode(legacy)
+        #expect(item["payload"] == .b([1, 2]))
+        #expect(item["at"] == .n("1700000000.5"))
+        #expect(item["blobs"] == .l([.b([3])]))
+        #expect(try DynamoDBItemDecoder().decode(Legacy.self, from: item) == legacy)
+    }
+
+    @Test func binarySetsAreBS() throws {
+        let item = try DynamoDBItemEncoder().encode(["blobs": Set([DynamoDBBinary([2]), DynamoDBBinary([1])])])
+        #expect(item["blobs"] == .bs([[1], [2]]))
+        #expect(try DynamoDBItemDecoder().decode([String: Set<DynamoDBBinary>].self, from: item)["blobs"]?.count == 2)
     }
 
     @Test func mismatchesAreDecodingErrorsWithAPath() throws {
@@ -205,5 +229,21 @@ extension ScriptedEndpoint {
         let client: any DynamoDBClientProtocol = Fake()
         _ = try await client.putItem(DynamoDB.PutItemInput(tableName: "t", item: ["pk": "k", "v": 1]))
         #expect(try await client.getItem(DynamoDB.GetItemInput(tableName: "t", key: ["pk": "k"])).item?["v"] == .n("1"))
+    }
+}
+
+// README's "Foundation in a handler": the two conformances a handler that uses Data and Date adds.
+extension Data: DynamoDBAttributeConvertible {
+    public var dynamoDBAttribute: AttributeValue { .b(Array(self)) }
+    public init(dynamoDBAttribute attribute: AttributeValue, codingPath: [any CodingKey]) throws {
+        self = Data(try DynamoDBBinary(dynamoDBAttribute: attribute, codingPath: codingPath).bytes)
+    }
+}
+
+extension Date: DynamoDBAttributeConvertible {
+    public var dynamoDBAttribute: AttributeValue { UTCTime(secondsSince1970: timeIntervalSince1970).dynamoDBAttribute }
+    public init(dynamoDBAttribute attribute: AttributeValue, codingPath: [any CodingKey]) throws {
+        self.init(
+            timeIntervalSince1970: try UTCTime(dynamoDBAttribute: attribute, codingPath: codingPath).secondsSince1970)
     }
 }

@@ -13,7 +13,7 @@ import Testing
         var lines: [Line]
         var tags: Set<String>
         var note: String?
-        var payload: Data
+        var payload: DynamoDBBinary
 
         struct Line: Codable, Equatable {
             var sku: String
@@ -44,7 +44,7 @@ import Testing
         let table = try await makeTable(client)
         let order = Order(
             pk: "customer#1", sk: "order#1", status: "NEW", total: 12.5, lines: [.init(sku: "A-1", quantity: 2)],
-            tags: ["gift", "express"], note: nil, payload: Data([0, 1, 2, 255]))
+            tags: ["gift", "express"], note: nil, payload: DynamoDBBinary([0, 1, 2, 255]))
         let item = try DynamoDBItemEncoder().encode(order)
         _ = try await client.putItem(
             DynamoDB.PutItemInput(tableName: table, item: item, conditionExpression: "attribute_not_exists(pk)"))
@@ -54,7 +54,7 @@ import Testing
         let stored = try #require(read.item)
         #expect(try DynamoDBItemDecoder().decode(Order.self, from: stored) == order)
         #expect(stored["tags"] == .ss(["express", "gift"]))
-        #expect(stored["payload"] == .b(Data([0, 1, 2, 255])))
+        #expect(stored["payload"] == .b([0, 1, 2, 255]))
         #expect(stored["note"] == nil)  // nil optionals are left out, as the synthesized Encodable does
 
         // A projection with an attribute name that is a reserved word.

@@ -140,6 +140,22 @@ final class Derived: Base {
 }
 
 @Suite struct RoundTripTests {
+    /// Found by JSONFuzz: `-0` read into a JSONValue became the integer 0, so -0.0 written as
+    /// `-0` came back without its sign and encoded differently the second time.
+    @Test func negativeZeroKeepsItsSign() throws {
+        let value = try JSON.decode(JSONValue.self, from: bytes("[-0, -0.0, 0, -0e3]"))
+        guard case .array(let numbers) = value, case .number(let zero) = numbers[0] else {
+            Issue.record("-0 read as \(value)")
+            return
+        }
+        #expect(zero == 0 && zero.sign == .minus)
+        #expect(numbers[2] == .integer(0))
+        let encoded = try JSON.encode(value)
+        #expect(text(encoded) == "[-0,-0,0,-0]")
+        #expect(try JSON.encode(try JSON.decode(JSONValue.self, from: encoded)) == encoded)
+        #expect(try JSON.decode(Double.self, from: bytes("-0")).sign == .minus)
+    }
+
     @Test func everyFieldKindRoundTrips() throws {
         let encoded = try JSON.encode(Everything.sample)
         #expect(try JSON.decode(Everything.self, from: encoded) == Everything.sample)
@@ -253,7 +269,7 @@ final class Derived: Base {
         #expect(
             try JSON.decode(JSONValue.self, from: bytes("[1, 1.0, -0, 100000000000000000000]"))
                 == .array([
-                    .integer(1), .number(1), .integer(0), .number(1e20),
+                    .integer(1), .number(1), .number(-0.0), .number(1e20),
                 ]))
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import JSONCoding
 import Testing
 
 @testable import LambdaEvents
@@ -35,7 +36,7 @@ struct PeerEventsTests {
         // to accepting that (eventWithoutDetailNeedsAnOptionalDetail checks the strict default).
         let reencoded =
             kind == .eventbridge
-            ? try JSONEncoder().encode(try JSONDecoder().decode(EventBridgeEvent<JSONValue?>.self, from: data))
+            ? try JSON.encode(try JSON.decode(EventBridgeEvent<JSONValue?>.self, from: data))
             : try kind.decodeAndReencode(data)
         let difference = try json(data).firstDifference(from: try json(reencoded))
         #expect(difference == nil, "\(path): \(difference.map { "\($0.path): \($0.description)" } ?? "")")

@@ -24,7 +24,7 @@ func readManifest() throws -> [ManifestRow] {
     }
 }
 
-func json(_ data: Data) throws -> JSONValue { try JSONValue(parsing: data) }
+func json(_ data: some Collection<UInt8>) throws -> JSONValue { try JSONValue(parsing: data) }
 
 func json(_ text: String) throws -> JSONValue { try JSONValue(parsing: Data(text.utf8)) }
 

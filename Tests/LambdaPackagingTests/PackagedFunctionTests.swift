@@ -126,6 +126,22 @@ struct PackagedFunctionTests {
         }
     }
 
+    /// The runtime core, the events, the AWS clients and the domain functions import no
+    /// Foundation: a release bootstrap carries none of FoundationEssentials (~7.5 MB of binary,
+    /// 3 MB resident). Swift keeps each module's name in the mangled type names of its
+    /// reflection metadata, which stripping leaves, so the module's name is the evidence.
+    @Test(arguments: PackagedZips.functions)
+    func bootstrapLinksNoFoundation(_ function: String) throws {
+        let root = try EmptyRoot(zip: PackagedZips.zip(function))
+        defer { #expect(throws: Never.self) { try root.remove() } }
+        let binary = [UInt8](try Data(contentsOf: URL(fileURLWithPath: root.path + "/var/task/bootstrap")))
+        for module in ["FoundationEssentials", "FoundationInternationalization", "10Foundation"] {
+            #expect(
+                binary.firstRange(of: Array(module.utf8)) == nil,
+                "\(function)'s bootstrap links \(module == "10Foundation" ? "Foundation" : module)")
+        }
+    }
+
     @Test(arguments: PackagedZips.functions)
     func zipHoldsABootstrapStartedByTheBundledLoader(_ function: String) throws {
         let listing = try run(["/usr/bin/unzip", "-Z1", PackagedZips.zip(function)])

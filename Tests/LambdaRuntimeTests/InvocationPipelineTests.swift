@@ -66,7 +66,8 @@ enum PricingError: Error {
     @Test func nestingPastTheLimitIsAnUnmarshalErrorNamingTheOffset() async {
         let outcome = await LambdaTest.invoke(SyncPricing(), json: String(repeating: "[", count: 513))
         #expect(outcome.error?.errorType == "Runtime.UnmarshalError")
-        #expect(outcome.error?.errorMessage.contains("deeper than 500 levels at byte offset 500") == true)
+        #expect(
+            outcome.error?.errorMessage.contains("at byte 500: arrays and objects nest deeper than 500 levels") == true)
         let braces = String(repeating: #"{"a":"#, count: 600)
         #expect(await LambdaTest.invoke(SyncPricing(), json: braces).error?.errorType == "Runtime.UnmarshalError")
         // Brackets inside strings are text, not nesting.

@@ -1,4 +1,5 @@
 import Foundation
+
 #if FUZZING
     import CLibFuzzer
 #endif
