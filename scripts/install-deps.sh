@@ -5,7 +5,8 @@ cd "$(dirname "$0")/.."
 
 # libssl-dev: the libcrypto headers AWSCore signs with (the library itself comes with libcurl).
 # patchelf: make package points each bootstrap at its bundled dynamic loader.
-apt_packages=(libcurl4-openssl-dev libssl-dev zip unzip patchelf)
+# libstdc++-12-dev: its libstdc++.a, which make package links in (the zips then carry no libstdc++).
+apt_packages=(libcurl4-openssl-dev libssl-dev libstdc++-12-dev zip unzip patchelf)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

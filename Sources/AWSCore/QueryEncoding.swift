@@ -21,7 +21,7 @@ public struct QueryParameters: Sendable, Equatable {
     }
 
     static func formEncode(_ text: String) -> String {
-        PercentEncoding.encode(text).replacing("%20", with: "+")
+        PercentEncoding.encode(text).replacingText("%20", with: "+")
     }
 
     public static func == (lhs: Self, rhs: Self) -> Bool {

@@ -1,3 +1,5 @@
+import TextEncodings
+
 /// Removes the secret parts of a set of credentials from text that may reach a log or an
 /// error: an endpoint may echo what it was sent (AWS's SignatureDoesNotMatch message quotes
 /// the canonical request, security token included).
@@ -10,8 +12,8 @@ package struct SecretRedactor: Sendable {
 
     package func redact(_ text: String) -> String {
         var text = text
-        for secret in secrets where text.contains(secret) {
-            text = text.replacing(secret, with: "<redacted>")
+        for secret in secrets where text.containsText(secret) {
+            text = text.replacingText(secret, with: "<redacted>")
         }
         return text
     }

@@ -108,14 +108,14 @@ extension CloudEvent {
                 ))
         }
         let dataContentType = optionalString("datacontenttype", in: object, &violations)
-        if let dataContentType, !dataContentType.contains("/") {
+        if let dataContentType, !dataContentType.containsText("/") {
             violations.append(
                 .init(
                     pointer: "/datacontenttype",
                     detail: "must be a media type such as application/json, got \"\(dataContentType)\""))
         }
         let dataSchema = optionalString("dataschema", in: object, &violations)
-        if let dataSchema, !(dataSchema.contains(":") && isURIReference(dataSchema)) {
+        if let dataSchema, !(dataSchema.containsText(":") && isURIReference(dataSchema)) {
             violations.append(.init(pointer: "/dataschema", detail: "must be an absolute URI"))
         }
         // JSON null means absent, for data as for every attribute.
@@ -212,7 +212,7 @@ extension CloudEvent {
     }
 
     static func escapePointer(_ name: String) -> String {
-        name.replacing("~", with: "~0").replacing("/", with: "~1")
+        name.replacingText("~", with: "~0").replacingText("/", with: "~1")
     }
 
     /// `time` read, when the event has one.

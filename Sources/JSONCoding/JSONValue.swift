@@ -172,7 +172,12 @@ public enum JSONPath {
                     || $0 == "$"
             }
         if plain { return path + "." + key }
-        let escaped = key.replacing("\\", with: "\\\\").replacing("'", with: "\\'")
+        // Character by character: `replacing(_:with:)` would link the regex module.
+        var escaped = ""
+        for character in key {
+            if character == "\\" || character == "'" { escaped.append("\\") }
+            escaped.append(character)
+        }
         return path + "['" + escaped + "']"
     }
 

@@ -60,9 +60,9 @@ public struct IncomingHTTPRequest: Sendable, Equatable {
         guard !body.isEmpty else { return (nil, false) }
         let contentType = header("Content-Type")?.lowercased() ?? ""
         let textual =
-            contentType.isEmpty || contentType.hasPrefix("text/") || contentType.contains("json")
-            || contentType.contains("xml") || contentType.contains("x-www-form-urlencoded")
-            || contentType.contains("javascript")
+            contentType.isEmpty || contentType.hasPrefix("text/") || contentType.containsText("json")
+            || contentType.containsText("xml") || contentType.containsText("x-www-form-urlencoded")
+            || contentType.containsText("javascript")
         if textual, let text = String(validating: body, as: UTF8.self) { return (text, false) }
         return (Base64.encode(body), true)
     }
