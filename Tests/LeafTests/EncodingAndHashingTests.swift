@@ -64,13 +64,3 @@ import TextEncodings
         #expect(PercentEncoding.decode("a+b") == "a+b")
     }
 }
-
-@Suite struct JSONNestingTests {
-    @Test func depthIsCountedOutsideStringsOnly() throws {
-        try JSONNesting.check(Array((String(repeating: "[", count: 500) + String(repeating: "]", count: 500)).utf8))
-        #expect(throws: JSONNesting.TooDeep(byteOffset: 500, limit: 500)) {
-            try JSONNesting.check(Array(String(repeating: "[", count: 501).utf8))
-        }
-        try JSONNesting.check(Array((#"[""# + String(repeating: "[", count: 1000) + #"\"["]"#).utf8))
-    }
-}
