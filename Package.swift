@@ -99,7 +99,7 @@ let package = Package(
         .target(name: "AWSEventBridge", dependencies: ["AWSCore", "UTCTime"]),
 
         // Developer tool: never linked into a bootstrap.
-        .target(name: "LoopbackHTTP", dependencies: ["LambdaHTTP"]),
+        .target(name: "LoopbackHTTP", dependencies: ["LambdaHTTP", "TextEncodings"]),
         .target(name: "CSpawn"),
         .target(
             name: "LambdaEmulator",

@@ -1,5 +1,6 @@
 import Foundation
 import LambdaHTTP
+import TextEncodings
 
 #if canImport(Glibc)
     import Glibc
@@ -356,16 +357,7 @@ final class Connection {
     }
 
     private func find(_ pattern: [UInt8], from: Int) -> Int? {
-        guard buffer.count >= pattern.count else { return nil }
-        var index = from
-        let last = buffer.count - pattern.count
-        while index <= last {
-            if buffer[index] == pattern[0], buffer[index..<(index + pattern.count)].elementsEqual(pattern) {
-                return index
-            }
-            index += 1
-        }
-        return nil
+        buffer.firstOffset(of: pattern, from: from)
     }
 }
 

@@ -5,10 +5,28 @@
 // reaches into every bootstrap. The kit's searches are for ASCII needles in headers, media
 // types and paths, where byte and Character comparison agree.
 
+extension Array where Element == UInt8 {
+    /// The offset of the first occurrence of `pattern` at or after `start`; an empty pattern
+    /// occurs at `start` itself.
+    public func firstOffset(of pattern: [UInt8], from start: Int = 0) -> Int? {
+        guard !pattern.isEmpty else { return start <= count ? start : nil }
+        guard count >= pattern.count else { return nil }
+        var index = start
+        let last = count - pattern.count
+        while index <= last {
+            if self[index] == pattern[0], self[index..<(index + pattern.count)].elementsEqual(pattern) {
+                return index
+            }
+            index += 1
+        }
+        return nil
+    }
+}
+
 extension StringProtocol {
     /// Whether `needle` occurs in the text, comparing UTF-8 bytes.
     public func containsText(_ needle: some StringProtocol) -> Bool {
-        firstByteOffset(of: needle) != nil
+        Array(utf8).firstOffset(of: Array(needle.utf8)) != nil
     }
 
     /// The text with every occurrence of `target` (compared as UTF-8 bytes, left to right,
@@ -16,33 +34,16 @@ extension StringProtocol {
     public func replacingText(_ target: some StringProtocol, with replacement: some StringProtocol) -> String {
         let haystack = Array(utf8)
         let needle = Array(target.utf8)
-        guard !needle.isEmpty, haystack.count >= needle.count else { return String(self) }
+        guard !needle.isEmpty else { return String(self) }
         var result: [UInt8] = []
         result.reserveCapacity(haystack.count)
-        var index = 0
-        while index < haystack.count {
-            if index + needle.count <= haystack.count, haystack[index] == needle[0],
-                haystack[index..<index + needle.count].elementsEqual(needle)
-            {
-                result.append(contentsOf: replacement.utf8)
-                index += needle.count
-            } else {
-                result.append(haystack[index])
-                index += 1
-            }
+        var copied = 0
+        while let found = haystack.firstOffset(of: needle, from: copied) {
+            result.append(contentsOf: haystack[copied..<found])
+            result.append(contentsOf: replacement.utf8)
+            copied = found + needle.count
         }
+        result.append(contentsOf: haystack[copied...])
         return String(decoding: result, as: UTF8.self)
-    }
-
-    private func firstByteOffset(of needle: some StringProtocol) -> Int? {
-        let haystack = Array(utf8)
-        let needle = Array(needle.utf8)
-        guard !needle.isEmpty else { return 0 }
-        guard haystack.count >= needle.count else { return nil }
-        for start in 0...(haystack.count - needle.count)
-        where haystack[start] == needle[0] && haystack[start..<start + needle.count].elementsEqual(needle) {
-            return start
-        }
-        return nil
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import JSONCoding
 import LambdaEmulator
+import TestSupport
 import Testing
 
 /// JSONTestSuite (RFC 8259's conformance cases) fed to a real echo bootstrap as events, through
@@ -9,9 +10,8 @@ import Testing
 /// decision JSONCoding states in `Document.swift`, and one process answers them all (no crash,
 /// no hang, no re-initialization).
 @Suite(.serialized) struct JSONTestSuiteThroughEchoTests {
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
-            "shared/peer-tests/json/test_parsing")
+    static let directory = repositoryRoot.deletingLastPathComponent().appendingPathComponent(
+        "shared/peer-tests/json/test_parsing")
 
     @Test func everyFileThroughEcho() throws {
         let names = try FileManager.default.contentsOfDirectory(atPath: Self.directory.path).filter {

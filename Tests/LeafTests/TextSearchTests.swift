@@ -20,4 +20,15 @@ import TextEncodings
         #expect("unchanged".replacingText("", with: "x") == "unchanged")
         #expect("😀a😀".replacingText("a", with: "é") == "😀é😀")
     }
+
+    @Test func firstOffsetSearchesFromAnOffset() {
+        let bytes = Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
+        #expect(bytes.firstOffset(of: Array("\r\n".utf8)) == 14)
+        #expect(bytes.firstOffset(of: Array("\r\n".utf8), from: 15) == 23)
+        #expect(bytes.firstOffset(of: Array("\r\n\r\n".utf8)) == 23)
+        #expect(bytes.firstOffset(of: Array("\r\n".utf8), from: 26) == nil)
+        #expect(bytes.firstOffset(of: Array("absent".utf8)) == nil)
+        #expect([UInt8]().firstOffset(of: [1]) == nil)
+        #expect(bytes.firstOffset(of: [], from: 3) == 3)
+    }
 }
