@@ -11,7 +11,7 @@ RELEASE_SCRATCH ?= .build-release
 CURL_PREFIX ?= $(CURDIR)/.build-curl/prefix
 PACKAGE_FLAGS = --swift "$(SWIFT)" --scratch-path $(RELEASE_SCRATCH) --static-curl $(CURL_PREFIX)
 
-.PHONY: deps build invoke test test-sanitizers soak fuzz fuzz-json lint bench bench-platform bench-events bench-large-event package test-package lint-template bench-package clean deploy-rehearsal deploy delete
+.PHONY: deps build invoke test test-sanitizers soak fuzz fuzz-json lint bench bench-platform bench-events bench-large-event package test-package lint-template bench-package clean deploy-rehearsal deploy delete upload-web
 
 deps:
 	@scripts/install-deps.sh
@@ -152,11 +152,54 @@ deploy-rehearsal: deps
 # in this repository's CI): the zips, then sam deploy / sam delete with samconfig.toml's
 # environment for STAGE (dev or prod).
 STAGE ?= dev
+# The stack and region samconfig.toml gives each stage.
+STACK ?= event-pipeline-$(STAGE)
+REGION ?= us-east-1
+# One output of the stack, read when the recipe line runs (empty when the stack is not there).
+stack_output = $$(aws cloudformation describe-stacks --stack-name $(STACK) --region $(REGION) --query "Stacks[0].Outputs[?OutputKey=='$(1)'].OutputValue" --output text)
+
 deploy: package
 	sam deploy --config-file samconfig.toml --config-env $(STAGE)
 
+# The web console's bucket goes with the stack, and CloudFormation deletes only an empty bucket.
 delete:
+	-bucket=$(call stack_output,WebBucketName); [ -z "$$bucket" ] || [ "$$bucket" = None ] || aws s3 rm "s3://$$bucket/" --recursive --region $(REGION)
 	sam delete --config-file samconfig.toml --config-env $(STAGE)
+
+# The web console (web/) to the deployed stack, after make deploy: web/config.json written from
+# the stack's outputs, web/ synced to the bucket (config.json with Cache-Control: no-cache, so a
+# new deploy's endpoints are read at once), then CloudFront's cached copies invalidated.
+upload-web:
+	aws cloudformation describe-stacks --stack-name $(STACK) --region $(REGION) --query 'Stacks[0].Outputs' --output json | python3 -c "$$WEB_CONFIG_PY" $(STACK) $(REGION) web/config.json
+	aws s3 sync web/ s3://$(call stack_output,WebBucketName)/ --region $(REGION) --delete --exclude config.json
+	aws s3 cp web/config.json s3://$(call stack_output,WebBucketName)/config.json --region $(REGION) --cache-control no-cache --content-type application/json
+	aws cloudfront create-invalidation --distribution-id $(call stack_output,WebDistributionId) --paths '/*'
+
+# upload-web's web/config.json, from the stack's outputs on stdin (argv: stack, region, path).
+define WEB_CONFIG_PY
+import json, sys
+stack, region, path = sys.argv[1:4]
+text = sys.stdin.read()
+outputs = {o["OutputKey"]: o["OutputValue"] for o in (json.loads(text) if text.strip() else None) or []}
+needed = ["ApiUrl", "CognitoEndpoint", "UserPoolId", "UserPoolClientId", "WebBucketName", "WebDistributionId"]
+missing = [name for name in needed if not outputs.get(name)]
+if missing:
+    sys.exit(f"upload-web: stack {stack} in {region} lacks the outputs {', '.join(missing)} (make deploy first?)")
+config = {
+    "region": region,
+    "apiUrl": outputs["ApiUrl"],
+    "cognito": {
+        "endpoint": outputs["CognitoEndpoint"],
+        "userPoolId": outputs["UserPoolId"],
+        "clientId": outputs["UserPoolClientId"],
+    },
+}
+with open(path, "w") as handle:
+    json.dump(config, handle, indent=2)
+    handle.write("\n")
+print(f"upload-web: wrote {path} for {outputs['ApiUrl']}")
+endef
+export WEB_CONFIG_PY
 
 # Cold starts of each zip in an empty root beside its unpackaged binary (BENCHMARKS.md).
 bench-package: package

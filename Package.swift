@@ -32,6 +32,7 @@ let package = Package(
         .executable(name: "rollup", targets: ["rollup"]),
         .executable(name: "store", targets: ["store"]),
         .executable(name: "notify", targets: ["notify"]),
+        .executable(name: "query", targets: ["query"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -60,6 +61,8 @@ let package = Package(
         .target(name: "TextEncodings"),
         .target(name: "CLibcrypto", linkerSettings: [.linkedLibrary("crypto", .when(platforms: [.linux]))]),
         .target(name: "Hashing", dependencies: ["CLibcrypto"]),
+        // RS256 for the local API's JWT authorizer: the developer tool's only, never a bootstrap's.
+        .target(name: "CLibcryptoRSA", linkerSettings: [.linkedLibrary("crypto", .when(platforms: [.linux]))]),
 
         // Events: Codable models, no I/O.
         .target(name: "LambdaEvents", dependencies: ["JSONCoding", "UTCTime", "TextEncodings"]),
@@ -110,7 +113,7 @@ let package = Package(
             name: "LocalPipeline",
             dependencies: [
                 "LambdaEmulator", "LoopbackHTTP", "LambdaHTTP", "LambdaEvents", "LambdaRuntime", "TextEncodings",
-                "Hashing",
+                "Hashing", "CLibcryptoRSA",
                 "AWSCore", "AWSSQS", "AWSSNS", "AWSDynamoDB", "AWSEventBridge",
                 .product(name: "Yams", package: "Yams"),
             ]),
@@ -177,6 +180,15 @@ let package = Package(
                 "CloudEvents", "EventProcessing", "Idempotency", "AWSSNS", "LambdaRuntime",
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        // Read-only: what each function above recorded of one event (their key layouts and
+        // notify's type patterns are theirs, hence ProcessFunction and NotifyFunction).
+        .target(
+            name: "QueryFunction",
+            dependencies: [
+                "LambdaMetrics", "JSONCoding", "Idempotency", "AWSDynamoDB", "ProcessFunction", "NotifyFunction",
+                "LambdaRuntime", "LambdaEvents", "TextEncodings", "UTCTime",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
 
         // Functions: one folder each, a bootstrap binary each.
         .executableTarget(name: "echo", dependencies: ["LambdaRuntime", "LambdaEvents"], path: "functions/echo"),
@@ -188,6 +200,7 @@ let package = Package(
         .executableTarget(name: "store", dependencies: ["StoreFunction", "LambdaMetrics"], path: "functions/store"),
         .executableTarget(name: "rollup", dependencies: ["RollupFunction", "LambdaMetrics"], path: "functions/rollup"),
         .executableTarget(name: "notify", dependencies: ["NotifyFunction", "LambdaMetrics"], path: "functions/notify"),
+        .executableTarget(name: "query", dependencies: ["QueryFunction", "LambdaMetrics"], path: "functions/query"),
 
         .executableTarget(
             name: "RuntimeBenchmark", dependencies: ["LambdaEmulator"], path: "Benchmarks/RuntimeBenchmark"),
@@ -234,7 +247,9 @@ let package = Package(
         // The package graph as DESIGN.md draws it, and what the bootstraps load.
         .testTarget(
             name: "ArchitectureTests",
-            dependencies: ["TestSupport", "echo", "stream", "publish", "process", "store", "notify", "rollup"]),
+            dependencies: [
+                "TestSupport", "echo", "stream", "publish", "process", "store", "notify", "rollup", "query",
+            ]),
         // Replays the fuzz targets' corpora and crash inputs through their plain builds, which
         // `swift build --build-tests` makes (a dependency would link seven LLVMFuzzerTestOneInput).
         .testTarget(name: "FuzzRegressionTests", dependencies: ["TestSupport"]),
@@ -273,7 +288,7 @@ let package = Package(
             name: "PipelineTests",
             dependencies: [
                 "TestSupport", "LocalPipeline", "LambdaHTTP", "UTCTime", "publish", "process", "store", "notify",
-                "rollup",
+                "rollup", "query",
             ]),
         .testTarget(
             name: "IntegrationTests",
@@ -286,7 +301,7 @@ let package = Package(
             dependencies: [
                 "TestSupport", "CloudEvents", "Idempotency", "IdempotencyTesting", "EventProcessing",
                 "PublishFunction", "ProcessFunction", "StoreFunction", "NotifyFunction", "RollupFunction",
-                "LambdaTesting", "UTCTime",
+                "QueryFunction", "LambdaTesting", "UTCTime",
             ]),
         .testTarget(
             name: "DomainIntegrationTests",
@@ -294,7 +309,7 @@ let package = Package(
                 "TestSupport",
                 "LambdaEmulator", "LoopbackHTTP", "CloudEvents", "AWSDynamoDB", "AWSSNS", "AWSSQS", "AWSEventBridge",
                 "LambdaTesting",
-                "Idempotency", "NotifyFunction", "publish", "process", "store", "notify", "LambdaLocal",
+                "Idempotency", "NotifyFunction", "publish", "process", "store", "notify", "query", "LambdaLocal",
             ]),
     ],
     swiftLanguageModes: [.v6]

@@ -22,6 +22,7 @@ import argparse
 import io
 import json
 import os
+import re
 import sys
 import time
 import zipfile
@@ -68,6 +69,26 @@ def upload_artifacts(template, template_dir, s3, bucket, log):
             log(f"uploaded {name}: {os.path.relpath(path, ROOT)} -> s3://{bucket}/{key}")
 
 
+def attribute_targets(value):
+    """The logical ids whose attributes a value reads, through Fn::GetAtt or ${Resource.Attribute}."""
+    if isinstance(value, dict):
+        for key, argument in value.items():
+            if key == "Fn::GetAtt":
+                yield (argument[0] if isinstance(argument, list) else str(argument).split(".")[0])
+            elif key == "Fn::Sub":
+                text = argument[0] if isinstance(argument, list) else argument
+                for name in re.findall(r"\$\{([^!}][^}]*)\}", text):
+                    if "." in name and not name.startswith("AWS::"):
+                        yield name.split(".")[0]
+                if isinstance(argument, list):
+                    yield from attribute_targets(argument[1])
+            else:
+                yield from attribute_targets(argument)
+    elif isinstance(value, list):
+        for item in value:
+            yield from attribute_targets(item)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--template", default=os.path.join(ROOT, "functions", "template.yaml"))
@@ -100,6 +121,17 @@ def main():
     resources = transformed["Resources"]
     types = sorted({resource["Type"] for resource in resources.values()})
     log(f"transformed: {len(resources)} CloudFormation resources of {len(types)} types")
+
+    # An output that reads an attribute of a resource moto does not create makes moto's
+    # DescribeStacks fail with a 500 (the stack itself completes): such outputs are left out,
+    # and said so.
+    for name, output in list(transformed.get("Outputs", {}).items()):
+        lacking_targets = sorted(
+            target for target in attribute_targets(output.get("Value"))
+            if resources.get(target, {}).get("Type") in MOTO_LACKS)
+        if lacking_targets:
+            del transformed["Outputs"][name]
+            log(f"output {name} left out: it reads {', '.join(lacking_targets)}, which moto does not create")
 
     body = json.dumps(transformed)
     key = f"templates/{arguments.stack_name}.json"
@@ -162,10 +194,15 @@ def main():
 MOTO_LACKS = {
     "AWS::ApiGatewayV2::Api",
     "AWS::ApiGatewayV2::Stage",
+    "AWS::CloudFront::Distribution",
+    "AWS::CloudFront::OriginAccessControl",
+    "AWS::CloudFront::ResponseHeadersPolicy",
     "AWS::CloudWatch::Alarm",
     "AWS::Cognito::UserPool",
     "AWS::Cognito::UserPoolClient",
+    "AWS::Cognito::UserPoolDomain",
     "AWS::Logs::QueryDefinition",
+    "AWS::S3::BucketPolicy",
     "AWS::SNS::Subscription",
     "AWS::SQS::QueuePolicy",
 }

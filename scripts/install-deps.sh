@@ -6,7 +6,9 @@ cd "$(dirname "$0")/.."
 # libssl-dev: the libcrypto headers AWSCore signs with (the library itself comes with libcurl).
 # patchelf: make package points each bootstrap at its bundled dynamic loader.
 # libstdc++-12-dev: its libstdc++.a, which make package links in (the zips then carry no libstdc++).
-apt_packages=(libcurl4-openssl-dev libssl-dev libstdc++-12-dev zip unzip patchelf)
+# chromium chromium-driver: the headless browser and its WebDriver that Tests/Browser/browser_test.py
+# drives web/ with (Selenium cannot download a browser here).
+apt_packages=(libcurl4-openssl-dev libssl-dev libstdc++-12-dev zip unzip patchelf chromium chromium-driver)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -23,14 +23,14 @@ struct PipelineUpCommand: ParsableCommand {
             bootstrap process with its template environment, names resolved. The SQS event source \
             mappings poll as Lambda does: long poll, batch size and batching window, delete only what \
             is not in batchItemFailures; the rest reappears and reaches the DLQ after maxReceiveCount. \
+            Each API of the template is served on one port with its routes (method and path, path \
+            parameters, $default; no route is 404 {"message":"Not Found"}), and routes a JWT authorizer \
+            guards take only a valid token of the template's user pool, created in the endpoint \
+            (--user makes confirmed users). The web page (web/) is served at / of the first HTTP API. \
             One line per invocation on stdout; Ctrl-C stops cleanly.
             """)
 
-    @Option(help: "The SAM template.")
-    var template: String = "functions/template.yaml"
-
-    @Option(help: "Prefix of generated resource names (AWS::StackName).")
-    var stackName: String = "local"
+    @OptionGroup var system: LocalSystemOptions
 
     @Option(help: "The port of the first API (the next API gets the next port).")
     var apiPort: Int = 3000
@@ -97,7 +97,7 @@ struct PipelineUpCommand: ParsableCommand {
         let discard: @Sendable ([UInt8]) -> Void = { _ in }
         let forward: @Sendable ([UInt8]) -> Void = { bytes in FileHandle.standardError.write(Data(bytes)) }
         var options = PipelineOptions(
-            templatePath: template, stackName: stackName,
+            templatePath: system.template, stackName: system.stackName,
             buildDirectories: buildPath.isEmpty ? [".build/debug", ".build/release"] : buildPath,
             executables: keyValues(executable), faults: plan, chaos: try chaos.map { try ChaosPlan(parsing: $0) },
             apiPort: apiPort,
@@ -106,9 +106,11 @@ struct PipelineUpCommand: ParsableCommand {
             log: { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) },
             functionOutput: quietFunctions ? discard : forward)
         options.fireSchedulesNow = fireNow
+        system.apply(to: &options)
         let configured = options
         let runner = LockedBox<PipelineRunner?>(nil)
         try runAsync { runner.set(try await PipelineRunner.up(configured, configuration: configuration)) }
+        if let pipeline = runner.get() { try system.writeOutputs(of: pipeline) }
         printError("pipeline up (Ctrl-C stops)")
         waitForInterrupt()
         try runAsync {
@@ -122,5 +124,60 @@ struct PipelineUpCommand: ParsableCommand {
                 )
             }
         }
+    }
+}
+
+/// What `pipeline up` and `start-api --template` share: the template, its stack name, the users
+/// to sign in with, the web page, and where the resolved outputs go.
+struct LocalSystemOptions: ParsableArguments {
+    @Option(help: "The SAM template.")
+    var template: String = "functions/template.yaml"
+
+    @Option(help: "Prefix of generated resource names (AWS::StackName).")
+    var stackName: String = "local"
+
+    @Option(
+        help: ArgumentHelp(
+            "Create a confirmed user in the template's user pool (repeatable); sign in with it on the web page.",
+            valueName: "NAME:PASSWORD"))
+    var user: [String] = []
+
+    @Option(
+        help: ArgumentHelp(
+            "Write the template's outputs as they resolved locally (API URL, user pool, client, topics, tables) as JSON.",
+            valueName: "FILE"))
+    var outputs: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "The web page to serve at / of the first HTTP API; its config.json is written there.", valueName: "DIR"))
+    var web: String = "web"
+
+    @Flag(help: "Serve no web page.")
+    var noWeb = false
+
+    func validate() throws {
+        for pair in user where !pair.contains(":") || pair.hasPrefix(":") || pair.hasSuffix(":") {
+            throw ValidationError("--user takes NAME:PASSWORD, got '\(pair)'")
+        }
+    }
+
+    func apply(to options: inout PipelineOptions) {
+        options.users = user.map { pair in
+            let parts = pair.split(separator: ":", maxSplits: 1)
+            return (String(parts[0]), String(parts[1]))
+        }
+        var isDirectory: ObjCBool = false
+        if !noWeb, FileManager.default.fileExists(atPath: web, isDirectory: &isDirectory), isDirectory.boolValue {
+            options.webRoot = web
+        }
+    }
+
+    func writeOutputs(of runner: PipelineRunner) throws {
+        guard let outputs else { return }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try (encoder.encode(runner.outputs) + Data("\n".utf8)).write(to: URL(fileURLWithPath: outputs))
+        printError("outputs: \(outputs)")
     }
 }

@@ -1,3 +1,4 @@
+import AWSCore
 import ArgumentParser
 import Foundation
 import LambdaEmulator
@@ -11,16 +12,27 @@ import Synchronization
 struct StartAPICommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "start-api",
-        abstract: "Serve a function behind a local API Gateway (HTTP API v2, or REST v1 with --rest).",
+        abstract:
+            "Serve a function behind a local API Gateway (HTTP API v2, or REST v1 with --rest), or a template's APIs with --template.",
         discussion: """
             Listens on loopback; each request becomes an API Gateway proxy event, the function \
             runs on a warm process through the Runtime API emulator, and its response is answered \
             the way API Gateway answers it (status, headers, cookies, base64 bodies decoded; a \
             function error is a 502). One line per request on stderr. Ctrl-C stops.
+
+            With --template instead of a function, each API of the template is served on one port \
+            (the next API on the next port) with its routes and JWT authorizers, as pipeline up \
+            serves them, and the resources the functions use are provisioned in AWS_ENDPOINT_URL; \
+            no event source mapping or schedule runs.
             """)
 
     @Argument(help: "The function: the name of a built executable, or any name with --bootstrap.")
-    var function: String
+    var function: String?
+
+    @Flag(help: "Serve the template's APIs (see --template) rather than one function.")
+    var fromTemplate = false
+
+    @OptionGroup var system: LocalSystemOptions
 
     @Option(help: "The port to listen on.")
     var port: Int = 3000
@@ -57,6 +69,9 @@ struct StartAPICommand: ParsableCommand {
     var buildPath: [String] = []
 
     func validate() throws {
+        guard fromTemplate == (function == nil) else {
+            throw ValidationError("name a function, or pass --from-template to serve the template's APIs")
+        }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
@@ -64,6 +79,7 @@ struct StartAPICommand: ParsableCommand {
     }
 
     func run() throws {
+        guard let function else { return try serveTemplate() }
         let command = try resolveFunctionCommand(function, bootstrap: bootstrap, buildPath: buildPath)
         let lambdas = try (0..<concurrency).map { _ in
             try LocalLambda(
@@ -82,14 +98,37 @@ struct StartAPICommand: ParsableCommand {
         let gateway = try LocalAPIGateway(
             pool: LambdaPool(lambdas), format: rest ? .restV1 : .httpAPIv2, host: host, port: port
         ) { record in
-            printError(
-                "\(isoNow()) \(record.method) \(record.target) -> \(record.status) \(InvocationReport.milliseconds(record.report.duration)) ms\(record.report.isSuccess ? "" : " \(record.report.errorType ?? "error")")"
-            )
+            let outcome =
+                record.report.map {
+                    "\(InvocationReport.milliseconds($0.duration)) ms\($0.isSuccess ? "" : " \($0.errorType ?? "error")")"
+                } ?? record.rejection ?? ""
+            printError("\(isoNow()) \(record.method) \(record.target) -> \(record.status) \(outcome)")
         }
         printError("\(function): \(rest ? "REST API (v1)" : "HTTP API (v2)") on \(gateway.url) (Ctrl-C stops)")
         waitForInterrupt()
         gateway.stop()
         for lambda in lambdas { lambda.shutdown() }
+    }
+}
+
+extension StartAPICommand {
+    /// The template's APIs alone: `pipeline up` without its event sources.
+    func serveTemplate() throws {
+        let configuration = try AWSConfiguration(environment: ProcessInfo.processInfo.environment)
+        var options = PipelineOptions(
+            templatePath: system.template, stackName: system.stackName,
+            buildDirectories: buildPath.isEmpty ? [".build/debug", ".build/release"] : buildPath, apiPort: port,
+            concurrency: concurrency, functionTimeoutOverride: .milliseconds(Int64(timeout * 1000)),
+            log: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
+        options.runsEventSources = false
+        system.apply(to: &options)
+        let configured = options
+        let runner = LockedBox<PipelineRunner?>(nil)
+        try runAsync { runner.set(try await PipelineRunner.up(configured, configuration: configuration)) }
+        if let pipeline = runner.get() { try system.writeOutputs(of: pipeline) }
+        printError("APIs up (Ctrl-C stops)")
+        waitForInterrupt()
+        try runAsync { await runner.get()?.stop() }
     }
 }
 

@@ -17,6 +17,7 @@ public struct AWSAdmin: Sendable {
     let snsTransport: AWSTransport
     let eventsTransport: AWSTransport
     let dynamoDBTransport: AWSTransport
+    let cognitoTransport: AWSTransport
 
     public init(configuration: AWSConfiguration, httpClient: HTTPClient = HTTPClient()) {
         self.configuration = configuration
@@ -35,6 +36,9 @@ public struct AWSAdmin: Sendable {
             circuitBreakers: breakers)
         dynamoDBTransport = AWSTransport(
             service: .dynamoDB, configuration: configuration, options: options, httpClient: httpClient,
+            circuitBreakers: breakers)
+        cognitoTransport = AWSTransport(
+            service: .cognitoIdentityProvider, configuration: configuration, options: options, httpClient: httpClient,
             circuitBreakers: breakers)
     }
 

@@ -68,6 +68,8 @@ public struct CloudFormationTemplate: Sendable, Equatable {
     /// `Globals.Function`: properties every `AWS::Serverless::Function` inherits.
     public var functionGlobals: TemplateValue
     public var resources: [TemplateResource]
+    /// `Outputs.<Name>.Value`.
+    public var outputs: [String: TemplateValue] = [:]
 
     public init(contentsOf path: String) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -94,6 +96,9 @@ public struct CloudFormationTemplate: Sendable, Equatable {
         }
         self.parameters = parameters
         self.functionGlobals = value["Globals"]?["Function"] ?? .map([:])
+        if case .map(let declared)? = value["Outputs"] {
+            for (name, output) in declared { outputs[name] = output["Value"] ?? .null }
+        }
         self.resources = try resources.sorted { $0.key < $1.key }.map { logicalID, body in
             guard case .string(let type)? = body["Type"] else {
                 throw TemplateError("\(source): resource \(logicalID) has no Type")

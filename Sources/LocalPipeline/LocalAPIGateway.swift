@@ -4,6 +4,7 @@ import LambdaEvents
 import LambdaHTTP
 import LoopbackHTTP
 import Synchronization
+import TextEncodings
 
 /// The payload format API Gateway sends the function.
 public enum APIGatewayPayloadFormat: Sendable, Equatable {
@@ -13,15 +14,82 @@ public enum APIGatewayPayloadFormat: Sendable, Equatable {
     case restV1
 }
 
-/// Plays API Gateway on loopback for one function: each HTTP request becomes a proxy event,
-/// the function runs through the Runtime API emulator on a warm process, and its answer is
-/// turned back into an HTTP response by API Gateway's rules.
+/// One route of a local API, as API Gateway matches requests against it: a method (or `ANY`)
+/// and a path template (`/events/{id}`, `/{proxy+}`), or `$default`; the function behind it,
+/// and the JWT authorizer that guards it, if any.
+public struct APIRoute: Sendable {
+    public var method: String
+    public var path: String
+    public var functionName: String
+    public var pool: LambdaPool
+    public var format: APIGatewayPayloadFormat
+    public var authorizer: JWTAuthorizer?
+    /// The route's `AuthorizationScopes`: a token must carry at least one of them.
+    public var scopes: [String]
+
+    public init(
+        method: String = "ANY", path: String = "$default", functionName: String, pool: LambdaPool,
+        format: APIGatewayPayloadFormat = .httpAPIv2, authorizer: JWTAuthorizer? = nil, scopes: [String] = []
+    ) {
+        self.method = method.uppercased()
+        self.path = path
+        self.functionName = functionName
+        self.pool = pool
+        self.format = format
+        self.authorizer = authorizer
+        self.scopes = scopes
+    }
+
+    /// `POST /events`, or `$default`.
+    public var routeKey: String { path == "$default" ? "$default" : "\(method) \(path)" }
+
+    /// The path parameters when this route matches `method` and `path`, else nil.
+    func match(method requested: String, path requestedPath: Substring) -> [String: String]? {
+        guard method == "ANY" || method == requested.uppercased() else { return nil }
+        if path == "$default" { return [:] }
+        let template = path.split(separator: "/")
+        let segments = requestedPath.split(separator: "/")
+        var parameters: [String: String] = [:]
+        for (index, part) in template.enumerated() {
+            if part.hasPrefix("{"), part.hasSuffix("+}") {
+                // Greedy: the rest of the path, at least one segment.
+                guard index < segments.count else { return nil }
+                parameters[String(part.dropFirst().dropLast(2))] = PercentEncoding.decode(
+                    segments[index...].joined(separator: "/"))
+                return parameters
+            }
+            guard index < segments.count else { return nil }
+            if part.hasPrefix("{"), part.hasSuffix("}") {
+                parameters[String(part.dropFirst().dropLast())] = PercentEncoding.decode(segments[index])
+            } else if part != segments[index] {
+                return nil
+            }
+        }
+        return template.count == segments.count ? parameters : nil
+    }
+
+    /// API Gateway prefers the most specific route: a literal path over one with variables,
+    /// variables over a greedy one, any route over `$default`, and a method over `ANY`.
+    var specificity: (Int, Int, Int, Int) {
+        let template = path.split(separator: "/")
+        let greedy = template.contains { $0.hasSuffix("+}") }
+        let literals = template.filter { !$0.hasPrefix("{") }.count
+        return (path == "$default" ? 0 : 1, greedy ? 0 : 1, literals, method == "ANY" ? 0 : 1)
+    }
+}
+
+/// Plays API Gateway on loopback: one API of routes, each to a function running through the
+/// Runtime API emulator on warm processes. A request is matched to a route by method and path
+/// (404 `{"message":"Not Found"}` when none matches), passes the route's JWT authorizer (401
+/// `{"message":"Unauthorized"}` when its token does not), becomes the route's proxy event, and
+/// the function's answer is turned back into an HTTP response by API Gateway's rules. A
+/// directory of static files (the system's web page) may be served beside the routes.
 ///
 /// Each process (execution environment) handles one event at a time, as in Lambda;
 /// concurrent HTTP requests beyond the pool's size wait their turn.
 public final class LocalAPIGateway: Sendable {
-    public let pool: LambdaPool
-    public let format: APIGatewayPayloadFormat
+    public let routes: [APIRoute]
+    public let webRoot: String?
     private let server: LoopbackHTTPServer
     private let onInvocation: @Sendable (InvocationRecord) -> Void
 
@@ -30,8 +98,19 @@ public final class LocalAPIGateway: Sendable {
         public var method: String
         public var target: String
         public var status: Int
-        public var report: InvocationReport
+        /// The route it matched, nil when none did.
+        public var route: String?
+        public var functionName: String?
+        /// The function's invocation; nil when the request never reached it (no route, or the
+        /// authorizer refused it).
+        public var report: InvocationReport?
+        /// Why the request did not reach the function.
+        public var rejection: String?
     }
+
+    /// The first route's pool: the function of a one-route API.
+    public var pool: LambdaPool { routes[0].pool }
+    public var format: APIGatewayPayloadFormat { routes[0].format }
 
     public convenience init(
         lambda: LocalLambda, format: APIGatewayPayloadFormat = .httpAPIv2, host: String = "127.0.0.1", port: Int = 0,
@@ -40,24 +119,33 @@ public final class LocalAPIGateway: Sendable {
         try self.init(pool: LambdaPool([lambda]), format: format, host: host, port: port, onInvocation: onInvocation)
     }
 
-    /// Serves with several processes of the function, so that concurrent requests run
-    /// concurrently, as Lambda scales out.
-    public init(
+    /// Serves one function for every request (a `$default` route), with several processes of
+    /// it, so that concurrent requests run concurrently, as Lambda scales out.
+    public convenience init(
         pool: LambdaPool, format: APIGatewayPayloadFormat = .httpAPIv2, host: String = "127.0.0.1", port: Int = 0,
         onInvocation: @escaping @Sendable (InvocationRecord) -> Void = { _ in }
     ) throws {
-        self.pool = pool
-        self.format = format
+        try self.init(
+            routes: [APIRoute(functionName: "", pool: pool, format: format)], host: host, port: port,
+            onInvocation: onInvocation)
+    }
+
+    /// - Parameter cognito: Cognito's endpoint on this API's origin, for the web page.
+    public init(
+        routes: [APIRoute], webRoot: String? = nil, cognito: CognitoPassthrough? = nil, host: String = "127.0.0.1",
+        port: Int = 0, onInvocation: @escaping @Sendable (InvocationRecord) -> Void = { _ in }
+    ) throws {
+        precondition(!routes.isEmpty, "an API needs a route")
+        // Most specific first, so the first match wins.
+        let ordered = routes.sorted { $0.specificity > $1.specificity }
+        self.routes = ordered
+        self.webRoot = webRoot
         self.onInvocation = onInvocation
         // API Gateway refuses payloads over 10 MB; so does this.
         server = try LoopbackHTTPServer(host: host, port: port, maximumBodySize: 10 << 20) { request in
-            let event = LocalAPIGateway.event(for: request, format: format)
-            let report = pool.invoke(event)
-            let response = LocalAPIGateway.response(for: report.result, format: format)
-            onInvocation(
-                InvocationRecord(
-                    method: request.method, target: request.target, status: response.status, report: report))
-            return .response(response)
+            if let answer = cognito?.handle(request) { return .response(answer) }
+            return .response(
+                LocalAPIGateway.handle(request, routes: ordered, webRoot: webRoot, onInvocation: onInvocation))
         }
     }
 
@@ -66,12 +154,107 @@ public final class LocalAPIGateway: Sendable {
     public var port: Int { server.port }
     public var url: String { "http://\(server.authority)" }
 
-    /// Stops listening. The function's process is the caller's to shut down.
+    /// Stops listening. The functions' processes are the caller's to shut down.
     public func stop() { server.stop() }
+
+    static func handle(
+        _ request: HTTPServerRequest, routes: [APIRoute], webRoot: String?,
+        onInvocation: @Sendable (InvocationRecord) -> Void
+    ) -> HTTPResponse {
+        var record = InvocationRecord(method: request.method, target: request.target, status: 404)
+        defer { onInvocation(record) }
+        func matching(_ isDefault: Bool) -> (APIRoute, [String: String])? {
+            for route in routes where (route.path == "$default") == isDefault {
+                if let parameters = route.match(method: request.method, path: request.path) {
+                    return (route, parameters)
+                }
+            }
+            return nil
+        }
+        // The routes, then the web page's files, then `$default`.
+        guard let (route, parameters) = matching(false) ?? (webRoot == nil ? matching(true) : nil) else {
+            if let webRoot, let file = staticFile(request, webRoot: webRoot) {
+                record.status = 200
+                record.route = "web"
+                return file
+            }
+            if webRoot != nil, let (route, parameters) = matching(true) {
+                return invoke(request, route: route, parameters: parameters, record: &record)
+            }
+            record.rejection = "no route"
+            return message(404, "Not Found")
+        }
+        return invoke(request, route: route, parameters: parameters, record: &record)
+    }
+
+    private static func invoke(
+        _ request: HTTPServerRequest, route: APIRoute, parameters: [String: String], record: inout InvocationRecord
+    ) -> HTTPResponse {
+        record.route = route.routeKey
+        record.functionName = route.functionName
+        var authorizer: APIGatewayV2Authorizer?
+        if let jwt = route.authorizer {
+            switch jwt.authorize(headers: request.headers, scopes: route.scopes) {
+            case .success(let claims):
+                authorizer = APIGatewayV2Authorizer(jwt: claims)
+            case .failure(let rejection):
+                record.status = rejection.status
+                record.rejection = rejection.description
+                var response = message(rejection.status, rejection.status == 403 ? "Forbidden" : "Unauthorized")
+                response.headers.add("www-authenticate", rejection.challenge)
+                return response
+            }
+        }
+        let event = event(
+            for: request, format: route.format, routeKey: route.routeKey, route: route.path, pathParameters: parameters,
+            authorizer: authorizer)
+        let report = route.pool.invoke(event)
+        let response = response(for: report.result, format: route.format)
+        record.status = response.status
+        record.report = report
+        return response
+    }
+
+    /// A file under `webRoot` for GET or HEAD (`/` is `index.html`); nil when there is none.
+    /// `..` never leaves the root.
+    static func staticFile(_ request: HTTPServerRequest, webRoot: String) -> HTTPResponse? {
+        guard request.method == "GET" || request.method == "HEAD" else { return nil }
+        let decoded = PercentEncoding.decode(request.path)
+        let components = decoded.split(separator: "/")
+        guard !components.contains(where: { $0 == ".." || $0.hasPrefix(".") }) else { return nil }
+        let relative = components.isEmpty ? "index.html" : components.joined(separator: "/")
+        let path = URL(fileURLWithPath: webRoot).appendingPathComponent(relative).path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+            let contents = FileManager.default.contents(atPath: path)
+        else { return nil }
+        let types = [
+            "html": "text/html; charset=utf-8", "js": "text/javascript; charset=utf-8",
+            "mjs": "text/javascript; charset=utf-8",
+            "css": "text/css; charset=utf-8", "json": "application/json", "png": "image/png", "svg": "image/svg+xml",
+            "ico": "image/x-icon", "txt": "text/plain; charset=utf-8",
+        ]
+        let type = types[URL(fileURLWithPath: path).pathExtension.lowercased()] ?? "application/octet-stream"
+        // The page is edited while `pipeline up` runs: never cached.
+        return HTTPResponse(
+            status: 200, headers: ["Content-Type": type, "Cache-Control": "no-store"],
+            body: request.method == "HEAD" ? [] : Array(contents))
+    }
+
+    /// API Gateway's own answers: `{"message": "..."}`.
+    static func message(_ status: Int, _ text: String) -> HTTPResponse {
+        HTTPResponse(
+            status: status, headers: ["Content-Type": "application/json"],
+            body: Array(#"{"message":"\#(text)"}"#.utf8))
+    }
 
     // MARK: Request → event
 
-    public static func event(for request: HTTPServerRequest, format: APIGatewayPayloadFormat) -> [UInt8] {
+    /// The proxy event of a request to `route` (`$default` or a path template) and its key.
+    public static func event(
+        for request: HTTPServerRequest, format: APIGatewayPayloadFormat, routeKey: String = "$default",
+        route: String = "$default", pathParameters: [String: String] = [:], authorizer: APIGatewayV2Authorizer? = nil
+    ) -> [UInt8] {
         let incoming = IncomingHTTPRequest(
             method: request.method, target: request.target,
             headers: request.headers.map { IncomingHTTPRequest.Header($0.name, $0.value) }, body: request.body,
@@ -80,13 +263,18 @@ public final class LocalAPIGateway: Sendable {
         encoder.outputFormatting = [.withoutEscapingSlashes]
         switch format {
         case .httpAPIv2:
-            let event = APIGatewayV2Request(incoming, source: localSource(stage: "$default"))
+            let event = APIGatewayV2Request(
+                incoming, source: localSource(stage: "$default"), routeKey: routeKey,
+                pathParameters: pathParameters.isEmpty ? nil : pathParameters, authorizer: authorizer)
             return (try? Array(encoder.encode(event))) ?? []
         case .restV1:
-            let path = incoming.path
+            // A REST API's catch-all resource is `/{proxy+}`.
+            let resource = route == "$default" ? "/{proxy+}" : route
+            var parameters = pathParameters
+            if route == "$default" { parameters["proxy"] = String(incoming.path.drop { $0 == "/" }) }
             let event = APIGatewayV1Request(
-                incoming, source: localSource(stage: "local"), resource: "/{proxy+}",
-                pathParameters: ["proxy": String(path.drop { $0 == "/" })])
+                incoming, source: localSource(stage: "local"), resource: resource,
+                pathParameters: parameters.isEmpty ? nil : parameters)
             return (try? Array(encoder.encode(event))) ?? []
         }
     }

@@ -1,6 +1,7 @@
 import AWSCore
 import AWSSQS
 import Foundation
+import JSONCoding
 import LambdaEmulator
 import LambdaHTTP
 import UTCTime
@@ -26,6 +27,13 @@ public struct PipelineOptions: Sendable {
     /// Processes per function behind each API and each event source mapping: how many
     /// invocations of one function run at once.
     public var concurrency: Int
+    /// False serves the APIs alone (`start-api --template`): no SQS event source mappings and
+    /// no schedules; the resources the functions use are still provisioned.
+    public var runsEventSources = true
+    /// Served at `/` of the first HTTP API, with a `config.json` written into it: the web page.
+    public var webRoot: String?
+    /// Confirmed users created in the web page's user pool (`--user NAME:PASSWORD`).
+    public var users: [(name: String, password: String)] = []
     /// The event source mappings' long poll; Lambda's is 20 s.
     public var waitTimeSeconds: Int
     /// Sets every queue's visibility timeout, overriding the template: failed messages come
@@ -48,6 +56,7 @@ public struct PipelineOptions: Sendable {
         executables: [String: String] = [:], faults: FaultPlan? = nil, chaos: ChaosPlan? = nil, apiPort: Int = 3000,
         concurrency: Int = 1,
         waitTimeSeconds: Int = 20, visibilityTimeoutOverride: Int? = nil, functionTimeoutOverride: Duration? = nil,
+        users: [(name: String, password: String)] = [],
         log: @escaping @Sendable (String) -> Void = { print($0) },
         functionOutput: @escaping @Sendable ([UInt8]) -> Void = LocalLambdaConfiguration.standardError
     ) {
@@ -62,6 +71,7 @@ public struct PipelineOptions: Sendable {
         self.waitTimeSeconds = waitTimeSeconds
         self.visibilityTimeoutOverride = visibilityTimeoutOverride
         self.functionTimeoutOverride = functionTimeoutOverride
+        self.users = users
         self.log = log
         self.functionOutput = functionOutput
     }
@@ -108,16 +118,21 @@ public final class PipelineRunner: Sendable {
     /// By function logical id.
     public let gateways: [String: LocalAPIGateway]
     public let mappings: [EventSourceMapping]
+    /// The template's outputs as they resolved locally (`pipeline up --outputs`).
+    public let outputs: [String: String]
     private let lambdas: [LocalLambda]
     private let pollerProxy: FaultProxy?
     private let killer: ProcessKiller?
     private let schedules: ScheduleRunner
+    private let admin: AWSAdmin
 
     private init(
         stack: ProvisionedStack, faultProxy: FaultProxy?, gateways: [String: LocalAPIGateway],
-        mappings: [EventSourceMapping], lambdas: [LocalLambda], pollerProxy: FaultProxy?, killer: ProcessKiller?,
-        schedules: ScheduleRunner
+        mappings: [EventSourceMapping], outputs: [String: String], lambdas: [LocalLambda], pollerProxy: FaultProxy?,
+        killer: ProcessKiller?, schedules: ScheduleRunner, admin: AWSAdmin
     ) {
+        self.outputs = outputs
+        self.admin = admin
         self.stack = stack
         self.faultProxy = faultProxy
         self.gateways = gateways
@@ -135,6 +150,15 @@ public final class PipelineRunner: Sendable {
             throw PipelineError.unknownSchedule(rule, known: stack.schedules.map(\.logicalID))
         }
         await schedules.fire(scheduled, at: time)
+    }
+
+    /// Signs a user of the web page's pool in (USER_PASSWORD_AUTH, as the page does) and returns
+    /// the ID token the API's JWT authorizer takes.
+    public func signIn(_ username: String, password: String) async throws -> String {
+        guard let identity = Self.webIdentity(stack) else {
+            throw TemplateError("signing in needs a user pool and client in the template, and it has none")
+        }
+        return try await admin.idToken(clientID: identity.clientID, username: username, password: password)
     }
 
     /// CPU seconds the running function processes have used (processes replaced since count
@@ -179,9 +203,9 @@ public final class PipelineRunner: Sendable {
         var lambdas: [(function: String, lambda: LocalLambda)] = []
         var gateways: [String: LocalAPIGateway] = [:]
         var mappings: [EventSourceMapping] = []
+        var apiPools: [String: LambdaPool] = [:]
         do {
-            var nextPort = options.apiPort
-            for function in stack.functions {
+            for function in stack.functions where options.runsEventSources || !function.apiEvents.isEmpty {
                 let executable = try Self.executable(for: function, options: options)
                 var environment = function.environment
                 environment["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
@@ -200,25 +224,13 @@ public final class PipelineRunner: Sendable {
                                 inheritsEnvironment: false, functionOutput: options.functionOutput))
                     }
                 }
-                for api in function.apiEvents.prefix(1) {
+                if !function.apiEvents.isEmpty {
                     let pool = try makeLambdas()
                     lambdas += pool.map { (function.name, $0) }
                     try start(pool, function: function.name)
-                    let name = function.name
-                    let gateway = try LocalAPIGateway(pool: LambdaPool(pool), format: api.format, port: nextPort) {
-                        record in
-                        onInvocation?(
-                            InvocationObservation(functionName: name, source: "api", messages: 1, report: record.report)
-                        )
-                        log(
-                            "\(timestamp()) \(name) <- \(record.method) \(record.target): \(record.status), \(InvocationReport.milliseconds(record.report.duration)) ms\(record.report.isSuccess ? "" : " (\(record.report.errorType ?? "error"))")"
-                        )
-                    }
-                    if nextPort != 0 { nextPort += 1 }
-                    gateways[function.logicalID] = gateway
-                    log("\(function.name): \(api.format == .httpAPIv2 ? "HTTP API" : "REST API") on \(gateway.url)")
+                    apiPools[function.logicalID] = LambdaPool(pool)
                 }
-                for source in function.sqsEvents where source.enabled {
+                for source in function.sqsEvents where source.enabled && options.runsEventSources {
                     guard let queue = stack.queue(arn: source.queueARN) else {
                         throw PipelineError.unknownQueue(function: function.name, arn: source.queueARN)
                     }
@@ -247,6 +259,8 @@ public final class PipelineRunner: Sendable {
                     )
                 }
             }
+            gateways = try serveAPIs(stack, pools: apiPools, options: options, endpoint: endpoint)
+            try await createUsers(stack, options: options, admin: admin)
         } catch {
             for (_, lambda) in lambdas { lambda.shutdown() }
             for gateway in gateways.values { gateway.stop() }
@@ -263,10 +277,12 @@ public final class PipelineRunner: Sendable {
             let targets = rule.targetARNs.map { String($0.split(separator: ":").last ?? "") }
             log("\(rule.logicalID): \(rule.expression), to \(targets.joined(separator: ", "))")
         }
-        schedules.start()
+        if options.runsEventSources { schedules.start() }
         let runner = PipelineRunner(
-            stack: stack, faultProxy: proxy, gateways: gateways, mappings: mappings, lambdas: lambdas.map(\.lambda),
-            pollerProxy: pollerProxy, killer: killer, schedules: schedules)
+            stack: stack, faultProxy: proxy, gateways: gateways, mappings: mappings,
+            outputs: outputs(template, stack: stack, gateways: gateways, endpoint: endpoint),
+            lambdas: lambdas.map(\.lambda),
+            pollerProxy: pollerProxy, killer: killer, schedules: schedules, admin: admin)
         for rule in options.fireSchedulesNow {
             do {
                 try await runner.fireSchedule(rule)
@@ -290,9 +306,157 @@ public final class PipelineRunner: Sendable {
         pollerProxy?.stop()
     }
 
-    /// The API of a function, by logical id or name.
-    public func gateway(_ function: String) -> LocalAPIGateway? {
-        gateways[function] ?? stack.functions.first { $0.name == function }.flatMap { gateways[$0.logicalID] }
+    /// The API that serves a function (by logical id or name), or an API by its logical id.
+    public func gateway(_ name: String) -> LocalAPIGateway? {
+        if let api = gateways[name] { return api }
+        guard let function = stack.functions.first(where: { $0.logicalID == name || $0.name == name }),
+            let api = stack.apis.first(where: { $0.routes.contains { $0.function == function.logicalID } })
+        else { return nil }
+        return gateways[api.logicalID]
+    }
+
+    /// One local API per API of the template, on consecutive ports from `options.apiPort`; the
+    /// web page (and its `config.json`) on the first HTTP API.
+    private static func serveAPIs(
+        _ stack: ProvisionedStack, pools: [String: LambdaPool], options: PipelineOptions, endpoint: String
+    ) throws -> [String: LocalAPIGateway] {
+        let log = options.log
+        let onInvocation = options.onInvocation
+        var authorizers: [JWTAuthorizerConfiguration: JWTAuthorizer] = [:]
+        var gateways: [String: LocalAPIGateway] = [:]
+        var nextPort = options.apiPort
+        let webAPI = stack.apis.first { $0.routes.contains { $0.format == .httpAPIv2 } }?.logicalID
+        do {
+            for api in stack.apis {
+                let routes = try api.routes.map { route in
+                    guard let pool = pools[route.function],
+                        let function = stack.functions.first(where: { $0.logicalID == route.function })
+                    else { throw PipelineError.initFailed(function: route.function, report: "no process for its API") }
+                    var authorizer: JWTAuthorizer?
+                    if let configuration = route.authorizer {
+                        authorizer =
+                            authorizers[configuration]
+                            ?? JWTAuthorizer(
+                                configuration: configuration,
+                                jwksURL: JWTAuthorizer.jwksURL(issuer: configuration.issuer, localEndpoint: endpoint))
+                        authorizers[configuration] = authorizer
+                    }
+                    return APIRoute(
+                        method: route.method, path: route.path, functionName: function.name, pool: pool,
+                        format: route.format, authorizer: authorizer, scopes: route.scopes)
+                }
+                let webRoot = api.logicalID == webAPI ? options.webRoot : nil
+                let name = api.logicalID
+                let gateway = try LocalAPIGateway(
+                    routes: routes, webRoot: webRoot,
+                    cognito: webRoot == nil ? nil : CognitoPassthrough(endpoint: endpoint), port: nextPort
+                ) { record in
+                    if let report = record.report, let function = record.functionName {
+                        onInvocation?(
+                            InvocationObservation(functionName: function, source: "api", messages: 1, report: report))
+                    }
+                    guard record.route != "web" else { return }
+                    let outcome =
+                        record.report.map {
+                            "\(InvocationReport.milliseconds($0.duration)) ms\($0.isSuccess ? "" : " (\($0.errorType ?? "error"))")"
+                        } ?? record.rejection ?? ""
+                    log(
+                        "\(timestamp()) \(record.functionName ?? name) <- \(record.method) \(record.target): \(record.status), \(outcome)"
+                    )
+                }
+                if nextPort != 0 { nextPort += 1 }
+                gateways[api.logicalID] = gateway
+                let first = api.routes.first?.format == .restV1 ? "REST API" : "HTTP API"
+                log("\(api.logicalID): \(first) on \(gateway.url)")
+                for route in routes {
+                    let guarded = route.authorizer.map { " (JWT authorizer \($0.configuration.name))" } ?? ""
+                    log("  \(route.routeKey) -> \(route.functionName)\(guarded)")
+                }
+                if let webRoot {
+                    try writeWebConfiguration(
+                        stack, apiURL: gateway.url, cognitoEndpoint: gateway.url + CognitoPassthrough.path,
+                        into: webRoot)
+                    log("  web page \(webRoot)/ at \(gateway.url)/")
+                }
+            }
+        } catch {
+            for gateway in gateways.values { gateway.stop() }
+            throw error
+        }
+        return gateways
+    }
+
+    /// The sign-in pool and client of the web page: the first JWT authorizer's, else the
+    /// template's first pool and client.
+    static func webIdentity(_ stack: ProvisionedStack) -> (poolID: String, clientID: String)? {
+        for api in stack.apis {
+            for route in api.routes {
+                guard let authorizer = route.authorizer,
+                    let pool = stack.userPools.first(where: { $0.providerURL == authorizer.issuer }),
+                    let client = authorizer.audiences.first(where: { stack.userPoolClients.values.contains($0) })
+                else { continue }
+                return (pool.id, client)
+            }
+        }
+        guard let pool = stack.userPools.first, let client = stack.userPoolClients.values.sorted().first else {
+            return nil
+        }
+        return (pool.id, client)
+    }
+
+    /// `config.json`, what the web page reads to find the API and Cognito: here, the local
+    /// API and the endpoint's Cognito through it; deployed, `make upload-web` writes the real ones.
+    static func writeWebConfiguration(
+        _ stack: ProvisionedStack, apiURL: String, cognitoEndpoint: String, into webRoot: String
+    ) throws {
+        let identity = webIdentity(stack)
+        let configuration: JSONValue = .object([
+            "region": .string(stack.names.refs["AWS::Region"] ?? ""), "apiUrl": .string(apiURL),
+            "cognito": .object([
+                "endpoint": .string(cognitoEndpoint),
+                "userPoolId": .string(identity?.poolID ?? ""), "clientId": .string(identity?.clientID ?? ""),
+            ]),
+        ])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try (encoder.encode(configuration) + Data("\n".utf8)).write(
+            to: URL(fileURLWithPath: webRoot).appendingPathComponent("config.json"))
+    }
+
+    /// `PipelineOptions.users`, confirmed, in the web page's pool.
+    private static func createUsers(_ stack: ProvisionedStack, options: PipelineOptions, admin: AWSAdmin) async throws {
+        guard !options.users.isEmpty else { return }
+        guard let identity = webIdentity(stack) else {
+            throw TemplateError("--user needs a user pool in the template, and it has none")
+        }
+        for user in options.users {
+            try await admin.createConfirmedUser(poolID: identity.poolID, username: user.name, password: user.password)
+            options.log("user \(user.name) in \(identity.poolID)")
+        }
+    }
+
+    /// The template's outputs as they resolved here: an API's execute-api URL is the local
+    /// API's, Cognito's public endpoint the local endpoint; an output naming something not
+    /// provisioned is left out.
+    static func outputs(
+        _ template: CloudFormationTemplate, stack: ProvisionedStack, gateways: [String: LocalAPIGateway],
+        endpoint: String
+    ) -> [String: String] {
+        let region = stack.names.refs["AWS::Region"] ?? ""
+        var outputs: [String: String] = [:]
+        for (name, value) in template.outputs {
+            guard var text = try? stack.names.string(value, at: "Outputs.\(name).Value") else { continue }
+            for (api, gateway) in gateways {
+                let remote = "https://\(stack.names.refs[api] ?? api).execute-api.\(region).amazonaws.com"
+                if text.hasPrefix(remote) { text = gateway.url + text.dropFirst(remote.count) }
+            }
+            let cognito = "https://cognito-idp.\(region).amazonaws.com/"
+            if text == cognito || text == String(cognito.dropLast()) {
+                text = endpoint.hasSuffix("/") ? endpoint : endpoint + "/"
+            }
+            outputs[name] = text
+        }
+        return outputs
     }
 
     /// Whether any mapping is invoking or deleting a batch right now.

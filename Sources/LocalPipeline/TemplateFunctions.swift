@@ -19,6 +19,13 @@ public struct APIEventSource: Sendable, Equatable {
     public var format: APIGatewayPayloadFormat
     public var path: String
     public var method: String
+    /// The API's logical id (`ApiId: !Ref HttpApi`), or SAM's implicit API
+    /// (`ServerlessHttpApi`, `ServerlessRestApi`) when the event names none.
+    public var apiID: String
+    /// `Auth.Authorizer`: an authorizer of the API by name, `NONE`, or nil for the API's default.
+    public var authorizer: String?
+    /// `Auth.AuthorizationScopes`.
+    public var scopes: [String]
 }
 
 /// A function of the template, with its configuration resolved against what was provisioned.
@@ -76,16 +83,19 @@ extension CloudFormationTemplate {
                                     at: "\(at).MaximumBatchingWindowInSeconds") ?? 0),
                             reportBatchItemFailures: types.contains("ReportBatchItemFailures"),
                             enabled: eventProperties["Enabled"] != .bool(false)))
-                case "HttpApi":
+                case "HttpApi", "Api":
+                    let isHTTP = event["Type"]?.string == "HttpApi"
+                    var apiID = isHTTP ? "ServerlessHttpApi" : "ServerlessRestApi"
+                    if case .ref(let id)? = eventProperties["ApiId"] ?? eventProperties["RestApiId"] { apiID = id }
+                    let auth = eventProperties["Auth"]
                     apiEvents.append(
                         APIEventSource(
-                            format: .httpAPIv2, path: eventProperties["Path"]?.string ?? "/{proxy+}",
-                            method: eventProperties["Method"]?.string ?? "ANY"))
-                case "Api":
-                    apiEvents.append(
-                        APIEventSource(
-                            format: .restV1, path: eventProperties["Path"]?.string ?? "/{proxy+}",
-                            method: eventProperties["Method"]?.string ?? "ANY"))
+                            format: isHTTP ? .httpAPIv2 : .restV1,
+                            // An HttpApi event without a path is the API's catch-all.
+                            path: eventProperties["Path"]?.string ?? (isHTTP ? "$default" : "/{proxy+}"),
+                            method: eventProperties["Method"]?.string ?? "ANY", apiID: apiID,
+                            authorizer: auth?["Authorizer"]?.string,
+                            scopes: auth?["AuthorizationScopes"]?.list?.compactMap(\.string) ?? []))
                 default:
                     continue
                 }

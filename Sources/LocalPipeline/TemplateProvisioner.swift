@@ -21,7 +21,12 @@ public struct ProvisionedStack: Sendable {
     public var topics: [String: String]
     public var tables: [String: String]
     public var eventBuses: [String: String]
+    public var userPools: [ProvisionedUserPool] = []
+    /// User pool clients' ids, by logical id.
+    public var userPoolClients: [String: String] = [:]
     public var functions: [FunctionDefinition]
+    /// The APIs the functions' events declare, with their routes and authorizers.
+    public var apis: [APIDefinition] = []
     /// Rules with a `ScheduleExpression`: `PipelineRunner` fires them (EventBridge's local
     /// stand-in does not).
     public var schedules: [ScheduledRule] = []
@@ -77,12 +82,17 @@ public struct TemplateProvisioner: Sendable {
         try await provisionQueues(template, into: &stack)
         try await provisionTopics(template, into: &stack)
         try await provisionEventBuses(template, into: &stack)
+        try await provisionUserPools(template, into: &stack)
         stack.functions = try template.functions(names: stack.names)
+        stack.apis = try template.apis(functions: stack.functions, names: stack.names)
+        // An API's id: `https://<id>.execute-api...` in an output becomes the local API's URL.
+        for api in stack.apis { stack.names.refs[api.logicalID] = api.logicalID.lowercased() }
 
         let handled: Set<String> = [
             "AWS::Serverless::Function", "AWS::DynamoDB::Table", "AWS::Serverless::SimpleTable", "AWS::SQS::Queue",
             "AWS::SNS::Topic",
-            "AWS::SNS::Subscription", "AWS::Events::EventBus", "AWS::Events::Rule",
+            "AWS::SNS::Subscription", "AWS::Events::EventBus", "AWS::Events::Rule", "AWS::Cognito::UserPool",
+            "AWS::Cognito::UserPoolClient", "AWS::Serverless::HttpApi",
         ]
         stack.skipped =
             template.resources.filter { !handled.contains($0.type) }.map { "\($0.logicalID) (\($0.type))" }
@@ -140,6 +150,62 @@ public struct TemplateProvisioner: Sendable {
             stack.tables[table.logicalID] = name
             stack.names.refs[table.logicalID] = name
             stack.names.attributes["\(table.logicalID).Arn"] = arn
+        }
+    }
+
+    // MARK: User pools
+
+    /// CreateUserPool's and CreateUserPoolClient's members the template may set; the rest (a
+    /// client's callback URLs, which name the CloudFront distribution) mean nothing locally.
+    static let userPoolMembers = [
+        "Policies", "UsernameAttributes", "AliasAttributes", "AutoVerifiedAttributes", "MfaConfiguration",
+        "UsernameConfiguration", "Schema", "AdminCreateUserConfig",
+    ]
+    static let userPoolClientMembers = [
+        "ExplicitAuthFlows", "GenerateSecret", "PreventUserExistenceErrors", "AccessTokenValidity", "IdTokenValidity",
+        "RefreshTokenValidity", "TokenValidityUnits", "ReadAttributes", "WriteAttributes",
+    ]
+
+    private func provisionUserPools(_ template: CloudFormationTemplate, into stack: inout ProvisionedStack) async throws
+    {
+        let region = admin.configuration.region
+        for pool in template.resources(ofType: "AWS::Cognito::UserPool") {
+            let path = pool.logicalID
+            let name =
+                try pool.properties["UserPoolName"].map { try stack.names.string($0, at: "\(path).UserPoolName") }
+                ?? "\(stackName)-\(pool.logicalID)"
+            var definition: [String: JSONValue] = [:]
+            for key in Self.userPoolMembers {
+                if let value = pool.properties[key] {
+                    definition[key] = try stack.names.resolve(value, at: "\(path).\(key)")
+                }
+            }
+            let (id, arn) = try await admin.createUserPool(name: name, definition: definition)
+            let providerURL = "https://cognito-idp.\(region).amazonaws.com/\(id)"
+            stack.userPools.append(
+                ProvisionedUserPool(logicalID: pool.logicalID, id: id, arn: arn, providerURL: providerURL))
+            stack.names.refs[pool.logicalID] = id
+            stack.names.attributes["\(pool.logicalID).Arn"] = arn
+            stack.names.attributes["\(pool.logicalID).ProviderURL"] = providerURL
+            stack.names.attributes["\(pool.logicalID).ProviderName"] = "cognito-idp.\(region).amazonaws.com/\(id)"
+            stack.names.attributes["\(pool.logicalID).UserPoolId"] = id
+        }
+        for client in template.resources(ofType: "AWS::Cognito::UserPoolClient") {
+            let path = client.logicalID
+            let poolID = try stack.names.string(client.properties["UserPoolId"] ?? .null, at: "\(path).UserPoolId")
+            let name =
+                try client.properties["ClientName"].map { try stack.names.string($0, at: "\(path).ClientName") }
+                ?? "\(stackName)-\(client.logicalID)"
+            var definition: [String: JSONValue] = [:]
+            for key in Self.userPoolClientMembers {
+                if let value = client.properties[key] {
+                    definition[key] = try stack.names.resolve(value, at: "\(path).\(key)")
+                }
+            }
+            let id = try await admin.createUserPoolClient(poolID: poolID, name: name, definition: definition)
+            stack.userPoolClients[client.logicalID] = id
+            stack.names.refs[client.logicalID] = id
+            stack.names.attributes["\(client.logicalID).ClientId"] = id
         }
     }
 

@@ -129,28 +129,22 @@ struct HTTPResponseParts: Sendable {
     var body: String
 }
 
-/// An RFC 9457 problem: what went wrong, as `application/problem+json`.
-struct Problem: Error, Sendable {
-    var status: Int
-    /// A URN per kind of problem, stable for clients to switch on.
-    var type: String
-    var title: String
-    var detail: String
-    var errors: [CloudEventViolation] = []
-    var headers: [String: String] = [:]
+/// publish's errors are the kit's RFC 9457 problems (`ProblemDetails`, in LambdaEvents): one
+/// implementation for every API function.
+typealias Problem = ProblemDetails
+
+extension ProblemDetails {
+    /// A problem listing what is wrong with a CloudEvent, one `errors` member per violation.
+    init(
+        status: Int, type: String, title: String, detail: String, errors violations: [CloudEventViolation],
+        headers: [String: String] = [:]
+    ) {
+        self.init(
+            status: status, type: type, title: title, detail: detail,
+            errors: violations.map { FieldError(pointer: $0.pointer, detail: $0.detail) }, headers: headers)
+    }
 
     func response(instance: String) -> HTTPResponseParts {
-        var object: [String: JSONValue] = [
-            "type": .string("urn:swift-lambda-kit:problem:\(type)"), "title": .string(title),
-            "status": .integer(Int64(status)),
-            "detail": .string(detail), "instance": .string("urn:aws:apigateway:request:\(instance)"),
-        ]
-        if !errors.isEmpty {
-            object["errors"] = .array(
-                errors.map { .object(["pointer": .string($0.pointer), "detail": .string($0.detail)]) })
-        }
-        return HTTPResponseParts(
-            status: status, headers: headers.merging(["Content-Type": "application/problem+json"]) { $1 },
-            body: CanonicalJSON.string(.object(object)))
+        HTTPResponseParts(status: status, headers: responseHeaders, body: body(instance: instance))
     }
 }

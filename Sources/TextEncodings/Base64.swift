@@ -59,4 +59,22 @@ public enum Base64 {
         if padding > 0, out.count != input.count / 4 * 3 - padding { return nil }
         return out
     }
+
+    /// The bytes of base64url text (RFC 4648 section 5) with or without its padding, as JSON Web
+    /// Tokens and keys carry them; `nil` when it is not base64url.
+    public static func decode(url text: some StringProtocol) -> [UInt8]? {
+        var standard = ""
+        standard.reserveCapacity(text.utf8.count + 3)
+        for character in text.unicodeScalars {
+            switch character {
+            case "-": standard.append("+")
+            case "_": standard.append("/")
+            case "+", "/", "=": return nil
+            default: standard.unicodeScalars.append(character)
+            }
+        }
+        guard standard.utf8.count % 4 != 1 else { return nil }
+        standard += String(repeating: "=", count: (4 - standard.utf8.count % 4) % 4)
+        return decode(standard)
+    }
 }

@@ -88,9 +88,11 @@ enum Layer: String, CaseIterable, Sendable {
         "AWSEventBridge": .awsClients,
         "CloudEvents": .domain, "Idempotency": .domain, "EventProcessing": .domain, "PublishFunction": .domain,
         "ProcessFunction": .domain, "StoreFunction": .domain, "NotifyFunction": .domain, "RollupFunction": .domain,
+        "QueryFunction": .domain,
         "LambdaTesting": .testingKit, "IdempotencyTesting": .testingKit,
         "LoopbackHTTP": .developerTool, "CSpawn": .developerTool, "LambdaEmulator": .developerTool,
-        "LocalPipeline": .developerTool, "LambdaPackaging": .developerTool, "LambdaLocal": .developerTool,
+        "LocalPipeline": .developerTool, "CLibcryptoRSA": .developerTool, "LambdaPackaging": .developerTool,
+        "LambdaLocal": .developerTool,
     ]
 
     /// What a layer may depend on, besides itself and swift-log.

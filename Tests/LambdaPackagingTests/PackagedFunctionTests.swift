@@ -54,6 +54,11 @@ enum PackagedZips {
             case "store": ["AUDIT_TABLE": "audit"]
             case "notify": ["NOTIFICATIONS_TOPIC_ARN": topic + "-notifications", "IDEMPOTENCY_TABLE": "idempotency"]
             case "rollup": ["EVENTS_TABLE": "events", "EVENT_BUS_NAME": "swift-lambda-kit"]
+            case "query":
+                [
+                    "IDEMPOTENCY_TABLE": "idempotency", "EVENTS_TABLE": "events", "AUDIT_TABLE": "audit",
+                    "NOTIFY_TYPES": "*.alert,*.failed",
+                ]
             default: [:]
             }
         return base.merging(specific) { _, specific in specific }
@@ -65,6 +70,7 @@ enum PackagedZips {
             case "echo": "events/echo/hello.json"
             case "publish": "events/apigw-v2-post-events.json"
             case "rollup": "events/sqs-scheduled-event.json"
+            case "query": "events/query-apigw-v2-get-event.json"
             default: "events/sqs-sns-notification.json"
             }
         return Array(try Data(contentsOf: URL(fileURLWithPath: file)))
@@ -89,7 +95,7 @@ func emptyRootLambda(_ function: String, root: EmptyRoot, environment: [String: 
     .enabled(if: runningAsRoot, "chroot, mknod and mount need root"))
 struct PackagedFunctionTests {
     @Test func everyFunctionOfTheContractWasPackaged() {
-        for function in ["echo", "publish", "process", "store", "notify"]
+        for function in ["echo", "publish", "process", "store", "notify", "query"]
         where FileManager.default.fileExists(atPath: "functions/\(function)/main.swift") {
             #expect(
                 PackagedZips.functions.contains(function),

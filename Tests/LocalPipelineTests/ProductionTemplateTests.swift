@@ -48,7 +48,7 @@ import Testing
 
     @Test func everyFunctionIsLoggedWithRetentionTracedAndAlarmed() throws {
         let functions = Self.resources("AWS::Serverless::Function")
-        #expect(functions.count == 6)
+        #expect(functions.count == 7)
         #expect(Self.template.functionGlobals["Tracing"]?.string == "Active")
         #expect(
             Self.template.functionGlobals["Environment"]?["Variables"]?["METRICS_NAMESPACE"] == .ref("MetricsNamespace")

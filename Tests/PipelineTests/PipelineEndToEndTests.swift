@@ -107,7 +107,7 @@ import UTCTime
                 // reaches the DLQ (5 receives) in about 30 s. The functions' timeout shrinks with
                 // it (30 s → 5 s), keeping the template's proportion: an idempotency claim left by
                 // an attempt whose answer was lost expires before the message comes back.
-                visibilityTimeoutOverride: 6, functionTimeoutOverride: .seconds(5),
+                visibilityTimeoutOverride: 6, functionTimeoutOverride: .seconds(5), users: [Self.publisher],
                 log: { line in log.write(Data((line + "\n").utf8)) }, functionOutput: { _ in }),
             configuration: configuration)
         do {
@@ -119,9 +119,13 @@ import UTCTime
         await runner.stop()
     }
 
+    static let publisher = (name: "publisher@example.com", password: "Publisher-Pass-1")
+
     func run(_ runner: PipelineRunner, admin: AWSAdmin, scenario: Scenario) async throws {
         let stack = runner.stack
         let gateway = try #require(runner.gateway("PublishFunction"), "the template has no PublishFunction with an API")
+        // The API's JWT authorizer lets only signed-in users publish.
+        let token = try await runner.signIn(Self.publisher.name, password: Self.publisher.password)
         let eventsTable = try #require(stack.tables["EventsTable"])
         let auditTable = try #require(stack.tables["AuditTable"])
         let processQueue = try #require(stack.queue(logicalID: "ProcessQueue"))
@@ -159,7 +163,9 @@ import UTCTime
                     try? client.execute(
                         HTTPRequest(
                             method: "POST", url: gateway.url + "/events",
-                            headers: ["Content-Type": "application/cloudevents+json"],
+                            headers: [
+                                "Content-Type": "application/cloudevents+json", "Authorization": "Bearer \(token)",
+                            ],
                             body: Array(event.body.utf8), timeout: .seconds(60)))
                 }
                 func sendDuplicate(_ event: Event) {

@@ -28,7 +28,8 @@ import UTCTime
             PipelineOptions(
                 templatePath: repositoryRoot.appendingPathComponent("functions/template.yaml").path,
                 stackName: Endpoint.uniqueName("rollup"), buildDirectories: [Products.directory.path], apiPort: 0,
-                waitTimeSeconds: 1, log: { _ in }, functionOutput: { _ in }),
+                waitTimeSeconds: 1, users: [("rollup@example.com", "Rollup-Pass-123")], log: { _ in },
+                functionOutput: { _ in }),
             configuration: configuration)
         do {
             try await check(runner, admin: admin)
@@ -42,6 +43,7 @@ import UTCTime
     func check(_ runner: PipelineRunner, admin: AWSAdmin) async throws {
         let stack = runner.stack
         let gateway = try #require(runner.gateway("PublishFunction"))
+        let token = try await runner.signIn("rollup@example.com", password: "Rollup-Pass-123")
         let eventsTable = try #require(stack.tables["EventsTable"])
         let auditTable = try #require(stack.tables["AuditTable"])
         let bus = try #require(stack.eventBuses["EventBus"])
@@ -52,7 +54,7 @@ import UTCTime
             let response = try client.execute(
                 HTTPRequest(
                     method: "POST", url: gateway.url + "/events",
-                    headers: ["Content-Type": "application/cloudevents+json"],
+                    headers: ["Content-Type": "application/cloudevents+json", "Authorization": "Bearer \(token)"],
                     body: Array(Self.event("rollup-\(index)", type, second: index).utf8)))
             #expect(response.status == 202, "\(String(decoding: response.body, as: UTF8.self))")
         }
