@@ -349,7 +349,8 @@ public final class PipelineRunner: Sendable {
                 let name = api.logicalID
                 let gateway = try LocalAPIGateway(
                     routes: routes, webRoot: webRoot,
-                    cognito: webRoot == nil ? nil : CognitoPassthrough(endpoint: endpoint), port: nextPort
+                    // The page's (and any local client's) way to Cognito, on the first HTTP API.
+                    cognito: api.logicalID == webAPI ? CognitoPassthrough(endpoint: endpoint) : nil, port: nextPort
                 ) { record in
                     if let report = record.report, let function = record.functionName {
                         onInvocation?(
@@ -372,6 +373,7 @@ public final class PipelineRunner: Sendable {
                     let guarded = route.authorizer.map { " (JWT authorizer \($0.configuration.name))" } ?? ""
                     log("  \(route.routeKey) -> \(route.functionName)\(guarded)")
                 }
+                if api.logicalID == webAPI { log("  Cognito at \(gateway.url)\(CognitoPassthrough.path)") }
                 if let webRoot {
                     try writeWebConfiguration(
                         stack, apiURL: gateway.url, cognitoEndpoint: gateway.url + CognitoPassthrough.path,
