@@ -66,6 +66,9 @@ let package = Package(
 
         // Events: Codable models, no I/O.
         .target(name: "LambdaEvents", dependencies: ["JSONCoding", "UTCTime", "TextEncodings"]),
+        // RFC 9457 problem documents: the API functions' error answers. A module of its own so
+        // that only the functions answering HTTP link it.
+        .target(name: "HTTPProblem", dependencies: ["JSONCoding", "LambdaEvents"]),
 
         // Runtime: the Runtime API loop, context, errors, logs.
         .target(
@@ -150,7 +153,7 @@ let package = Package(
             dependencies: [
                 "LambdaMetrics", "JSONCoding",
                 "CloudEvents", "Idempotency", "AWSSNS", "AWSEventBridge", "LambdaRuntime", "LambdaEvents",
-                "TextEncodings", "UTCTime",
+                "HTTPProblem", "TextEncodings", "UTCTime",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
@@ -186,7 +189,7 @@ let package = Package(
             name: "QueryFunction",
             dependencies: [
                 "LambdaMetrics", "JSONCoding", "Idempotency", "AWSDynamoDB", "ProcessFunction", "NotifyFunction",
-                "LambdaRuntime", "LambdaEvents", "TextEncodings", "UTCTime",
+                "LambdaRuntime", "LambdaEvents", "HTTPProblem", "TextEncodings", "UTCTime",
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
@@ -301,7 +304,7 @@ let package = Package(
             dependencies: [
                 "TestSupport", "CloudEvents", "Idempotency", "IdempotencyTesting", "EventProcessing",
                 "PublishFunction", "ProcessFunction", "StoreFunction", "NotifyFunction", "RollupFunction",
-                "QueryFunction", "LambdaTesting", "UTCTime",
+                "QueryFunction", "HTTPProblem", "LambdaTesting", "UTCTime",
             ]),
         .testTarget(
             name: "DomainIntegrationTests",

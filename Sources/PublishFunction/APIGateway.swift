@@ -1,4 +1,5 @@
 import CloudEvents
+import HTTPProblem
 import LambdaEvents
 
 /// A request from either API Gateway flavour: a REST API (payload 1.0) or an HTTP API

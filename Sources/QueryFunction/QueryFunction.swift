@@ -1,5 +1,6 @@
 import AWSCore
 import AWSDynamoDB
+import HTTPProblem
 import Idempotency
 import JSONCoding
 import LambdaEvents

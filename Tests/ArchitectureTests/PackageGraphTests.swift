@@ -83,7 +83,7 @@ enum Layer: String, CaseIterable, Sendable {
         "JSONCoding": .leaves, "UTCTime": .leaves, "TextEncodings": .leaves, "Hashing": .leaves, "CLibcrypto": .leaves,
         "CCurl": .http, "LambdaHTTP": .http,
         "LambdaRuntime": .runtime, "LambdaMetrics": .runtime,
-        "LambdaEvents": .events, "LambdaEventSamples": .events,
+        "LambdaEvents": .events, "LambdaEventSamples": .events, "HTTPProblem": .events,
         "AWSCore": .awsClients, "AWSDynamoDB": .awsClients, "AWSSNS": .awsClients, "AWSSQS": .awsClients,
         "AWSEventBridge": .awsClients,
         "CloudEvents": .domain, "Idempotency": .domain, "EventProcessing": .domain, "PublishFunction": .domain,

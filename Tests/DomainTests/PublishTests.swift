@@ -2,6 +2,7 @@ import AWSSNS
 import CloudEvents
 import EventProcessing
 import Foundation
+import HTTPProblem
 import Idempotency
 import IdempotencyTesting
 import LambdaEvents

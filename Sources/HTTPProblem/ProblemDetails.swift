@@ -1,4 +1,5 @@
 import JSONCoding
+import LambdaEvents
 
 /// An RFC 9457 problem: what went wrong with a request, as `application/problem+json`. The
 /// one shape every API function of the kit answers errors in (publish, query).
