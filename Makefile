@@ -202,8 +202,16 @@ endef
 export WEB_CONFIG_PY
 
 # Cold starts of each zip in an empty root beside its unpackaged binary (BENCHMARKS.md).
+# The packaged echo in an empty root beside the C loop over the same minimal libcurl and
+# awslambdaric, in one run (BENCH_PACKAGE_INVOCATIONS warm invocations each); then each zip's
+# size and cold start.
+BENCH_PACKAGE_INVOCATIONS ?= 3000
 bench-package: package
+	$(MAKE) -C Benchmarks/CRuntimeLoop OUT=$(patsubst %/,%,$(dir $(CURL_PREFIX)))
+	$(SWIFT) build -c release --product RuntimeBenchmark
 	$(SWIFT) build --product PackageBenchmark
+	$$($(SWIFT) build -c release --show-bin-path)/RuntimeBenchmark --zip $(DIST)/echo.zip \
+		--c-loop $(dir $(CURL_PREFIX))runtime_loop_minimal --invocations $(BENCH_PACKAGE_INVOCATIONS)
 	$(BIN)/PackageBenchmark $(DIST) $$($(SWIFT) build -c release --static-swift-stdlib --scratch-path $(RELEASE_SCRATCH) --show-bin-path)
 
 clean:

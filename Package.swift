@@ -194,8 +194,8 @@ let package = Package(
             ]),
 
         // Functions: one folder each, a bootstrap binary each.
-        .executableTarget(name: "echo", dependencies: ["LambdaRuntime", "LambdaEvents"], path: "functions/echo"),
-        .executableTarget(name: "stream", dependencies: ["LambdaRuntime", "LambdaEvents"], path: "functions/stream"),
+        .executableTarget(name: "echo", dependencies: ["LambdaRuntime", "JSONCoding"], path: "functions/echo"),
+        .executableTarget(name: "stream", dependencies: ["LambdaRuntime", "JSONCoding"], path: "functions/stream"),
         .executableTarget(
             name: "publish", dependencies: ["PublishFunction", "LambdaMetrics"], path: "functions/publish"),
         .executableTarget(
@@ -206,7 +206,8 @@ let package = Package(
         .executableTarget(name: "query", dependencies: ["QueryFunction", "LambdaMetrics"], path: "functions/query"),
 
         .executableTarget(
-            name: "RuntimeBenchmark", dependencies: ["LambdaEmulator"], path: "Benchmarks/RuntimeBenchmark"),
+            name: "RuntimeBenchmark", dependencies: ["LambdaEmulator", "LambdaPackaging"],
+            path: "Benchmarks/RuntimeBenchmark"),
         .executableTarget(
             name: "PlatformBenchmark", dependencies: ["LambdaEmulator"], path: "Benchmarks/PlatformBenchmark"),
         .executableTarget(

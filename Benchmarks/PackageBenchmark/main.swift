@@ -37,6 +37,12 @@ func environment(_ function: String) -> [String: String] {
         { $1 }
     case "process": variables["EVENTS_TABLE"] = "events"
     case "store": variables["AUDIT_TABLE"] = "audit"
+    case "query":
+        variables.merge([
+            "IDEMPOTENCY_TABLE": "idempotency", "EVENTS_TABLE": "events", "AUDIT_TABLE": "audit",
+            "NOTIFY_TYPES": "*.alert",
+        ]) { $1 }
+    case "rollup": variables.merge(["EVENTS_TABLE": "events", "EVENT_BUS_NAME": "swift-lambda-kit"]) { $1 }
     case "notify":
         variables.merge(["NOTIFICATIONS_TOPIC_ARN": topic + "-notifications", "IDEMPOTENCY_TABLE": "idempotency"]) {
             $1
@@ -55,6 +61,8 @@ func event(_ function: String) throws -> [UInt8] {
         switch function {
         case "echo": "events/echo/hello.json"
         case "publish": "events/apigw-v2-post-events.json"
+        // An id too long to be a key: query answers 400 without calling AWS.
+        case "query": "events/query-apigw-v2-get-event.json"
         default: "events/sqs-sns-notification.json"
         }
     let sample = try Data(contentsOf: URL(fileURLWithPath: file))
@@ -63,6 +71,8 @@ func event(_ function: String) throws -> [UInt8] {
     }
     if function == "publish" {
         object["body"] = #"{"not":"a cloud event"}"#
+    } else if function == "query" {
+        object["pathParameters"] = ["id": String(repeating: "x", count: 4096)]
     } else if var records = object["Records"] as? [[String: Any]] {
         for index in records.indices { records[index]["body"] = "not a cloud event" }
         object["Records"] = records

@@ -4,7 +4,12 @@
 // (awslambdaric) in the same run, so the two are compared on the same machine and load.
 //
 //   swift build -c release && .build/release/RuntimeBenchmark [--invocations N] [--cold-starts N]
-//       [--event FILE] [--python-invocations N]
+//       [--event FILE] [--python-invocations N] [--zip dist/echo.zip] [--c-loop PATH]
+//
+// `--zip` measures the packaged echo as Lambda runs it: unzipped into an empty root and started
+// through its bundled loader (what `make test-package` runs), instead of the `--echo` binary.
+// `--c-loop` adds a C Runtime API loop (Benchmarks/CRuntimeLoop, over the same minimal libcurl)
+// as the floor: `make bench-package` runs all three in one run.
 //
 // `--event` echoes that file instead of the 1 KB event: `make bench-large-event` gives it the
 // 2.6 MB SQS batch (10 x 256 KB) EventsBenchmark writes, where JSON decoding and encoding
@@ -12,6 +17,7 @@
 
 import Foundation
 import LambdaEmulator
+import LambdaPackaging
 
 struct Options {
     var echo = ".build/release/echo"
@@ -21,6 +27,8 @@ struct Options {
     var skipPython = false
     var eventFile: String?
     var pythonInvocations: Int?
+    var zip: String?
+    var cLoop: String?
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -33,6 +41,8 @@ struct Options {
             case "--skip-python": skipPython = true
             case "--event": eventFile = iterator.next()
             case "--python-invocations": pythonInvocations = iterator.next().flatMap(Int.init)
+            case "--zip": zip = iterator.next()
+            case "--c-loop": cLoop = iterator.next()
             default:
                 FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
                 exit(2)
@@ -119,7 +129,7 @@ struct BenchmarkError: Error, CustomStringConvertible {
 }
 
 let options = Options(CommandLine.arguments)
-guard FileManager.default.isExecutableFile(atPath: options.echo) else {
+guard options.zip != nil || FileManager.default.isExecutableFile(atPath: options.echo) else {
     FileHandle.standardError.write(Data("no echo binary at \(options.echo): run swift build -c release first\n".utf8))
     exit(2)
 }
@@ -136,12 +146,35 @@ print("event: \(options.eventFile ?? "1 KB JSON object"), \(event.count) bytes")
 
 var results: [Figures] = []
 do {
-    results.append(
-        try measure(
-            name: "swift-lambda-kit (echo, release)",
-            configuration: LocalLambdaConfiguration(
-                command: [options.echo], functionName: "echo", functionOutput: LocalLambdaConfiguration.discard),
-            event: event, invocations: options.invocations, coldStarts: options.coldStarts))
+    if let zip = options.zip {
+        let root = try EmptyRoot(zip: zip)
+        defer { try? root.remove() }
+        let bytes = (try FileManager.default.attributesOfItem(atPath: zip)[.size] as? NSNumber)?.intValue ?? 0
+        print(String(format: "%@: %d bytes (%.2f MiB)", zip, bytes, Double(bytes) / 1_048_576))
+        results.append(
+            try measure(
+                name: "swift-lambda-kit (\(URL(fileURLWithPath: zip).lastPathComponent), empty root)",
+                configuration: LocalLambdaConfiguration(
+                    command: try root.command(), functionName: "echo",
+                    environment: ["LAMBDA_TASK_ROOT": EmptyRoot.taskRoot], inheritsEnvironment: false,
+                    functionOutput: LocalLambdaConfiguration.discard),
+                event: event, invocations: options.invocations, coldStarts: options.coldStarts))
+    } else {
+        results.append(
+            try measure(
+                name: "swift-lambda-kit (echo, release)",
+                configuration: LocalLambdaConfiguration(
+                    command: [options.echo], functionName: "echo", functionOutput: LocalLambdaConfiguration.discard),
+                event: event, invocations: options.invocations, coldStarts: options.coldStarts))
+    }
+    if let cLoop = options.cLoop {
+        results.append(
+            try measure(
+                name: "C loop over the minimal libcurl (\(URL(fileURLWithPath: cLoop).lastPathComponent))",
+                configuration: LocalLambdaConfiguration(
+                    command: [cLoop], functionName: "c-loop", functionOutput: LocalLambdaConfiguration.discard),
+                event: event, invocations: options.invocations, coldStarts: options.coldStarts))
+    }
 
     if !options.skipPython {
         let taskRoot = FileManager.default.temporaryDirectory.appendingPathComponent("ric-bench-\(UUID().uuidString)")
@@ -172,8 +205,19 @@ for figures in results {
         "| \(figures.name) | \(String(format: "%.0f", figures.invocationsPerSecond)) | \(milliseconds(figures.latencyP50)) | \(milliseconds(figures.latencyP99)) | \(String(format: "%.1f µs", figures.cpuPerInvocation / .microseconds(1))) | \(milliseconds(figures.coldStartP50)) | \(milliseconds(figures.coldStartP90)) | \(String(format: "%.1f MB", Double(figures.idlePeakRSSKB) / 1024)) | \(String(format: "%.1f MB", Double(figures.peakRSSAfterLoadKB) / 1024)) |"
     )
 }
-if results.count == 2 {
-    let (swift, python) = (results[0], results[1])
+if let floor = results.first(where: { $0.name.hasPrefix("C loop") }) {
+    let swift = results[0]
+    print("")
+    print(
+        String(
+            format:
+                "Against the C loop: %.2f× its warm throughput, cold start %+.2f ms, peak RSS after load %.1f MB against %.1f MB.",
+            swift.invocationsPerSecond / floor.invocationsPerSecond,
+            (swift.coldStartP50 - floor.coldStartP50) / .milliseconds(1),
+            Double(swift.peakRSSAfterLoadKB) / 1024, Double(floor.peakRSSAfterLoadKB) / 1024))
+}
+if let python = results.first(where: { $0.name.hasPrefix("awslambdaric") }) {
+    let swift = results[0]
     print("")
     print(
         String(

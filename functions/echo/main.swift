@@ -2,7 +2,7 @@
 // copy: a handler type built once in the init phase, a log line, a hook for when Lambda stops
 // the environment, and the runtime doing the rest (decoding, errors, the Runtime API).
 
-import LambdaEvents
+import JSONCoding
 import LambdaRuntime
 
 struct Echo: LambdaHandler {

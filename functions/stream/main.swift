@@ -6,7 +6,7 @@
 // the error in the stream's trailers; with http, the response is a Function URL's (status,
 // headers and cookies first). Each chunk is its index in decimal, repeated, ending in "\n".
 
-import LambdaEvents
+import JSONCoding
 import LambdaRuntime
 
 struct StreamRequest {
