@@ -122,7 +122,7 @@ bench-events:
 # Deployment zips: $(DIST)/<function>.zip for every function, each a release build with the
 # Swift standard library static, its C libraries and dynamic loader bundled in lib/, so the
 # same zip runs on provided.al2023 and provided.al2. Needs ldd, strip, patchelf and zip
-# (scripts/install-deps.sh installs them; the Dockerfile does this on Amazon Linux 2).
+# (scripts/install-deps.sh installs them; the Dockerfile does this on Amazon Linux 2023).
 package: $(CURL_PREFIX)/lib/libcurl.a
 	$(SWIFT) build --product lambda-local
 	$(BIN)/lambda-local package $(PACKAGE_FLAGS) --output $(DIST) $(FUNCTIONS)

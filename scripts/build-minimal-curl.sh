@@ -6,8 +6,17 @@
 #   cc … .build-curl/prefix/lib/libcurl.a -l:libssl.a -l:libcrypto.a -lpthread -ldl
 #
 # (.build-curl/prefix/bin/curl-config --static-libs and lib/pkgconfig/libcurl.pc say the same.)
-# Output: .build-curl/prefix/{include/curl,lib/libcurl.a,lib/pkgconfig/libcurl.pc,bin/curl-config}.
+# Output: .build-curl/prefix/{include/curl,lib/libcurl.a,lib/pkgconfig/libcurl.pc,bin/curl-config},
+# and lib/libssl.a, lib/libcrypto.a: links to that OpenSSL.
 # A second run with the same version and flags does nothing. CURL_BUILD_DIR overrides .build-curl.
+#
+# Without dpkg and apt (Amazon Linux 2023, the Dockerfile): the build tools come from dnf, the
+# same source package from Debian's pool (same pinned SHA-256s), unpacked by tar and patched by
+# patch as dpkg-source would, and OpenSSL (Amazon Linux ships no libssl.a or libcrypto.a) is
+# built here, static, from Debian bookworm's own openssl source package: the libssl-dev of the
+# Debian path, with its patches and its static build's configuration. Overrides, for testing:
+# CURL_UNPACK=tar unpacks with tar and patch on Debian too; CURL_OPENSSL=source builds that
+# OpenSSL there too (CURL_OPENSSL=system links the one cc finds, as on Debian).
 set -euo pipefail
 
 # The version of libcurl4 installed on the Debian 12 machines this is built on; bookworm's
@@ -19,20 +28,43 @@ ORIG_TARBALL=curl_${CURL_UPSTREAM}.orig.tar.gz
 ORIG_SHA256=cdb38b72e36bc5d33d5b8810f8018ece1baa29a8f215b4495e495ded82bbf3c7
 DEBIAN_TARBALL=curl_${CURL_DEB_VERSION}.debian.tar.xz
 DEBIAN_SHA256=961b78bc48492c5693e4decb352ddd176f343260a8956f48b2887874048ef23b
+# The OpenSSL built where there is no static one: bookworm's (main and security pools both have
+# this version; bump it with the SHA-256s from its .dsc).
+OPENSSL_DEB_VERSION=3.0.20-1~deb12u2
+OPENSSL_UPSTREAM=${OPENSSL_DEB_VERSION%%-*}
+OPENSSL_ORIG_TARBALL=openssl_${OPENSSL_UPSTREAM}.orig.tar.gz
+OPENSSL_ORIG_SHA256=c80a01dfc70ece4dc21168932c37739042d404d46ccc81a5986dd75314ecda6f
+OPENSSL_DEBIAN_TARBALL=openssl_${OPENSSL_DEB_VERSION}.debian.tar.xz
+OPENSSL_DEBIAN_SHA256=7279efe85c359500c95aa88347e3395dd303d7566e2bb818d80d96e0c3bb9629
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-OUT=${CURL_BUILD_DIR:-$ROOT/.build-curl}
+# Absolute: the build cds into its trees, and the prefix is part of the flags hash.
+OUT=$(realpath -m "${CURL_BUILD_DIR:-$ROOT/.build-curl}")
 PREFIX=$OUT/prefix
 DOWNLOAD=$OUT/download
 LOGS=$OUT/logs
 STAMP=$PREFIX/.build-minimal-curl.stamp
+SSL_PREFIX=$OUT/openssl
+
+# Debian (dpkg and apt there): apt-get, dpkg-source and libssl-dev's OpenSSL. Elsewhere: dnf (or
+# only what is installed), tar and patch, and the OpenSSL built below.
+if command -v dpkg-query >/dev/null && command -v apt-get >/dev/null; then HOST=debian; else HOST=other; fi
+UNPACK=${CURL_UNPACK:-$([[ $HOST == debian ]] && echo dpkg-source || echo tar)}
+OPENSSL_FROM=${CURL_OPENSSL:-$([[ $HOST == debian ]] && echo system || echo source)}
+[[ $UNPACK == dpkg-source || $UNPACK == tar ]] \
+  || { echo "build-minimal-curl: CURL_UNPACK is dpkg-source or tar, not '$UNPACK'" >&2; exit 1; }
+[[ $OPENSSL_FROM == system || $OPENSSL_FROM == source ]] \
+  || { echo "build-minimal-curl: CURL_OPENSSL is system or source, not '$OPENSSL_FROM'" >&2; exit 1; }
+[[ $UNPACK == tar || $HOST == debian ]] \
+  || { echo "build-minimal-curl: CURL_UNPACK=dpkg-source needs dpkg and apt" >&2; exit 1; }
+[[ $OPENSSL_FROM == system ]] && OPENSSL_DIR= || OPENSSL_DIR=$SSL_PREFIX
 
 export CFLAGS="-Os -ffunction-sections -fdata-sections"
 CONFIGURE_FLAGS=(
   --enable-option-checking=fatal   # a misspelt --disable-… must fail, not build a bigger curl
   --disable-dependency-tracking --prefix="$PREFIX"
   --disable-shared --enable-static --with-pic
-  --with-openssl --enable-threaded-resolver --enable-symbol-hiding
+  --with-openssl${OPENSSL_DIR:+=$OPENSSL_DIR} --enable-threaded-resolver --enable-symbol-hiding
   # No CA file or directory compiled in: the runtime always sets CURLOPT_CAINFO to the bundle
   # it finds (Amazon Linux's /etc/pki/tls/certs/ca-bundle.crt first), and a Debian path baked
   # in here would silently be wrong on Lambda.
@@ -58,10 +90,35 @@ CONFIGURE_FLAGS=(
 )
 # What curl-config --static-libs and libcurl.pc will say after libcurl (see the end).
 STATIC_LIBS="-l:libssl.a -l:libcrypto.a -lpthread -ldl"
+# The OpenSSL built here is in no default library path: -L names the folder of its links.
+[[ -z $OPENSSL_DIR ]] || STATIC_LIBS="-L$PREFIX/lib $STATIC_LIBS"
 CONFIG_HASH=$(printf '%s\n' "$CFLAGS" "${CONFIGURE_FLAGS[@]}" "$STATIC_LIBS" | sha256sum | cut -c1-16)
 STAMP_TEXT="$CURL_DEB_VERSION $CONFIG_HASH"
 
-if [[ -f $PREFIX/lib/libcurl.a && -f $STAMP && $(<"$STAMP") == "$STAMP_TEXT" ]]; then
+# OpenSSL as debian/rules configures its static build (build_static: Configure no-shared
+# $(CONFARGS) debian-$(DEB_HOST_ARCH), with dpkg-buildflags' hardening, less -g), so that this
+# libcrypto.a behaves as libssl-dev's: Debian's debian-<arch> targets (from its patches) add
+# -DOPENSSL_TLS_SECURITY_LEVEL=2, and OPENSSLDIR is Debian's /usr/lib/ssl (no openssl.cnf of
+# Amazon Linux's is read). no-tests and --libdir=lib (not lib64) are this script's.
+case $(uname -m) in
+  x86_64) OPENSSL_TARGET=(debian-amd64 enable-ec_nistp_64_gcc_128) ;;
+  aarch64 | arm64) OPENSSL_TARGET=(debian-arm64) ;;
+  *) OPENSSL_TARGET=() ;;
+esac
+OPENSSL_CFLAGS="-O2 -fstack-protector-strong -Wformat -Werror=format-security"
+OPENSSL_CPPFLAGS="-D_FORTIFY_SOURCE=2"
+OPENSSL_CONFIGURE_FLAGS=(
+  no-shared no-tests --prefix="$SSL_PREFIX" --libdir=lib
+  --openssldir=/usr/lib/ssl no-idea no-mdc2 no-rc5 no-zlib no-ssl3 no-ssl3-method enable-rfc3779
+  enable-cms no-capieng no-rdrand "${OPENSSL_TARGET[@]}"
+)
+OPENSSL_CONFIG_HASH=$(printf '%s\n' "$OPENSSL_CFLAGS" "$OPENSSL_CPPFLAGS" "${OPENSSL_CONFIGURE_FLAGS[@]}" \
+  | sha256sum | cut -c1-16)
+OPENSSL_STAMP_TEXT="$OPENSSL_DEB_VERSION $OPENSSL_CONFIG_HASH"
+[[ -z $OPENSSL_DIR ]] || STAMP_TEXT="$STAMP_TEXT openssl $OPENSSL_STAMP_TEXT"
+
+if [[ -f $PREFIX/lib/libcurl.a && -f $STAMP && $(<"$STAMP") == "$STAMP_TEXT" ]] \
+   && [[ -z $OPENSSL_DIR || (-f $PREFIX/lib/libssl.a && -f $PREFIX/lib/libcrypto.a) ]]; then
   echo "build-minimal-curl: $PREFIX is up to date (curl $CURL_DEB_VERSION, flags $CONFIG_HASH)"
   exit 0
 fi
@@ -81,18 +138,47 @@ mkdir -p "$DOWNLOAD" "$LOGS"
 
 # Build tools: dpkg-source unpacks and patches; the patches touch configure.ac and Makefile.am,
 # so the autotools regenerate configure as debian/rules does.
-missing=()
-for pkg in dpkg-dev patch autoconf automake libtool make gcc libc6-dev libssl-dev; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
-done
-if ((${#missing[@]})); then
-  SUDO=; ((EUID == 0)) || SUDO=sudo
-  say "installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  # The system's package lists may be empty (containers): refresh them only when needed.
-  $SUDO apt-get install -y --no-install-recommends "${missing[@]}" >"$LOGS/apt-install.log" 2>&1 \
-    || { run apt-update $SUDO apt-get update
-         run apt-install $SUDO apt-get install -y --no-install-recommends "${missing[@]}"; }
+SUDO=; ((EUID == 0)) || SUDO=sudo
+if [[ $HOST == debian ]]; then
+  missing=()
+  # (perl: OpenSSL's Configure, when CURL_OPENSSL=source builds it here.)
+  for pkg in dpkg-dev patch autoconf automake libtool make gcc libc6-dev libssl-dev ${OPENSSL_DIR:+perl}; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
+  done
+  if ((${#missing[@]})); then
+    say "installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    # The system's package lists may be empty (containers): refresh them only when needed.
+    $SUDO apt-get install -y --no-install-recommends "${missing[@]}" >"$LOGS/apt-install.log" 2>&1 \
+      || { run apt-update $SUDO apt-get update
+           run apt-install $SUDO apt-get install -y --no-install-recommends "${missing[@]}"; }
+  fi
+else
+  # Amazon Linux 2023's names (Fedora's): tar, gzip, xz and patch do dpkg-source's work; perl
+  # (the whole of it: Configure needs IPC::Cmd and more) runs OpenSSL's Configure. openssl-devel
+  # is not linked: its headers are what the Swift targets' C shims compile against. The
+  # Dockerfile installs all of these first, so that its layer caches them.
+  rpm_packages=(gcc glibc-devel make autoconf automake libtool patch tar gzip xz perl diffutils
+                findutils gawk openssl-devel)
+  installer=$(command -v dnf || command -v yum || true)
+  if [[ -n $installer ]] && command -v rpm >/dev/null; then
+    missing=()
+    for pkg in "${rpm_packages[@]}"; do rpm -q --quiet "$pkg" || missing+=("$pkg"); done
+    if ((${#missing[@]})); then
+      say "installing ${missing[*]} with ${installer##*/}"
+      run dnf-install $SUDO "$installer" install -y "${missing[@]}"
+    fi
+  fi
+  missing=()
+  for tool in cc make autoreconf libtoolize patch tar gzip xz perl sha256sum awk; do
+    command -v "$tool" >/dev/null || missing+=("$tool")
+  done
+  command -v curl >/dev/null || command -v wget >/dev/null || missing+=("curl or wget")
+  if ((${#missing[@]})); then
+    echo "build-minimal-curl: no dpkg/apt-get here, and no ${missing[*]}: install them (with dnf:" \
+      "${rpm_packages[*]})" >&2
+    exit 1
+  fi
 fi
 
 sha_ok() { [[ -f $1 ]] && echo "$2  $1" | sha256sum --check --status; }
@@ -116,13 +202,15 @@ EOF
       >>"$LOGS/apt-source.log" 2>&1
 }
 
-# Without apt-get source (no deb-src support, version left the index): the same files straight
-# from the pool. The pinned SHA-256s below are what vouches for them.
+# Without apt-get source (no deb-src support, version left the index, no apt at all): the same
+# files straight from the pool. The pinned SHA-256s below are what vouches for them. Arguments:
+# the source package and its version (curl's by default).
 fetch_from_pool() {
-  local get pool dsc=curl_${CURL_DEB_VERSION}.dsc
+  local package=${1:-curl} version=${2:-$CURL_DEB_VERSION}
+  local get pool dsc=${package}_${version}.dsc
   if command -v curl >/dev/null; then get=(curl -fsSL -o); else get=(wget -q -O); fi
-  for pool in http://deb.debian.org/debian/pool/main/c/curl \
-              http://security.debian.org/debian-security/pool/updates/main/c/curl; do
+  for pool in "http://deb.debian.org/debian/pool/main/${package:0:1}/$package" \
+              "http://security.debian.org/debian-security/pool/updates/main/${package:0:1}/$package"; do
     "${get[@]}" "$DOWNLOAD/$dsc" "$pool/$dsc" 2>/dev/null || continue
     local _sha _size file
     while read -r _sha _size file; do
@@ -136,10 +224,14 @@ fetch_from_pool() {
 if sha_ok "$DOWNLOAD/$ORIG_TARBALL" "$ORIG_SHA256" && sha_ok "$DOWNLOAD/$DEBIAN_TARBALL" "$DEBIAN_SHA256" \
    && [[ -f $DOWNLOAD/curl_$CURL_DEB_VERSION.dsc ]]; then
   say "source package curl $CURL_DEB_VERSION already downloaded"
-elif fetch_with_apt; then
+elif [[ $HOST == debian ]] && fetch_with_apt; then
   say "downloaded curl $CURL_DEB_VERSION with apt-get source"
 else
-  say "apt-get source failed (see $LOGS/apt-source.log); downloading from deb.debian.org's pool"
+  if [[ $HOST == debian ]]; then
+    say "apt-get source failed (see $LOGS/apt-source.log); downloading from deb.debian.org's pool"
+  else
+    say "no apt-get: downloading curl $CURL_DEB_VERSION from deb.debian.org's pool"
+  fi
   fetch_from_pool || { echo "build-minimal-curl: cannot download curl $CURL_DEB_VERSION" >&2; exit 1; }
 fi
 if ! sha_ok "$DOWNLOAD/$ORIG_TARBALL" "$ORIG_SHA256" || ! sha_ok "$DOWNLOAD/$DEBIAN_TARBALL" "$DEBIAN_SHA256"; then
@@ -148,9 +240,117 @@ if ! sha_ok "$DOWNLOAD/$ORIG_TARBALL" "$ORIG_SHA256" || ! sha_ok "$DOWNLOAD/$DEB
 fi
 say "SHA-256 of $ORIG_TARBALL and $DEBIAN_TARBALL match the pinned values"
 
+# dpkg-source -x without dpkg, for a "3.0 (quilt)" source package: the orig tarball's one
+# top-level folder becomes $1, the debian tarball goes over it (in place of any upstream debian/),
+# permissions are made what dpkg-source makes them, then debian/patches/series is applied in order
+# the way dpkg-source applies it (patch -p1 -F 0 -N -E: no fuzz, a patch that does not apply
+# exactly stops the build, naming it). The series' comments and blank lines are skipped, and a
+# -pN after a name is honoured (quilt's meaning; curl's and openssl's series have none).
+unpack_with_tar() {
+  local dest=$1 orig=$2 debian=$3 tops
+  rm -rf "$dest"
+  mkdir -p "$dest"
+  tops=$(tar -tzf "$orig" | cut -d/ -f1 | sort -u)
+  [[ -n $tops && $tops != *$'\n'* ]] \
+    || { echo "build-minimal-curl: ${orig##*/} does not hold exactly one folder" >&2; exit 1; }
+  tar -xzf "$orig" -C "$dest" --strip-components=1 --no-same-owner --no-same-permissions
+  rm -rf "$dest/debian"
+  tar -xJf "$debian" -C "$dest" --no-same-owner --no-same-permissions
+  [[ -f $dest/debian/source/format && $(<"$dest/debian/source/format") == "3.0 (quilt)" ]] \
+    || { echo "build-minimal-curl: ${debian##*/} is not a \"3.0 (quilt)\" source package" >&2; exit 1; }
+  # dpkg-source's fixperms: for u, g and o, each of r, w and X set if the umask allows it, else
+  # cleared (u+r,u+w,u+X,g+r,g-w,g+X,o+r,o-w,o+X under umask 022).
+  local allowed=$((0777 & ~$(umask))) modes='' i j
+  for i in 0 1 2; do
+    for j in 0 1 2; do
+      modes+="${modes:+,}${WHO:i:1}$( ((allowed & (0400 >> (i * 3 + j)))) && echo + || echo -)${RWX:j:1}"
+    done
+  done
+  chmod -R -- "$modes" "$dest"
+  apply_series "$dest"
+}
+WHO=ugo RWX=rwX
+
+apply_series() {
+  local dir=$1 series=$1/debian/patches/series line name options strip count=0
+  [[ -f $dir/debian/patches/debian.series ]] && series=$dir/debian/patches/debian.series
+  [[ -f $series ]] || return 0
+  while IFS= read -r line || [[ -n $line ]]; do
+    # As dpkg-source reads a series: blanks trimmed, then "#" and what follows it dropped when
+    # it starts the line or follows a blank.
+    line=$(sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' -e 's/\(^\|[[:space:]]\{1,\}\)#.*$//' <<<"$line")
+    [[ -n $line ]] || continue
+    read -r name options <<<"$line"
+    strip=1
+    if [[ -n $options ]]; then
+      [[ $options =~ ^-p([0-9]+)$ ]] || {
+        echo "build-minimal-curl: ${series#"$dir"/}: unsupported options for $name: $options" >&2; exit 1; }
+      strip=${BASH_REMATCH[1]}
+    fi
+    [[ $name != /* && $name != ../* && $name != */../* ]] \
+      || { echo "build-minimal-curl: ${series#"$dir"/}: unsafe patch path $name" >&2; exit 1; }
+    [[ -f $dir/debian/patches/$name ]] \
+      || { echo "build-minimal-curl: ${series#"$dir"/} names debian/patches/$name, which is not there" >&2; exit 1; }
+    # dpkg-source's options and environment (patch -t -F 0 -N -u -V never -E, no
+    # POSIXLY_CORRECT), less its backups in .pc/. A dry run first, so that a patch that does not
+    # apply changes nothing and is named.
+    local patch=(env -u POSIXLY_CORRECT LC_ALL=C PATCH_GET=0 patch -d "$dir" -p"$strip" -t -F 0 -N -u
+                 -V never -E --no-backup-if-mismatch --reject-file=- -i "$dir/debian/patches/$name")
+    if ! "${patch[@]}" --dry-run >"$LOGS/patch.log" 2>&1; then
+      tail -n 20 "$LOGS/patch.log" >&2
+      echo "build-minimal-curl: debian/patches/$name (${series##*/}, after $count patches) does not apply to ${dir##*/}" >&2
+      exit 1
+    fi
+    "${patch[@]}" -s
+    count=$((count + 1))
+  done <"$series"
+}
+
+# OpenSSL, static, from Debian's source package (only where OPENSSL_DIR is set); a no-op when its
+# stamp matches.
+build_openssl() {
+  local stamp=$SSL_PREFIX/.build-minimal-curl.stamp src=$OUT/openssl-src
+  if [[ -f $SSL_PREFIX/lib/libssl.a && -f $SSL_PREFIX/lib/libcrypto.a && -f $stamp
+        && $(<"$stamp") == "$OPENSSL_STAMP_TEXT" ]]; then
+    say "OpenSSL $OPENSSL_DEB_VERSION in $SSL_PREFIX is up to date"
+    return
+  fi
+  ((${#OPENSSL_TARGET[@]})) \
+    || { echo "build-minimal-curl: no Debian OpenSSL target for $(uname -m) (x86_64 and aarch64 have one)" >&2; exit 1; }
+  if sha_ok "$DOWNLOAD/$OPENSSL_ORIG_TARBALL" "$OPENSSL_ORIG_SHA256" \
+     && sha_ok "$DOWNLOAD/$OPENSSL_DEBIAN_TARBALL" "$OPENSSL_DEBIAN_SHA256"; then
+    say "source package openssl $OPENSSL_DEB_VERSION already downloaded"
+  else
+    say "downloading openssl $OPENSSL_DEB_VERSION from deb.debian.org's pool"
+    fetch_from_pool openssl "$OPENSSL_DEB_VERSION" \
+      || { echo "build-minimal-curl: cannot download openssl $OPENSSL_DEB_VERSION" >&2; exit 1; }
+  fi
+  if ! sha_ok "$DOWNLOAD/$OPENSSL_ORIG_TARBALL" "$OPENSSL_ORIG_SHA256" \
+     || ! sha_ok "$DOWNLOAD/$OPENSSL_DEBIAN_TARBALL" "$OPENSSL_DEBIAN_SHA256"; then
+    echo "build-minimal-curl: SHA-256 mismatch: $OPENSSL_ORIG_TARBALL or $OPENSSL_DEBIAN_TARBALL in $DOWNLOAD" >&2
+    exit 1
+  fi
+  unpack_with_tar "$src" "$DOWNLOAD/$OPENSSL_ORIG_TARBALL" "$DOWNLOAD/$OPENSSL_DEBIAN_TARBALL"
+  say "openssl $OPENSSL_DEB_VERSION unpacked and patched; Configure ${OPENSSL_CONFIGURE_FLAGS[*]}"
+  cd "$src"
+  run openssl-configure env CFLAGS="$OPENSSL_CFLAGS" CPPFLAGS="$OPENSSL_CPPFLAGS" ./Configure "${OPENSSL_CONFIGURE_FLAGS[@]}"
+  say "make build_libs (OpenSSL's libraries only)"
+  run openssl-make make -j"$(nproc)" build_libs
+  rm -rf "$SSL_PREFIX"
+  run openssl-install make install_dev
+  cd "$OUT"
+  echo "$OPENSSL_STAMP_TEXT" >"$SSL_PREFIX/.build-minimal-curl.stamp"
+  say "installed $SSL_PREFIX/lib/libssl.a and libcrypto.a ($(stat -c %s "$SSL_PREFIX/lib/libcrypto.a") bytes)"
+}
+[[ -z $OPENSSL_DIR ]] || build_openssl
+
 SRC=$OUT/src
 rm -rf "$SRC"
-run dpkg-source dpkg-source --no-check -x "$DOWNLOAD/curl_$CURL_DEB_VERSION.dsc" "$SRC"
+if [[ $UNPACK == dpkg-source ]]; then
+  run dpkg-source dpkg-source --no-check -x "$DOWNLOAD/curl_$CURL_DEB_VERSION.dsc" "$SRC"
+else
+  unpack_with_tar "$SRC" "$DOWNLOAD/$ORIG_TARBALL" "$DOWNLOAD/$DEBIAN_TARBALL"
+fi
 cd "$SRC"
 # The series ends with two patches that rename the library to libcurl-gnutls and libcurl-nss;
 # debian/rules pops them ("quilt pop" twice) before building the OpenSSL flavour, and so do we.
@@ -159,7 +359,8 @@ tail_patches=$(grep -v '^#' debian/patches/series | grep . | tail -n 2 | tr '\n'
   || { echo "build-minimal-curl: unexpected last patches: $tail_patches" >&2; exit 1; }
 patch -R -p1 -s <debian/patches/99_nss.patch
 patch -R -p1 -s <debian/patches/90_gnutls.patch
-say "unpacked with Debian's series of $(grep -v '^#' debian/patches/series | grep -c .) patches, then its gnutls and nss ones reverted"
+say "unpacked with Debian's series of $(grep -v '^#' debian/patches/series | grep -c .) patches, then its gnutls and nss ones reverted$(
+  [[ $UNPACK == tar ]] && echo " (tar and patch, not dpkg-source)")"
 
 run autoreconf autoreconf -fi
 say "configure"
@@ -193,7 +394,7 @@ done
 # Beside libcurl.a, the static OpenSSL it is to be linked with, so that one -L to this folder
 # makes -lcurl -lssl -lcrypto all static (ld takes the first folder holding either form).
 for library in libssl.a libcrypto.a; do
-  found=$(cc -print-file-name=$library)
+  if [[ -n $OPENSSL_DIR ]]; then found=$OPENSSL_DIR/lib/$library; else found=$(cc -print-file-name=$library); fi
   [[ -f $found ]] || { echo "build-minimal-curl: no $library (install libssl-dev or openssl-static)" >&2; exit 1; }
   ln -sf "$found" "$PREFIX/lib/$library"
 done
