@@ -106,15 +106,10 @@ struct PipelineUpCommand: ParsableCommand {
             log: { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) },
             functionOutput: quietFunctions ? discard : forward)
         options.fireSchedulesNow = fireNow
-        system.apply(to: &options)
-        let configured = options
-        let runner = LockedBox<PipelineRunner?>(nil)
-        try runAsync { runner.set(try await PipelineRunner.up(configured, configuration: configuration)) }
-        if let pipeline = runner.get() { try system.writeOutputs(of: pipeline) }
+        let pipeline = try system.up(options, configuration: configuration)
         printError("pipeline up (Ctrl-C stops)")
         waitForInterrupt()
         try runAsync {
-            guard let pipeline = runner.get() else { return }
             await pipeline.stop()
             if let proxy = pipeline.faultProxy { printError("fault proxy: \(proxy.counts)") }
             for mapping in pipeline.mappings {
@@ -127,7 +122,7 @@ struct PipelineUpCommand: ParsableCommand {
     }
 }
 
-/// What `pipeline up` and `start-api --template` share: the template, its stack name, the users
+/// What `pipeline up` and `start-api --from-template` share: the template, its stack name, the users
 /// to sign in with, the web page, and where the resolved outputs go.
 struct LocalSystemOptions: ParsableArguments {
     @Option(help: "The SAM template.")
@@ -162,7 +157,25 @@ struct LocalSystemOptions: ParsableArguments {
         }
     }
 
-    func apply(to options: inout PipelineOptions) {
+    /// Brings the system up with these options added to `options`, and writes its outputs.
+    func up(_ options: PipelineOptions, configuration: AWSConfiguration) throws -> PipelineRunner {
+        var options = options
+        apply(to: &options)
+        let configured = options
+        let runner = LockedBox<PipelineRunner?>(nil)
+        try runAsync { runner.set(try await PipelineRunner.up(configured, configuration: configuration)) }
+        // runAsync returned without throwing: up succeeded.
+        let pipeline = runner.get()!
+        do {
+            try writeOutputs(of: pipeline)
+        } catch {
+            try? runAsync { await pipeline.stop() }
+            throw error
+        }
+        return pipeline
+    }
+
+    private func apply(to options: inout PipelineOptions) {
         options.users = user.map { pair in
             let parts = pair.split(separator: ":", maxSplits: 1)
             return (String(parts[0]), String(parts[1]))
@@ -173,7 +186,7 @@ struct LocalSystemOptions: ParsableArguments {
         }
     }
 
-    func writeOutputs(of runner: PipelineRunner) throws {
+    private func writeOutputs(of runner: PipelineRunner) throws {
         guard let outputs else { return }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -121,14 +121,10 @@ extension StartAPICommand {
             concurrency: concurrency, functionTimeoutOverride: .milliseconds(Int64(timeout * 1000)),
             log: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
         options.runsEventSources = false
-        system.apply(to: &options)
-        let configured = options
-        let runner = LockedBox<PipelineRunner?>(nil)
-        try runAsync { runner.set(try await PipelineRunner.up(configured, configuration: configuration)) }
-        if let pipeline = runner.get() { try system.writeOutputs(of: pipeline) }
+        let pipeline = try system.up(options, configuration: configuration)
         printError("APIs up (Ctrl-C stops)")
         waitForInterrupt()
-        try runAsync { await runner.get()?.stop() }
+        try runAsync { await pipeline.stop() }
     }
 }
 

@@ -215,6 +215,18 @@ public struct ResolvedNames: Sendable {
         }
     }
 
+    /// Those of `members` a resource's properties set, resolved: the request an AWS call takes
+    /// for the resource (CreateTable, CreateUserPool, ...), members it does not know left out.
+    public func resolve(_ members: [String], of resource: TemplateResource) throws -> [String: JSONValue] {
+        var resolved: [String: JSONValue] = [:]
+        for member in members {
+            if let value = resource.properties[member] {
+                resolved[member] = try resolve(value, at: "\(resource.logicalID).\(member)")
+            }
+        }
+        return resolved
+    }
+
     public func string(_ value: TemplateValue, at path: String) throws -> String {
         switch value {
         case .ref(let name):

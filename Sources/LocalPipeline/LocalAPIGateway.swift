@@ -108,10 +108,6 @@ public final class LocalAPIGateway: Sendable {
         public var rejection: String?
     }
 
-    /// The first route's pool: the function of a one-route API.
-    public var pool: LambdaPool { routes[0].pool }
-    public var format: APIGatewayPayloadFormat { routes[0].format }
-
     public convenience init(
         lambda: LocalLambda, format: APIGatewayPayloadFormat = .httpAPIv2, host: String = "127.0.0.1", port: Int = 0,
         onInvocation: @escaping @Sendable (InvocationRecord) -> Void = { _ in }
@@ -172,19 +168,19 @@ public final class LocalAPIGateway: Sendable {
             return nil
         }
         // The routes, then the web page's files, then `$default`.
-        guard let (route, parameters) = matching(false) ?? (webRoot == nil ? matching(true) : nil) else {
-            if let webRoot, let file = staticFile(request, webRoot: webRoot) {
-                record.status = 200
-                record.route = "web"
-                return file
-            }
-            if webRoot != nil, let (route, parameters) = matching(true) {
-                return invoke(request, route: route, parameters: parameters, record: &record)
-            }
-            record.rejection = "no route"
-            return message(404, "Not Found")
+        if let (route, parameters) = matching(false) {
+            return invoke(request, route: route, parameters: parameters, record: &record)
         }
-        return invoke(request, route: route, parameters: parameters, record: &record)
+        if let webRoot, let file = staticFile(request, webRoot: webRoot) {
+            record.status = 200
+            record.route = "web"
+            return file
+        }
+        if let (route, parameters) = matching(true) {
+            return invoke(request, route: route, parameters: parameters, record: &record)
+        }
+        record.rejection = "no route"
+        return message(404, "Not Found")
     }
 
     private static func invoke(

@@ -109,15 +109,11 @@ public struct TemplateProvisioner: Sendable {
             let name =
                 try properties["TableName"].map { try stack.names.string($0, at: "\(path).TableName") }
                 ?? "\(stackName)-\(table.logicalID)"
-            var definition: [String: JSONValue] = [:]
-            for key in [
-                "AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "LocalSecondaryIndexes",
-                "StreamSpecification", "ProvisionedThroughput",
-            ] {
-                if let value = properties[key] {
-                    definition[key] = try stack.names.resolve(value, at: "\(path).\(key)")
-                }
-            }
+            var definition = try stack.names.resolve(
+                [
+                    "AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "LocalSecondaryIndexes",
+                    "StreamSpecification", "ProvisionedThroughput",
+                ], of: table)
             definition["BillingMode"] = .string(
                 properties["BillingMode"]?.string
                     ?? (definition["ProvisionedThroughput"] == nil ? "PAY_PER_REQUEST" : "PROVISIONED"))
@@ -174,12 +170,7 @@ public struct TemplateProvisioner: Sendable {
             let name =
                 try pool.properties["UserPoolName"].map { try stack.names.string($0, at: "\(path).UserPoolName") }
                 ?? "\(stackName)-\(pool.logicalID)"
-            var definition: [String: JSONValue] = [:]
-            for key in Self.userPoolMembers {
-                if let value = pool.properties[key] {
-                    definition[key] = try stack.names.resolve(value, at: "\(path).\(key)")
-                }
-            }
+            let definition = try stack.names.resolve(Self.userPoolMembers, of: pool)
             let (id, arn) = try await admin.createUserPool(name: name, definition: definition)
             let providerURL = "https://cognito-idp.\(region).amazonaws.com/\(id)"
             stack.userPools.append(
@@ -196,12 +187,7 @@ public struct TemplateProvisioner: Sendable {
             let name =
                 try client.properties["ClientName"].map { try stack.names.string($0, at: "\(path).ClientName") }
                 ?? "\(stackName)-\(client.logicalID)"
-            var definition: [String: JSONValue] = [:]
-            for key in Self.userPoolClientMembers {
-                if let value = client.properties[key] {
-                    definition[key] = try stack.names.resolve(value, at: "\(path).\(key)")
-                }
-            }
+            let definition = try stack.names.resolve(Self.userPoolClientMembers, of: client)
             let id = try await admin.createUserPoolClient(poolID: poolID, name: name, definition: definition)
             stack.userPoolClients[client.logicalID] = id
             stack.names.refs[client.logicalID] = id
