@@ -297,8 +297,8 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "TestSupport", "LambdaEmulator", "LambdaHTTP", "JSONCoding", "echo", "faulty", "stream", "background",
-                "LambdaLocal",
+                "TestSupport", "LambdaEmulator", "LambdaHTTP", "LoopbackHTTP", "JSONCoding", "echo", "faulty", "stream",
+                "background", "LambdaLocal",
             ]),
         .testTarget(
             name: "DomainTests",

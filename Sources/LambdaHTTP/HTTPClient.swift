@@ -21,15 +21,21 @@ public final class HTTPClient: Sendable {
         public var connectTimeout: Duration
         /// Idle handles kept for reuse; more concurrent requests than this still work.
         public var maximumIdleHandles: Int
+        /// Whether `http_proxy`, `https_proxy` and `no_proxy` apply, as curl reads them. The
+        /// Runtime API is on the sandbox's loopback: a function whose environment names a proxy
+        /// for its own calls must not send `/next` through it.
+        public var usesProxyFromEnvironment: Bool
 
         public init(
             caBundlePath: String? = CABundle.locate(),
             connectTimeout: Duration = .seconds(10),
-            maximumIdleHandles: Int = 8
+            maximumIdleHandles: Int = 8,
+            usesProxyFromEnvironment: Bool = true
         ) {
             self.caBundlePath = caBundlePath
             self.connectTimeout = connectTimeout
             self.maximumIdleHandles = maximumIdleHandles
+            self.usesProxyFromEnvironment = usesProxyFromEnvironment
         }
     }
 
@@ -45,7 +51,7 @@ public final class HTTPClient: Sendable {
     public func execute(_ request: HTTPRequest) throws(HTTPClientError) -> HTTPResponse {
         let easy = try checkOut(url: request.url)
         defer { checkIn(easy) }
-        return try easy.perform(request, configuration: configuration)
+        return try easy.perform(request)
     }
 
     /// Sends `request` with `body` as its body, chunk by chunk as the body is written, then the
@@ -57,16 +63,16 @@ public final class HTTPClient: Sendable {
         // curl_easy_reset), so a reused handle sends no trailers the second time (a streamed
         // error was lost) and frees the trailer buffer again on the third (heap corruption).
         // A fresh handle costs a loopback connect per streamed response.
-        guard let easy = CurlEasy() else {
+        guard let easy = CurlEasy(configuration: configuration) else {
             throw .invalidRequest(url: request.url, reason: "curl_easy_init failed (out of memory?)")
         }
         defer { body.cancel() }
-        return try easy.perform(request, configuration: configuration, streaming: body)
+        return try easy.perform(request, streaming: body)
     }
 
     private func checkOut(url: String) throws(HTTPClientError) -> CurlEasy {
         if let easy = idle.withLock({ $0.popLast() }) { return easy }
-        guard let easy = CurlEasy() else {
+        guard let easy = CurlEasy(configuration: configuration) else {
             throw .invalidRequest(url: url, reason: "curl_easy_init failed (out of memory?)")
         }
         return easy
@@ -99,46 +105,39 @@ public enum CABundle {
 
 /// Owns one curl easy handle.
 ///
+/// The options that are the same for every request (the client's configuration, the callbacks)
+/// are set once, when the handle is made; each request sets only its own. `curl_easy_reset` per
+/// request, as this did before, costs a free of every option and a dozen setopt calls again on
+/// the Runtime API's every call (RuntimeBenchmark's profile, BENCHMARKS.md).
+///
 /// `@unchecked Sendable` because a handle may move between threads but must never be
 /// used by two at once, and the pool in ``HTTPClient`` hands each one to a single caller
 /// at a time; the compiler cannot see that ownership.
 private final class CurlEasy: @unchecked Sendable {
     private let handle: UnsafeMutableRawPointer
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+    /// Receives the response of the request in progress; emptied before each.
+    private let collector = ResponseCollector()
     /// POSTFIELDS must never be NULL with a POST (curl would read the body from stdin).
     private static let emptyBody: StaticString = ""
 
-    init?() {
+    init?(configuration: HTTPClient.Configuration) {
         guard let handle = ccurl_easy_init() else { return nil }
         self.handle = handle
-    }
-
-    deinit {
-        curl_easy_cleanup(handle)
-        errorBuffer.deallocate()
-    }
-
-    func perform(
-        _ request: HTTPRequest, configuration: HTTPClient.Configuration, streaming: ChunkedBody? = nil
-    ) throws(HTTPClientError) -> HTTPResponse {
-        // reset forgets the options but keeps the live connection, the DNS and TLS caches.
-        curl_easy_reset(handle)
         errorBuffer[0] = 0
-
-        let collector = ResponseCollector()
-        let collectorPointer = Unmanaged.passUnretained(collector).toOpaque()
-        var headerList: UnsafeMutablePointer<curl_slist>?
-        defer { curl_slist_free_all(headerList) }
-
         ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         ccurl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
-        request.url.withCString { _ = ccurl_setopt_pointer(handle, CURLOPT_URL, $0) }
+        // curl copies string options: the C strings need to live only through the call.
         if let ca = configuration.caBundlePath {
             ca.withCString { _ = ccurl_setopt_pointer(handle, CURLOPT_CAINFO, $0) }
         }
+        if !configuration.usesProxyFromEnvironment {
+            // An empty proxy turns off curl's reading of the proxy variables.
+            ccurl_setopt_pointer(handle, CURLOPT_PROXY, "")
+        }
         ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeout.milliseconds)
-        ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, request.timeout?.milliseconds ?? 0)
 
+        let collectorPointer = Unmanaged.passUnretained(collector).toOpaque()
         ccurl_setopt_callback(handle, CURLOPT_WRITEFUNCTION) { data, size, count, userdata in
             let collector = Unmanaged<ResponseCollector>.fromOpaque(userdata!).takeUnretainedValue()
             let length = size * count
@@ -161,6 +160,29 @@ private final class CurlEasy: @unchecked Sendable {
             return length
         }
         ccurl_setopt_pointer(handle, CURLOPT_HEADERDATA, collectorPointer)
+    }
+
+    deinit {
+        curl_easy_cleanup(handle)
+        errorBuffer.deallocate()
+    }
+
+    func perform(_ request: HTTPRequest, streaming: ChunkedBody? = nil) throws(HTTPClientError) -> HTTPResponse {
+        errorBuffer[0] = 0
+        collector.begin()
+        var headerList: UnsafeMutablePointer<curl_slist>?
+        defer {
+            // The handle outlives the list: it must not keep pointing at it.
+            ccurl_setopt_pointer(handle, CURLOPT_HTTPHEADER, nil)
+            curl_slist_free_all(headerList)
+        }
+
+        request.url.withCString { _ = ccurl_setopt_pointer(handle, CURLOPT_URL, $0) }
+        ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, request.timeout?.milliseconds ?? 0)
+        // What an earlier request of another method left: GET is curl's default, and a custom
+        // method or HEAD's NOBODY would otherwise stay.
+        ccurl_setopt_long(handle, CURLOPT_HTTPGET, 1)
+        ccurl_setopt_pointer(handle, CURLOPT_CUSTOMREQUEST, nil)
 
         for (name, value) in request.headers {
             // curl's syntax for sending a header with an empty value is "Name;".
@@ -199,9 +221,7 @@ private final class CurlEasy: @unchecked Sendable {
             }
             let code = curl_easy_perform(handle)
             guard code == CURLE_OK else { throw error(for: code, request: request) }
-            var status = 0
-            ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-            return HTTPResponse(status: status, headers: collector.headers, body: collector.body)
+            return response()
         }
         let code: CURLcode = request.body.withUnsafeBytes { body in
             switch method {
@@ -221,10 +241,15 @@ private final class CurlEasy: @unchecked Sendable {
             return curl_easy_perform(handle)
         }
         guard code == CURLE_OK else { throw error(for: code, request: request) }
+        return response()
+    }
 
+    /// The collected response, handed over: the collector keeps no reference to its buffers.
+    private func response() -> HTTPResponse {
         var status = 0
         ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        return HTTPResponse(status: status, headers: collector.headers, body: collector.body)
+        let (headers, body) = collector.handOver()
+        return HTTPResponse(status: status, headers: headers, body: body)
     }
 
     private func error(for code: CURLcode, request: HTTPRequest) -> HTTPClientError {
@@ -253,6 +278,17 @@ private final class ResponseCollector {
     var headers = HTTPHeaders()
     var body: [UInt8] = []
 
+    /// Room for the dozen fields a response usually has, so that adding them never regrows.
+    func begin() {
+        headers = HTTPHeaders(minimumCapacity: 12)
+        body = []
+    }
+
+    func handOver() -> (HTTPHeaders, [UInt8]) {
+        defer { (headers, body) = (HTTPHeaders(), []) }
+        return (headers, body)
+    }
+
     func headerLine(_ bytes: UnsafeBufferPointer<UInt8>) {
         // Trim as bytes: Swift would read "\r\n" as one Character.
         var end = bytes.count
@@ -261,7 +297,7 @@ private final class ResponseCollector {
         let line = UnsafeBufferPointer(rebasing: bytes[0..<end])
         if line.starts(with: "HTTP/".utf8) {
             // A new status line (after a 100 Continue or a redirect): forget earlier headers.
-            headers = HTTPHeaders()
+            headers = HTTPHeaders(minimumCapacity: 12)
             return
         }
         guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return }

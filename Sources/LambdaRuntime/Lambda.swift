@@ -100,18 +100,23 @@ public enum Lambda {
                     logger.warning("shutdown hooks will not run: cannot register the extension: \(error)")
                 }
             }
-            stop = await withTaskGroup(of: RuntimeStop.self) { group in
-                group.addTask { await first.run(handler) }
-                for index in 1..<concurrency {
-                    var poller = first
-                    poller = RuntimeLoop(
-                        api: RuntimeAPIClient(endpoint: endpoint), environment: environment, logHandler: logHandler,
-                        exportsTraceID: false, calls: .dedicatedQueue(label: "runtime-poller-\(index)"),
-                        shutdownHooks: hooks)
-                    group.addTask { [poller] in await poller.run(handler) }
+            if concurrency == 1 {
+                // On this task: a child task would move the loop to another thread of the pool
+                // (a thread more to start, at cold start), for nothing to wait on beside it.
+                stop = await first.run(handler)
+            } else {
+                stop = await withTaskGroup(of: RuntimeStop.self) { group in
+                    group.addTask { await first.run(handler) }
+                    for index in 1..<concurrency {
+                        let poller = RuntimeLoop(
+                            api: RuntimeAPIClient(endpoint: endpoint), environment: environment,
+                            logHandler: logHandler, exportsTraceID: false,
+                            calls: .dedicatedQueue(label: "runtime-poller-\(index)"), shutdownHooks: hooks)
+                        group.addTask { await poller.run(handler) }
+                    }
+                    // The first poller to stop stops the process: the others share its Runtime API.
+                    return await group.next()!
                 }
-                // The first poller to stop stops the process: the others share its Runtime API.
-                return await group.next()!
             }
             withExtendedLifetime(signalSource) {}
         } catch {

@@ -9,7 +9,10 @@ public struct RuntimeAPIClient: RuntimeAPI {
     private let http: HTTPClient
 
     /// - Parameter endpoint: `host:port`, as `AWS_LAMBDA_RUNTIME_API` gives it.
-    public init(endpoint: String, http: HTTPClient = HTTPClient(configuration: .init(caBundlePath: nil))) {
+    public init(
+        endpoint: String,
+        http: HTTPClient = HTTPClient(configuration: .init(caBundlePath: nil, usesProxyFromEnvironment: false))
+    ) {
         self.baseURL = "http://\(endpoint)/2018-06-01/runtime"
         self.extensionsURL = "http://\(endpoint)/2020-01-01/extension"
         self.http = http

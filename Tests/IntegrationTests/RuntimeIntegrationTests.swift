@@ -1,6 +1,7 @@
 import Foundation
 import LambdaEmulator
 import LambdaRuntime
+import LoopbackHTTP
 import Synchronization
 import TestSupport
 import Testing
@@ -25,6 +26,20 @@ import Testing
         #expect(second.result == .response(json(#"{"again":1}"#)))
         #expect(second.initDuration == nil)
         #expect(!second.reportLine.contains("Init Duration"))
+    }
+
+    /// A function may name a proxy for its own calls; the Runtime API is on the sandbox's
+    /// loopback and must never go through it (curl would read these variables for every request).
+    @Test func theRuntimeAPIIsNeverReachedThroughAProxyFromTheEnvironment() throws {
+        // A port nobody listens on: a request sent to the proxy would fail to connect.
+        let closed = try LoopbackHTTPServer { _ in .status(200) }
+        let proxy = "http://\(closed.authority)"
+        closed.stop()
+        let lambda = try faultyLambda(environment: [
+            "http_proxy": proxy, "HTTP_PROXY": proxy, "https_proxy": proxy, "all_proxy": proxy, "ALL_PROXY": proxy,
+        ])
+        defer { lambda.shutdown() }
+        #expect(lambda.invoke(json(#"{"through":"no proxy"}"#)).result == .response(json(#"{"through":"no proxy"}"#)))
     }
 
     @Test func contextCarriesTheRuntimeHeadersAndTheEnvironment() throws {

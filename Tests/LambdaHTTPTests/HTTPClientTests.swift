@@ -39,6 +39,44 @@ import Testing
         #expect(server.acceptedConnections == 1)
     }
 
+    /// One handle serves every request (the pool keeps one idle), and it is no longer reset
+    /// between them: nothing of one request (method, body, headers, timeout) may reach the next.
+    @Test func nothingOfARequestStaysForTheNextOnTheSameHandle() throws {
+        let server = try LoopbackHTTPServer { request in
+            if request.target == "/slow" { Thread.sleep(forTimeInterval: 0.4) }
+            let seen = "\(request.method) \(request.body.count) \(request.headers["X-Only-Once"] ?? "-")"
+            return .status(200, seen)
+        }
+        defer { server.stop() }
+        let client = HTTPClient(configuration: .init(maximumIdleHandles: 1))
+        let url = "http://\(server.authority)/"
+        func send(
+            _ method: String, body: String = "", headers: HTTPHeaders = [:], timeout: Duration? = nil, path: String = ""
+        )
+            throws -> HTTPResponse
+        {
+            try client.execute(
+                HTTPRequest(method: method, url: url + path, headers: headers, body: Array(body.utf8), timeout: timeout)
+            )
+        }
+        func seen(_ response: HTTPResponse) -> String { String(decoding: response.body, as: UTF8.self) }
+
+        #expect(
+            seen(try send("POST", body: "abc", headers: ["X-Only-Once": "1"], timeout: .milliseconds(300)))
+                == "POST 3 1")
+        // HEAD: no body comes back; the GET after it must get one again.
+        let head = try send("HEAD")
+        #expect(head.status == 200 && head.body.isEmpty)
+        #expect(seen(try send("GET")) == "GET 0 -")
+        #expect(seen(try send("PUT", body: "hello")) == "PUT 5 -")
+        #expect(seen(try send("DELETE")) == "DELETE 0 -")
+        #expect(seen(try send("GET")) == "GET 0 -")
+        #expect(seen(try send("PATCH")) == "PATCH 0 -")
+        // The POST's 300 ms timeout is gone: a 400 ms answer without a timeout arrives.
+        #expect(seen(try send("GET", path: "slow")) == "GET 0 -")
+        #expect(server.acceptedConnections == 1)
+    }
+
     @Test func carriesLargeBodiesBothWays() throws {
         let server = try LoopbackHTTPServer { request in .response(HTTPResponse(status: 200, body: request.body)) }
         defer { server.stop() }
