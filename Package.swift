@@ -206,7 +206,8 @@ let package = Package(
         .executableTarget(name: "query", dependencies: ["QueryFunction", "LambdaMetrics"], path: "functions/query"),
 
         .executableTarget(
-            name: "RuntimeBenchmark", dependencies: ["LambdaEmulator", "LambdaPackaging"],
+            name: "RuntimeBenchmark",
+            dependencies: ["LambdaEmulator", "LambdaPackaging", "LambdaRuntime", "JSONCoding"],
             path: "Benchmarks/RuntimeBenchmark"),
         .executableTarget(
             name: "PlatformBenchmark", dependencies: ["LambdaEmulator"], path: "Benchmarks/PlatformBenchmark"),

@@ -40,6 +40,7 @@ struct Options {
     var cLoop: String?
     var rounds = 1
     var batches = 10
+    var inProcess = false
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -56,6 +57,7 @@ struct Options {
             case "--c-loop": cLoop = iterator.next()
             case "--rounds": rounds = max(1, iterator.next().flatMap(Int.init) ?? rounds)
             case "--batches": batches = max(1, iterator.next().flatMap(Int.init) ?? batches)
+            case "--in-process": inProcess = true
             default:
                 FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
                 exit(2)
@@ -177,6 +179,10 @@ if let file = options.eventFile {
     precondition((1000...1100).contains(event.count), "the event should be about 1 KB")
 }
 print("event: \(options.eventFile ?? "1 KB JSON object"), \(event.count) bytes")
+if options.inProcess {
+    await InProcessBenchmark.run(event: event, invocations: options.invocations, rounds: max(3, options.rounds))
+    exit(0)
+}
 
 /// One runtime to measure: how to start it, and how many warm invocations to send it.
 struct Contender {

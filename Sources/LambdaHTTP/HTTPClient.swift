@@ -196,7 +196,10 @@ private final class CurlEasy: @unchecked Sendable {
         }
         ccurl_setopt_pointer(handle, CURLOPT_HTTPHEADER, headerList)
 
-        let method = request.method.uppercased()
+        // Methods come upper-case almost always; uppercased() allocated for every request.
+        let method =
+            request.method.utf8.contains(where: { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") })
+            ? request.method.uppercased() : request.method
         if let streaming {
             // Chunked upload: curl asks the body for bytes as it can send them, then for trailers.
             headerList = curl_slist_append(headerList, "Transfer-Encoding: chunked")
@@ -295,7 +298,10 @@ private final class ResponseCollector {
         while end > 0, bytes[end - 1] == UInt8(ascii: "\r") || bytes[end - 1] == UInt8(ascii: "\n") { end -= 1 }
         guard end > 0 else { return }
         let line = UnsafeBufferPointer(rebasing: bytes[0..<end])
-        if line.starts(with: "HTTP/".utf8) {
+        // Compared byte by byte: starts(with:) over a String's UTF8View is generic and slow.
+        if end >= 5, line[0] == UInt8(ascii: "H"), line[1] == UInt8(ascii: "T"), line[2] == UInt8(ascii: "T"),
+            line[3] == UInt8(ascii: "P"), line[4] == UInt8(ascii: "/")
+        {
             // A new status line (after a 100 Continue or a redirect): forget earlier headers.
             headers = HTTPHeaders(minimumCapacity: 12)
             return
