@@ -42,6 +42,9 @@ public final class LocalLambda: Sendable {
         /// Bumped at every start, so that a long-poll left over from a dead process
         /// never takes an event meant for its successor.
         var generation = 0
+        /// The server's first connection of this generation: one accepted earlier belongs to an
+        /// earlier process, whose `/next` read late must neither take the event nor end the init.
+        var firstConnection = 1
         var startedAt: ContinuousClock.Instant?
         var initDuration: Duration?
         var initDurationReported = false
@@ -290,11 +293,13 @@ public final class LocalLambda: Sendable {
             case running(Int)
             case spawn(Int)
         }
+        let server = self.server
         let step = state.wait { state -> Step? in
             if state.process != nil && state.exitStatus == nil { return .running(state.generation) }
             guard !state.spawning else { return nil }
             state.spawning = true
             state.generation += 1
+            state.firstConnection = server.acceptedConnections + 1
             state.process = nil
             state.exitStatus = nil
             state.initError = nil

@@ -27,7 +27,7 @@ extension LocalLambda {
 
         switch (request.method, parts.count, parts.first, parts.last) {
         case ("GET", 2, "invocation", "next"):
-            return next(state: state, timeout: timeout, functionARN: functionARN)
+            return next(state: state, connection: request.connectionNumber, timeout: timeout, functionARN: functionARN)
         case ("POST", 3, "invocation", "response")
         where request.headers.contains("Lambda-Runtime-Function-Response-Mode"):
             guard let stream = request.bodyStream,
@@ -60,13 +60,20 @@ extension LocalLambda {
         }
     }
 
-    static func next(state: ConditionGuarded<State>, timeout: Duration, functionARN: String) -> HTTPServerReply {
-        let generation = state.update { state -> Int in
+    static func next(state: ConditionGuarded<State>, connection: Int, timeout: Duration, functionARN: String)
+        -> HTTPServerReply
+    {
+        let generation = state.update { state -> Int? in
+            // A process stopped while its /next was on the way: read after its successor's start,
+            // that /next would count as the successor's, end its init early and could take its
+            // event to a connection nobody reads (the event lost to a timeout).
+            if connection > 0, connection < state.firstConnection { return nil }
             if state.initDuration == nil, let started = state.startedAt {
                 state.initDuration = started.duration(to: .now)
             }
             return state.generation
         }
+        guard let generation else { return .dropConnection }
         let pending: Pending? =
             state.wait { state in
                 if state.shutDown || state.generation != generation { return .some(nil) }

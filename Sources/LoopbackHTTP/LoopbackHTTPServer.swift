@@ -17,6 +17,10 @@ public struct HTTPServerRequest: Sendable {
     /// A chunked body the handler reads as it arrives, instead of `body`, when the server's
     /// `streamsRequestBody` chose so for this request.
     public var bodyStream: RequestBodyStream?
+    /// Which of the server's connections it came on, counting accepted connections from 1; 0
+    /// for a request made up without one (a unit test's). A server that outlives its clients
+    /// tells an earlier client's request from a later one's by it.
+    public var connectionNumber = 0
 
     public init(method: String, target: String, headers: HTTPHeaders = [:], body: [UInt8] = []) {
         self.method = method
@@ -204,14 +208,15 @@ public final class LoopbackHTTPServer: Sendable {
                 return  // the listener was shut down by stop()
             }
             _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-            enum Admission { case admitted, full, stopped }
+            enum Admission { case admitted(number: Int), full, stopped }
             let admission = state.update { state -> Admission in
                 guard !state.stopped else { return .stopped }
                 guard state.connections.count < limits.maximumConnections else { return .full }
                 state.connections.insert(fd)
                 state.accepted += 1
-                return .admitted
+                return .admitted(number: state.accepted)
             }
+            let number: Int
             switch admission {
             case .stopped:
                 close(fd)
@@ -219,14 +224,14 @@ public final class LoopbackHTTPServer: Sendable {
             case .full:
                 refuseOverCapacity(fd)
                 continue
-            case .admitted:
-                break
+            case .admitted(let admitted):
+                number = admitted
             }
             var one: Int32 = 1
             setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
             let thread = Thread { [self] in
                 let connection = Connection(fd: fd, maximumBodySize: maximumBodySize, limits: limits)
-                serve(connection)
+                serve(connection, number: number)
                 connection.close()
                 state.update { _ = $0.connections.remove(fd) }
                 close(fd)
@@ -249,12 +254,13 @@ public final class LoopbackHTTPServer: Sendable {
         close(fd)
     }
 
-    private func serve(_ connection: Connection) {
+    private func serve(_ connection: Connection, number: Int) {
         while true {
-            let request: HTTPServerRequest
+            var request: HTTPServerRequest
             do {
                 guard let next = try connection.readRequest(streamsBody: streamsRequestBody) else { return }
                 request = next
+                request.connectionNumber = number
             } catch let error as RequestError {
                 connection.write(error.response, keepAlive: false)
                 connection.lingeringClose()

@@ -42,6 +42,32 @@ import Testing
         #expect(lambda.invoke(json(#"{"through":"no proxy"}"#)).result == .response(json(#"{"through":"no proxy"}"#)))
     }
 
+    /// A process stopped with its `/next` on the way: the emulator read it only after the next
+    /// process started, counted it as that process's (its init "ended"), and could hand it the
+    /// event, lost with the dead connection (PackageBenchmark saw 20 s timeouts). A connection
+    /// from before the start is dropped now, and the new process gets the event.
+    @Test func aNextLeftFromAStoppedProcessIsDroppedAndTheEventReachesTheNewOne() throws {
+        let lambda = try faultyLambda()
+        defer { lambda.shutdown() }
+        guard case .ready = lambda.start() else {
+            Issue.record("the first process did not start")
+            return
+        }
+        // The stopped process's connection: made while it ran, used after its successor started.
+        let stale = try RawConnection(authority: lambda.runtimeAPI)
+        defer { stale.close() }
+        lambda.stopProcess()
+        guard case .ready = lambda.start() else {
+            Issue.record("the second process did not start")
+            return
+        }
+        stale.send("GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: lambda\r\n\r\n")
+        #expect(stale.readsEndOfStream(within: .seconds(2)), "the stale /next should be dropped, not kept waiting")
+        for index in 0..<5 {
+            #expect(lambda.invoke(json(#"{"n":\#(index)}"#)).result == .response(json(#"{"n":\#(index)}"#)))
+        }
+    }
+
     @Test func contextCarriesTheRuntimeHeadersAndTheEnvironment() throws {
         let lambda = try faultyLambda(timeout: .seconds(5), memorySize: 256)
         defer { lambda.shutdown() }
@@ -289,4 +315,38 @@ import Testing
         #expect(response.status == 400)
         #expect(response.body.contains("InvalidRequestID"))
     }
+}
+
+/// A bare TCP connection, to send a request the way a process that is gone had sent it.
+struct RawConnection {
+    let fd: Int32
+
+    init(authority: String) throws {
+        let parts = authority.split(separator: ":")
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(parts[1])!).bigEndian
+        address.sin_addr.s_addr = inet_addr(String(parts[0]))
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else { throw CancellationError() }
+    }
+
+    func send(_ text: String) {
+        _ = Array(text.utf8).withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    }
+
+    /// Whether the peer closed the connection, without answering, within `timeout`.
+    func readsEndOfStream(within timeout: Duration) -> Bool {
+        var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        guard poll(&descriptor, 1, Int32(timeout.components.seconds * 1000)) == 1 else { return false }
+        var byte: UInt8 = 0
+        return recv(fd, &byte, 1, 0) == 0
+    }
+
+    func close() { _ = Glibc.close(fd) }
 }
