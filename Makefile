@@ -202,16 +202,18 @@ endef
 export WEB_CONFIG_PY
 
 # Cold starts of each zip in an empty root beside its unpackaged binary (BENCHMARKS.md).
-# The packaged echo in an empty root beside the C loop over the same minimal libcurl and
-# awslambdaric, in one run (BENCH_PACKAGE_INVOCATIONS warm invocations each); then each zip's
-# size and cold start.
+# The packaged echo in an empty root beside the C loop over the same minimal libcurl (packaged
+# and started the same way) and awslambdaric, interleaved, BENCH_PACKAGE_ROUNDS rounds of
+# BENCH_PACKAGE_INVOCATIONS warm invocations each; then each zip's size and cold start.
 BENCH_PACKAGE_INVOCATIONS ?= 3000
+BENCH_PACKAGE_ROUNDS ?= 5
 bench-package: package
 	$(MAKE) -C Benchmarks/CRuntimeLoop OUT=$(patsubst %/,%,$(dir $(CURL_PREFIX)))
 	$(SWIFT) build -c release --product RuntimeBenchmark
 	$(SWIFT) build --product PackageBenchmark
 	$$($(SWIFT) build -c release --show-bin-path)/RuntimeBenchmark --zip $(DIST)/echo.zip \
-		--c-loop $(dir $(CURL_PREFIX))runtime_loop_minimal --invocations $(BENCH_PACKAGE_INVOCATIONS)
+		--c-loop $(dir $(CURL_PREFIX))runtime_loop_minimal --invocations $(BENCH_PACKAGE_INVOCATIONS) \
+		--rounds $(BENCH_PACKAGE_ROUNDS)
 	$(BIN)/PackageBenchmark $(DIST) $$($(SWIFT) build -c release --static-swift-stdlib --scratch-path $(RELEASE_SCRATCH) --show-bin-path)
 
 clean:
