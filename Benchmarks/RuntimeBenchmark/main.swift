@@ -225,6 +225,14 @@ let tableHeader = """
     |---|---:|---:|---:|---:|---:|---:|---:|---:|
     """
 
+/// A zip's bootstrap as Lambda starts it: in its empty root, with only Lambda's environment.
+func inEmptyRoot(_ root: EmptyRoot, functionName: String) throws -> LocalLambdaConfiguration {
+    LocalLambdaConfiguration(
+        command: try root.command(), functionName: functionName,
+        environment: ["LAMBDA_TASK_ROOT": EmptyRoot.taskRoot], inheritsEnvironment: false,
+        functionOutput: LocalLambdaConfiguration.discard)
+}
+
 var roundsOfFigures: [[Figures]] = []
 var roots: [EmptyRoot] = []
 defer { for root in roots { try? root.remove() } }
@@ -238,11 +246,7 @@ do {
         contenders.append(
             Contender(
                 name: "swift-lambda-kit (\(URL(fileURLWithPath: zip).lastPathComponent), empty root)",
-                configuration: LocalLambdaConfiguration(
-                    command: try root.command(), functionName: "echo",
-                    environment: ["LAMBDA_TASK_ROOT": EmptyRoot.taskRoot], inheritsEnvironment: false,
-                    functionOutput: LocalLambdaConfiguration.discard),
-                invocations: options.invocations))
+                configuration: try inEmptyRoot(root, functionName: "echo"), invocations: options.invocations))
     } else {
         contenders.append(
             Contender(
@@ -265,11 +269,8 @@ do {
             contenders.append(
                 Contender(
                     name: "C loop over the minimal libcurl (\(binary), empty root)",
-                    configuration: LocalLambdaConfiguration(
-                        command: try root.command(), functionName: "c-loop",
-                        environment: ["LAMBDA_TASK_ROOT": EmptyRoot.taskRoot], inheritsEnvironment: false,
-                        functionOutput: LocalLambdaConfiguration.discard),
-                    invocations: options.invocations, isFloor: true))
+                    configuration: try inEmptyRoot(root, functionName: "c-loop"), invocations: options.invocations,
+                    isFloor: true))
         }
         contenders.append(
             Contender(
