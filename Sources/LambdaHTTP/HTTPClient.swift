@@ -229,7 +229,7 @@ private final class CurlEasy: @unchecked Sendable {
         let code: CURLcode = request.body.withUnsafeBytes { body in
             switch method {
             case "GET" where body.isEmpty:
-                ccurl_setopt_long(handle, CURLOPT_HTTPGET, 1)
+                break  // HTTPGET is set for every request, above
             case "HEAD":
                 ccurl_setopt_long(handle, CURLOPT_NOBODY, 1)
             default:
@@ -282,8 +282,10 @@ private final class ResponseCollector {
     var body: [UInt8] = []
 
     /// Room for the dozen fields a response usually has, so that adding them never regrows.
+    private static let expectedFields = 12
+
     func begin() {
-        headers = HTTPHeaders(minimumCapacity: 12)
+        headers = HTTPHeaders(minimumCapacity: Self.expectedFields)
         body = []
     }
 
@@ -303,7 +305,7 @@ private final class ResponseCollector {
             line[3] == UInt8(ascii: "P"), line[4] == UInt8(ascii: "/")
         {
             // A new status line (after a 100 Continue or a redirect): forget earlier headers.
-            headers = HTTPHeaders(minimumCapacity: 12)
+            headers = HTTPHeaders(minimumCapacity: Self.expectedFields)
             return
         }
         guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return }
