@@ -120,6 +120,11 @@ private final class CurlEasy: @unchecked Sendable {
     private let collector = ResponseCollector()
     /// POSTFIELDS must never be NULL with a POST (curl would read the body from stdin).
     private static let emptyBody: StaticString = ""
+    /// The header lines curl sends, and the request headers they were made from. The Runtime
+    /// API's calls repeat the same few headers, so the list is made again only when they change:
+    /// a list costs a formatted line and two allocations per header.
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    private var headerListSource: HTTPHeaders?
 
     init?(configuration: HTTPClient.Configuration) {
         guard let handle = ccurl_easy_init() else { return nil }
@@ -164,19 +169,13 @@ private final class CurlEasy: @unchecked Sendable {
 
     deinit {
         curl_easy_cleanup(handle)
+        curl_slist_free_all(headerList)
         errorBuffer.deallocate()
     }
 
     func perform(_ request: HTTPRequest, streaming: ChunkedBody? = nil) throws(HTTPClientError) -> HTTPResponse {
         errorBuffer[0] = 0
         collector.begin()
-        var headerList: UnsafeMutablePointer<curl_slist>?
-        defer {
-            // The handle outlives the list: it must not keep pointing at it.
-            ccurl_setopt_pointer(handle, CURLOPT_HTTPHEADER, nil)
-            curl_slist_free_all(headerList)
-        }
-
         request.url.withCString { _ = ccurl_setopt_pointer(handle, CURLOPT_URL, $0) }
         ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, request.timeout?.milliseconds ?? 0)
         // What an earlier request of another method left: GET is curl's default, and a custom
@@ -184,17 +183,7 @@ private final class CurlEasy: @unchecked Sendable {
         ccurl_setopt_long(handle, CURLOPT_HTTPGET, 1)
         ccurl_setopt_pointer(handle, CURLOPT_CUSTOMREQUEST, nil)
 
-        for (name, value) in request.headers {
-            // curl's syntax for sending a header with an empty value is "Name;".
-            let line = value.isEmpty ? "\(name);" : "\(name): \(value)"
-            headerList = curl_slist_append(headerList, line)
-        }
-        // Never wait for "100 Continue", and never invent a form content type.
-        headerList = curl_slist_append(headerList, "Expect:")
-        if !request.headers.contains("Content-Type") {
-            headerList = curl_slist_append(headerList, "Content-Type:")
-        }
-        ccurl_setopt_pointer(handle, CURLOPT_HTTPHEADER, headerList)
+        setHeaders(request.headers, chunked: streaming != nil)
 
         // Methods come upper-case almost always; uppercased() allocated for every request.
         let method =
@@ -202,8 +191,6 @@ private final class CurlEasy: @unchecked Sendable {
             ? request.method.uppercased() : request.method
         if let streaming {
             // Chunked upload: curl asks the body for bytes as it can send them, then for trailers.
-            headerList = curl_slist_append(headerList, "Transfer-Encoding: chunked")
-            ccurl_setopt_pointer(handle, CURLOPT_HTTPHEADER, headerList)
             ccurl_setopt_long(handle, CURLOPT_POST, 1)
             let bodyPointer = Unmanaged.passUnretained(streaming).toOpaque()
             ccurl_setopt_callback(handle, CURLOPT_READFUNCTION) { buffer, size, count, userdata in
@@ -247,6 +234,31 @@ private final class CurlEasy: @unchecked Sendable {
         return response()
     }
 
+    /// Points curl at the header lines for `headers`, made again only when they differ from the
+    /// last request's.
+    private func setHeaders(_ headers: HTTPHeaders, chunked: Bool) {
+        if !chunked, headerList != nil, headerListSource == headers { return }
+        var list: UnsafeMutablePointer<curl_slist>?
+        for (name, value) in headers {
+            // curl's syntax for sending a header with an empty value is "Name;".
+            let line = value.isEmpty ? "\(name);" : "\(name): \(value)"
+            list = curl_slist_append(list, line)
+        }
+        // Never wait for "100 Continue", and never invent a form content type.
+        list = curl_slist_append(list, "Expect:")
+        if !headers.contains("Content-Type") {
+            list = curl_slist_append(list, "Content-Type:")
+        }
+        if chunked {
+            list = curl_slist_append(list, "Transfer-Encoding: chunked")
+        }
+        // The handle lets go of the old list before it is freed.
+        ccurl_setopt_pointer(handle, CURLOPT_HTTPHEADER, list)
+        curl_slist_free_all(headerList)
+        headerList = list
+        headerListSource = chunked ? nil : headers
+    }
+
     /// The collected response, handed over: the collector keeps no reference to its buffers.
     private func response() -> HTTPResponse {
         var status = 0
@@ -278,44 +290,32 @@ private final class CurlEasy: @unchecked Sendable {
 
 /// Receives what curl's callbacks deliver during one `curl_easy_perform`.
 private final class ResponseCollector {
-    var headers = HTTPHeaders()
+    /// The header lines as received, parsed into fields only when handed over: a callback per
+    /// line that only appends costs less than one that parses.
+    var headerLines: [UInt8] = []
     var body: [UInt8] = []
 
-    /// Room for the dozen fields a response usually has, so that adding them never regrows.
-    private static let expectedFields = 12
-
     func begin() {
-        headers = HTTPHeaders(minimumCapacity: Self.expectedFields)
+        headerLines = []
+        headerLines.reserveCapacity(1024)
         body = []
     }
 
     func handOver() -> (HTTPHeaders, [UInt8]) {
-        defer { (headers, body) = (HTTPHeaders(), []) }
-        return (headers, body)
+        defer { (headerLines, body) = ([], []) }
+        return (HTTPHeaders(received: ReceivedFields(lines: headerLines)), body)
     }
 
-    func headerLine(_ bytes: UnsafeBufferPointer<UInt8>) {
-        // Trim as bytes: Swift would read "\r\n" as one Character.
-        var end = bytes.count
-        while end > 0, bytes[end - 1] == UInt8(ascii: "\r") || bytes[end - 1] == UInt8(ascii: "\n") { end -= 1 }
-        guard end > 0 else { return }
-        let line = UnsafeBufferPointer(rebasing: bytes[0..<end])
+    func headerLine(_ line: UnsafeBufferPointer<UInt8>) {
         // Compared byte by byte: starts(with:) over a String's UTF8View is generic and slow.
-        if end >= 5, line[0] == UInt8(ascii: "H"), line[1] == UInt8(ascii: "T"), line[2] == UInt8(ascii: "T"),
+        if line.count >= 5, line[0] == UInt8(ascii: "H"), line[1] == UInt8(ascii: "T"), line[2] == UInt8(ascii: "T"),
             line[3] == UInt8(ascii: "P"), line[4] == UInt8(ascii: "/")
         {
             // A new status line (after a 100 Continue or a redirect): forget earlier headers.
-            headers = HTTPHeaders(minimumCapacity: Self.expectedFields)
+            headerLines.removeAll(keepingCapacity: true)
             return
         }
-        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return }
-        let name = String(decoding: UnsafeBufferPointer(rebasing: line[..<colon]), as: UTF8.self)
-        var valueStart = colon + 1
-        while valueStart < end, line[valueStart] == UInt8(ascii: " ") || line[valueStart] == UInt8(ascii: "\t") {
-            valueStart += 1
-        }
-        let value = String(decoding: UnsafeBufferPointer(rebasing: line[valueStart..<end]), as: UTF8.self)
-        headers.add(name, value)
+        headerLines.append(contentsOf: line)
     }
 }
 

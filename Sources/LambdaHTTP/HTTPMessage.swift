@@ -2,11 +2,21 @@
 ///
 /// HTTP field names are case-insensitive; lookups here are too. Duplicates are kept,
 /// because some (`Set-Cookie`) legitimately repeat.
+///
+/// A response's fields stay as the bytes curl delivered until they are changed or iterated: a
+/// lookup makes a `String` of the one value it finds and none of the names. The Runtime API
+/// client reads 6 of the 9 fields of each `/next`, and making two strings of every field was the
+/// largest part of the HTTP client's own time per invocation (BENCHMARKS.md, issue 13).
 public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral {
-    public private(set) var fields: [(name: String, value: String)]
+    private var storage: Storage
+
+    private enum Storage: Sendable {
+        case parsed([(name: String, value: String)])
+        case received(ReceivedFields)
+    }
 
     public init(_ fields: [(String, String)] = []) {
-        self.fields = fields.map { (name: $0.0, value: $0.1) }
+        storage = .parsed(fields.map { (name: $0.0, value: $0.1) })
     }
 
     public init(dictionaryLiteral elements: (String, String)...) {
@@ -15,22 +25,48 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
 
     /// No fields yet, with room for `minimumCapacity` of them.
     public init(minimumCapacity: Int) {
-        fields = []
+        var fields: [(name: String, value: String)] = []
         fields.reserveCapacity(minimumCapacity)
+        storage = .parsed(fields)
+    }
+
+    /// Fields as received, kept as bytes.
+    package init(received: ReceivedFields) {
+        storage = .received(received)
+    }
+
+    public var fields: [(name: String, value: String)] {
+        switch storage {
+        case .parsed(let fields): fields
+        case .received(let received):
+            received.indices.map { (name: received.name(at: $0), value: received.value(at: $0)) }
+        }
     }
 
     /// The first value of the field `name`, case-insensitively.
     public subscript(name: String) -> String? {
-        fields.first { $0.name.caseInsensitiveEquals(name) }?.value
+        switch storage {
+        case .parsed(let fields):
+            return fields.first { $0.name.caseInsensitiveEquals(name) }?.value
+        case .received(let received):
+            return received.firstIndex(of: name).map { received.value(at: $0) }
+        }
     }
 
     /// Every value of the field `name`, in order.
     public func values(_ name: String) -> [String] {
-        fields.filter { $0.name.caseInsensitiveEquals(name) }.map(\.value)
+        switch storage {
+        case .parsed(let fields):
+            return fields.filter { $0.name.caseInsensitiveEquals(name) }.map(\.value)
+        case .received(let received):
+            return received.indices(of: name).map { received.value(at: $0) }
+        }
     }
 
     public mutating func add(_ name: String, _ value: String) {
+        var fields = takeFields()
         fields.append((name: name, value: value))
+        storage = .parsed(fields)
     }
 
     /// Replaces every field `name` with one field holding `value`.
@@ -40,20 +76,136 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
     }
 
     public mutating func remove(_ name: String) {
+        var fields = takeFields()
         fields.removeAll { $0.name.caseInsensitiveEquals(name) }
+        storage = .parsed(fields)
     }
 
-    public func contains(_ name: String) -> Bool { self[name] != nil }
+    public func contains(_ name: String) -> Bool {
+        switch storage {
+        case .parsed(let fields): fields.contains { $0.name.caseInsensitiveEquals(name) }
+        case .received(let received): received.firstIndex(of: name) != nil
+        }
+    }
 
-    public var isEmpty: Bool { fields.isEmpty }
+    public var isEmpty: Bool {
+        switch storage {
+        case .parsed(let fields): fields.isEmpty
+        case .received(let received): received.indices.isEmpty
+        }
+    }
 
     public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> {
         fields.makeIterator()
     }
 
     public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
-        lhs.fields.count == rhs.fields.count
-            && zip(lhs.fields, rhs.fields).allSatisfy { $0.name == $1.name && $0.value == $1.value }
+        let (left, right) = (lhs.fields, rhs.fields)
+        return left.count == right.count
+            && zip(left, right).allSatisfy { $0.name == $1.name && $0.value == $1.value }
+    }
+
+    /// The fields as an array this value no longer shares, so that appending does not copy it.
+    private mutating func takeFields() -> [(name: String, value: String)] {
+        switch storage {
+        case .parsed(let fields):
+            storage = .parsed([])
+            return fields
+        case .received:
+            return fields
+        }
+    }
+}
+
+/// Header fields as they came off the wire: their lines' bytes, and where each name and value
+/// lies in them. Two allocations for a whole response, however many fields it has.
+package struct ReceivedFields: Sendable {
+    private let lines: [UInt8]
+    /// Per field: where its name starts and ends, and where its value starts and ends.
+    private let spans: [(nameStart: Int32, nameEnd: Int32, valueStart: Int32, valueEnd: Int32)]
+
+    /// The fields of `lines`, header lines one after another as received (`Name: value\r\n`).
+    /// A line without a colon is no field and is skipped.
+    package init(lines: [UInt8]) {
+        self.lines = lines
+        var spans: [(nameStart: Int32, nameEnd: Int32, valueStart: Int32, valueEnd: Int32)] = []
+        lines.withUnsafeBufferPointer { bytes in
+            spans.reserveCapacity(bytes.count / 24)
+            var lineStart = 0
+            while lineStart < bytes.count {
+                var lineEnd = lineStart
+                while lineEnd < bytes.count, bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+                let next = lineEnd + 1
+                // Trimmed as bytes: Swift would read "\r\n" as one Character.
+                while lineEnd > lineStart,
+                    bytes[lineEnd - 1] == UInt8(ascii: "\r") || bytes[lineEnd - 1] == UInt8(ascii: " ")
+                {
+                    lineEnd -= 1
+                }
+                var colon = lineStart
+                while colon < lineEnd, bytes[colon] != UInt8(ascii: ":") { colon += 1 }
+                if colon < lineEnd {
+                    var valueStart = colon + 1
+                    while valueStart < lineEnd,
+                        bytes[valueStart] == UInt8(ascii: " ") || bytes[valueStart] == UInt8(ascii: "\t")
+                    {
+                        valueStart += 1
+                    }
+                    spans.append(
+                        (
+                            Int32(truncatingIfNeeded: lineStart), Int32(truncatingIfNeeded: colon),
+                            Int32(truncatingIfNeeded: valueStart), Int32(truncatingIfNeeded: lineEnd)
+                        ))
+                }
+                lineStart = next
+            }
+        }
+        self.spans = spans
+    }
+
+    package var indices: Range<Int> { spans.indices }
+
+    func name(at index: Int) -> String {
+        let span = spans[index]
+        return lines.withUnsafeBufferPointer {
+            String(decoding: $0[Int(span.nameStart)..<Int(span.nameEnd)], as: UTF8.self)
+        }
+    }
+
+    func value(at index: Int) -> String {
+        let span = spans[index]
+        return lines.withUnsafeBufferPointer {
+            String(decoding: $0[Int(span.valueStart)..<Int(span.valueEnd)], as: UTF8.self)
+        }
+    }
+
+    /// The index of the first field named `name`, case-insensitively.
+    func firstIndex(of name: String) -> Int? {
+        var name = name
+        return name.withUTF8 { wanted in
+            lines.withUnsafeBufferPointer { bytes in
+                spans.indices.first { index in
+                    let span = spans[index]
+                    return Int(span.nameEnd - span.nameStart) == wanted.count
+                        && caseInsensitiveEquals(
+                            UnsafeBufferPointer(rebasing: bytes[Int(span.nameStart)..<Int(span.nameEnd)]), wanted)
+                }
+            }
+        }
+    }
+
+    /// The indices of every field named `name`, in order.
+    func indices(of name: String) -> [Int] {
+        var name = name
+        return name.withUTF8 { wanted in
+            lines.withUnsafeBufferPointer { bytes in
+                spans.indices.filter { index in
+                    let span = spans[index]
+                    return caseInsensitiveEquals(
+                        UnsafeBufferPointer(rebasing: bytes[Int(span.nameStart)..<Int(span.nameEnd)]), wanted)
+                }
+            }
+        }
     }
 }
 
@@ -64,18 +216,20 @@ extension String {
     package func caseInsensitiveEquals(_ other: String) -> Bool {
         guard utf8.count == other.utf8.count else { return false }
         var (a, b) = (self, other)
-        return a.withUTF8 { x in
-            b.withUTF8 { y in
-                for index in x.indices where x[index] != y[index] {
-                    let folded = x[index] | 0x20
-                    guard folded == y[index] | 0x20, folded >= UInt8(ascii: "a"), folded <= UInt8(ascii: "z") else {
-                        return false
-                    }
-                }
-                return true
-            }
+        return a.withUTF8 { x in b.withUTF8 { y in LambdaHTTP.caseInsensitiveEquals(x, y) } }
+    }
+}
+
+/// Whether two field names are the same but for the case of their ASCII letters.
+private func caseInsensitiveEquals(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard x.count == y.count else { return false }
+    for index in x.indices where x[index] != y[index] {
+        let folded = x[index] | 0x20
+        guard folded == y[index] | 0x20, folded >= UInt8(ascii: "a"), folded <= UInt8(ascii: "z") else {
+            return false
         }
     }
+    return true
 }
 
 public struct HTTPRequest: Sendable {

@@ -6,7 +6,12 @@ public struct RuntimeAPIClient: RuntimeAPI {
     public let baseURL: String
     /// The Extensions API, 2020-01-01, on the same endpoint.
     public let extensionsURL: String
+    private let nextURL: String
     private let http: HTTPClient
+    /// The same values for every call, so that each request shares them rather than building
+    /// them, and the HTTP client's header lines are reused (it rebuilds them only on a change).
+    private static let jsonHeaders: HTTPHeaders = ["Content-Type": "application/json"]
+    private static let noHeaders = HTTPHeaders()
 
     /// - Parameter endpoint: `host:port`, as `AWS_LAMBDA_RUNTIME_API` gives it.
     public init(
@@ -15,13 +20,14 @@ public struct RuntimeAPIClient: RuntimeAPI {
     ) {
         self.baseURL = "http://\(endpoint)/2018-06-01/runtime"
         self.extensionsURL = "http://\(endpoint)/2020-01-01/extension"
+        self.nextURL = "http://\(endpoint)/2018-06-01/runtime/invocation/next"
         self.http = http
     }
 
     /// Blocks until Lambda has an event. No timeout: Lambda freezes the process while it waits.
     public func next() throws(RuntimeAPIError) -> Invocation {
         let path = "/invocation/next"
-        let response = try send(HTTPRequest(method: "GET", url: baseURL + path))
+        let response = try send(HTTPRequest(method: "GET", url: nextURL, headers: Self.noHeaders))
         guard response.status == 200 else {
             throw .unexpectedStatus(
                 path: path, status: response.status, body: String(decoding: response.body, as: UTF8.self))
@@ -104,7 +110,7 @@ public struct RuntimeAPIClient: RuntimeAPI {
     }
 
     private func post(_ path: String, body: [UInt8], errorType: String?) throws(RuntimeAPIError) {
-        var headers: HTTPHeaders = ["Content-Type": "application/json"]
+        var headers = Self.jsonHeaders
         if let errorType { headers.add("Lambda-Runtime-Function-Error-Type", errorType) }
         let response = try send(
             HTTPRequest(method: "POST", url: baseURL + path, headers: headers, body: body, timeout: .seconds(30)))

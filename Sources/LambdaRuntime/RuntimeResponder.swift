@@ -1,6 +1,7 @@
 import Dispatch
 import LambdaHTTP
 import Logging
+import Synchronization
 import TextEncodings
 
 /// Where the runtime's blocking Runtime API calls run: on the calling thread when one invocation
@@ -43,7 +44,8 @@ final class RuntimeResponder: InvocationResponder {
     let requestID: String
     let logger: Logger
     let calls: BlockingCalls
-    private let failureState = Guarded<RuntimeAPIError?>(nil)
+    /// Nothing waits on it, so a `Mutex`: no allocation of its own for each invocation.
+    private let failureState = Mutex<RuntimeAPIError?>(nil)
 
     init(api: any RuntimeAPI, requestID: String, logger: Logger, calls: BlockingCalls) {
         self.api = api
@@ -52,7 +54,7 @@ final class RuntimeResponder: InvocationResponder {
         self.calls = calls
     }
 
-    var failure: RuntimeAPIError? { failureState.update { $0 } }
+    var failure: RuntimeAPIError? { failureState.withLock { $0 } }
 
     func respond(_ body: [UInt8]) async throws {
         let (api, requestID) = (self.api, self.requestID)
@@ -97,7 +99,7 @@ final class RuntimeResponder: InvocationResponder {
                 metadata: ["path": "\(path)", "status": "\(status)", "body": "\(body)"])
             return
         }
-        failureState.update { $0 = $0 ?? error }
+        failureState.withLock { $0 = $0 ?? error }
         throw error
     }
 

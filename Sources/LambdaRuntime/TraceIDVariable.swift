@@ -20,22 +20,37 @@ final class TraceIDVariable: @unchecked Sendable {
 
     /// Exports `traceID`, or removes the variable when there is none.
     func set(_ traceID: String?) {
-        guard let traceID else {
+        guard var traceID else {
             unsetenv("_X_AMZN_TRACE_ID")
             return
         }
-        let value = Array(traceID.utf8)
-        let needed = Self.prefix.count + value.count + 1
+        let needed = Self.prefix.count + traceID.utf8.count + 1
         if needed > capacity {
             // Room to spare, so that a slightly longer header (a Lineage field) reuses it.
             capacity = max(needed, 256)
             buffer = UnsafeMutablePointer<CChar>.allocate(capacity: capacity)
+            Self.prefix.withUnsafeBytes {
+                UnsafeMutableRawPointer(buffer!).copyMemory(from: $0.baseAddress!, byteCount: $0.count)
+            }
         }
-        let buffer = buffer!
-        for (offset, byte) in (Self.prefix + value).enumerated() { buffer[offset] = CChar(bitPattern: byte) }
-        buffer[needed - 1] = 0
-        // After an unset, or with a new buffer, the pointer must go back into the environment;
-        // putenv with the pointer it already holds changes nothing.
-        putenv(buffer)
+        let variable = buffer!
+        let value = UnsafeMutableRawPointer(variable + Self.prefix.count)
+        traceID.withUTF8 { bytes in
+            if let base = bytes.baseAddress { value.copyMemory(from: base, byteCount: bytes.count) }
+        }
+        variable[needed - 1] = 0
+        // After an unset (by anyone), a setenv of the same name, or with a new buffer, the pointer
+        // must go back into the environment. putenv walks it comparing every name, a fiftieth of
+        // the runtime's CPU per invocation; looking for the pointer costs next to nothing.
+        if !isExported(variable) { putenv(variable) }
+    }
+
+    private func isExported(_ variable: UnsafeMutablePointer<CChar>) -> Bool {
+        var entry = environ
+        while let pointer = entry.pointee {
+            if pointer == variable { return true }
+            entry += 1
+        }
+        return false
     }
 }

@@ -78,6 +78,68 @@ import Testing
         #expect(server.acceptedConnections == 1)
     }
 
+    /// The header lines are made again only when a request's headers differ from the last
+    /// request's on the handle: the same headers must still go out, and changed ones must too.
+    @Test func eachRequestSendsItsOwnHeadersOnAReusedHandle() throws {
+        let server = try LoopbackHTTPServer { request in
+            let fields = ["X-A", "X-B", "Content-Type"].map { "\($0)=\(request.headers[$0] ?? "-")" }
+            return .status(200, fields.joined(separator: " "))
+        }
+        defer { server.stop() }
+        let client = HTTPClient(configuration: .init(maximumIdleHandles: 1))
+        func seen(_ headers: HTTPHeaders, body: String = "") throws -> String {
+            let response = try client.execute(
+                HTTPRequest(
+                    method: "POST", url: "http://\(server.authority)/", headers: headers, body: Array(body.utf8)))
+            return String(decoding: response.body, as: UTF8.self)
+        }
+        let json: HTTPHeaders = ["Content-Type": "application/json", "X-A": "1"]
+        #expect(try seen(json, body: "{}") == "X-A=1 X-B=- Content-Type=application/json")
+        #expect(try seen(json, body: "[]") == "X-A=1 X-B=- Content-Type=application/json")
+        var changed = json
+        changed.replaceOrAdd("X-A", "2")
+        #expect(try seen(changed) == "X-A=2 X-B=- Content-Type=application/json")
+        #expect(try seen(["X-B": "3"]) == "X-A=- X-B=3 Content-Type=-")
+        #expect(try seen([:]) == "X-A=- X-B=- Content-Type=-")
+        #expect(try seen(json) == "X-A=1 X-B=- Content-Type=application/json")
+        #expect(server.acceptedConnections == 1)
+    }
+
+    /// A response's fields are kept as received and read on lookup: names case-insensitively,
+    /// values whole (colons included), repeated fields in order, empty values as empty, and only
+    /// the fields after the last status line (a 100 Continue's are not the response's).
+    @Test func responseFieldsAreReadAsTheyWereReceived() throws {
+        let raw = Array(
+            ("HTTP/1.1 100 Continue\r\nX-Interim: yes\r\n\r\n"
+                + "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Url: http://a:1/b \r\nX-Empty:\r\n"
+                + "set-cookie: a=1\r\nSet-Cookie:\tb=2\r\nConnection: close\r\n\r\nok").utf8)
+        let server = try LoopbackHTTPServer { _ in .raw(raw) }
+        defer { server.stop() }
+        let response = try HTTPClient().execute(HTTPRequest(url: "http://\(server.authority)/"))
+        #expect(response.status == 200)
+        #expect(response.body == Array("ok".utf8))
+        let headers = response.headers
+        #expect(headers["x-url"] == "http://a:1/b")
+        #expect(headers["X-EMPTY"] == "")
+        #expect(headers["X-Interim"] == nil)
+        #expect(headers["X-Missing"] == nil)
+        #expect(headers.values("Set-Cookie") == ["a=1", "b=2"])
+        #expect(headers.contains("content-length") && !headers.contains("Content-Lengt"))
+        #expect(
+            headers.fields.map(\.name) == [
+                "Content-Length", "X-Url", "X-Empty", "set-cookie", "Set-Cookie", "Connection",
+            ])
+        // Changed, the fields become an ordinary list.
+        var changed = headers
+        changed.remove("set-cookie")
+        changed.add("X-New", "1")
+        #expect(changed.fields.map(\.name) == ["Content-Length", "X-Url", "X-Empty", "Connection", "X-New"])
+        #expect(headers.values("Set-Cookie") == ["a=1", "b=2"], "the received value is unchanged")
+        #expect(changed != headers)
+        #expect(
+            HTTPHeaders(headers.fields.map { ($0.name, $0.value) }) == headers, "equal to the same fields as a list")
+    }
+
     @Test func carriesLargeBodiesBothWays() throws {
         let server = try LoopbackHTTPServer { request in .response(HTTPResponse(status: 200, body: request.body)) }
         defer { server.stop() }

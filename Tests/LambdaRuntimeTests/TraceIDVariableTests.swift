@@ -40,4 +40,23 @@ import Testing
         #expect(exported() == "Root=1-5759e988-bd862e3fe1be46a994219999;Parent=53995c3f42cd8ad8;Sampled=1")
         variable.set(nil)
     }
+
+    /// The variable is put back only when the environment no longer holds it; someone else's
+    /// setenv or unsetenv of the same name must not leave the next invocation's id unexported.
+    @Test func aValueChangedFromOutsideIsExportedAgain() {
+        let variable = TraceIDVariable()
+        variable.set("Root=1-a")
+        setenv("_X_AMZN_TRACE_ID", "set by the handler", 1)
+        variable.set("Root=1-b")
+        #expect(exported() == "Root=1-b")
+        unsetenv("_X_AMZN_TRACE_ID")
+        variable.set("Root=1-c")
+        #expect(exported() == "Root=1-c")
+        // Other variables set in between move the environment's array; the id stays.
+        for index in 0..<64 { setenv("TRACE_ID_TEST_FILLER_\(index)", "x", 1) }
+        variable.set("Root=1-d")
+        #expect(exported() == "Root=1-d")
+        for index in 0..<64 { unsetenv("TRACE_ID_TEST_FILLER_\(index)") }
+        variable.set(nil)
+    }
 }
