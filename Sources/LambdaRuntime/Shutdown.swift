@@ -1,4 +1,5 @@
 import Dispatch
+import LambdaHTTP
 import Synchronization
 
 #if canImport(Glibc)
@@ -20,21 +21,44 @@ public final class ShutdownHooks: Sendable {
     public var isEmpty: Bool { hooks.withLock { $0.isEmpty } }
 
     /// Runs every hook concurrently and returns when they are done or `budget` has passed,
-    /// whichever comes first: Lambda kills the process 500 ms after SIGTERM.
-    public func run(within budget: Duration) async {
+    /// whichever comes first (Lambda kills the process 500 ms after SIGTERM); says whether they
+    /// were all done. Blocks the calling thread.
+    ///
+    /// Each hook runs on a thread of its own, never on the cooperative pool's: with one CPU that
+    /// pool has one thread, and between invocations it is blocked in `/next`, so hooks scheduled
+    /// there never ran and Lambda killed the process with nothing flushed.
+    @discardableResult
+    public func run(within budget: Duration) -> Bool {
         let hooks = self.hooks.withLock { $0 }
-        let done = Mutex(false)
+        let finished = DispatchSemaphore(value: 0)
+        let label = "lambda-runtime-shutdown"
         // Unstructured, so that a hook that overruns is left behind rather than waited for.
-        Task {
+        Task(executorPreference: QueueTaskExecutor(label: label)) {
             await withTaskGroup(of: Void.self) { group in
-                for hook in hooks { group.addTask { await hook() } }
+                for (index, hook) in hooks.enumerated() {
+                    group.addTask(executorPreference: QueueTaskExecutor(label: "\(label)-hook-\(index)")) {
+                        await hook()
+                    }
+                }
             }
-            done.withLock { $0 = true }
+            finished.signal()
         }
-        let end = ContinuousClock.now + budget
-        while !done.withLock({ $0 }), ContinuousClock.now < end {
-            try? await Task.sleep(for: .milliseconds(5))
-        }
+        return finished.wait(timeout: .now() + .milliseconds(budget.milliseconds)) == .success
+    }
+}
+
+/// Runs the jobs of the tasks that prefer it on a serial queue, which libdispatch gives a thread
+/// of its own at once, whatever the cooperative pool is doing.
+final class QueueTaskExecutor: TaskExecutor {
+    private let queue: DispatchQueue
+
+    init(label: String) {
+        queue = DispatchQueue(label: label)
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        queue.async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }
 
@@ -55,10 +79,9 @@ enum GracefulShutdown {
         let source = DispatchSource.makeSignalSource(
             signal: SIGTERM, queue: DispatchQueue(label: "lambda-runtime-sigterm"))
         source.setEventHandler {
-            Task {
-                await hooks.run(within: .milliseconds(400))
-                exit(0)
-            }
+            // On the signal queue's thread, which waits here: the hooks have threads of their own.
+            hooks.run(within: .milliseconds(400))
+            exit(0)
         }
         source.resume()
         return source

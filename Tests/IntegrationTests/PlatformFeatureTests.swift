@@ -196,6 +196,20 @@ import Testing
         #expect(output.waitFor("shutdown"), "\(output.text)")
     }
 
+    /// With one CPU the cooperative pool has one thread, blocked in `/next` between invocations:
+    /// hooks scheduled on it never ran, and Lambda killed the process with nothing flushed.
+    @Test func sigtermRunsTheHookWithOneCPU() throws {
+        let output = OutputCapture()
+        let lambda = try LocalLambda(
+            configuration: LocalLambdaConfiguration(
+                command: ["taskset", "--cpu-list", "0", Products.path("echo")], functionName: "echo",
+                functionOutput: output.sink))
+        #expect(lambda.invoke(Array(#"{"a":1}"#.utf8)).isSuccess)
+        lambda.shutdown(gracePeriod: .milliseconds(500))
+        #expect(lambda.lastExitStatus == .exited(0))
+        #expect(output.waitFor("shutdown"), "\(output.text)")
+    }
+
     @Test func withoutAnExtensionLambdaKillsAtOnce() throws {
         let lambda = try faultyLambda()
         _ = lambda.invoke(Array("{}".utf8))
