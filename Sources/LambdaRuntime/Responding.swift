@@ -1,5 +1,6 @@
 import JSONCoding
 import LambdaHTTP
+import Synchronization
 
 /// Where one invocation's result goes: Lambda's Runtime API in a bootstrap, a recorder in a
 /// unit test. An invocation answers exactly once: a buffered response, an error, or a stream.
@@ -90,14 +91,16 @@ public final class InvocationResponse: Sendable {
     }
 
     let responder: any InvocationResponder
-    private let phase: Guarded<Phase>
+    /// Nothing waits on it, so a `Mutex`: a `Guarded` cost a mutex and a condition allocated,
+    /// initialised and destroyed, and a broadcast on every access, for every invocation.
+    private let phase: Mutex<Phase>
 
     init(responder: any InvocationResponder) {
         self.responder = responder
-        self.phase = Guarded(.pending)
+        self.phase = Mutex(.pending)
     }
 
-    var current: Phase { phase.update { $0 } }
+    var current: Phase { phase.withLock { $0 } }
 
     struct AlreadyAnswered: Error, CustomStringConvertible {
         var description: String
@@ -106,7 +109,7 @@ public final class InvocationResponse: Sendable {
     func respond(_ body: [UInt8]) async throws {
         try claim(for: "a response")
         guard body.count <= LambdaLimits.maximumResponseSize else {
-            phase.update { $0 = .pending }
+            phase.withLock { $0 = .pending }
             throw InvocationError(
                 type: "Function.ResponseSizeTooLarge",
                 message:
@@ -123,7 +126,7 @@ public final class InvocationResponse: Sendable {
 
     /// The open stream, started on first use.
     func stream(contentType: String, mustBeNew: Bool) async throws -> any ResponseStream {
-        let existing: (any ResponseStream)? = try phase.update { phase in
+        let existing: (any ResponseStream)? = try phase.withLock { phase in
             switch phase {
             case .pending:
                 phase = .responded  // claimed while the stream starts
@@ -139,12 +142,12 @@ public final class InvocationResponse: Sendable {
         }
         if let existing { return existing }
         let stream = try await responder.startStream(contentType: contentType)
-        phase.update { $0 = .streaming(stream) }
+        phase.withLock { $0 = .streaming(stream) }
         return stream
     }
 
     func finish() async throws {
-        let stream: (any ResponseStream)? = phase.update { phase in
+        let stream: (any ResponseStream)? = phase.withLock { phase in
             guard case .streaming(let stream) = phase else { return nil }
             phase = .finished
             return stream
@@ -154,14 +157,14 @@ public final class InvocationResponse: Sendable {
         } else if case .pending = current {
             // A streaming handler that wrote nothing: an empty stream, so the caller is answered.
             let empty = try await self.stream(contentType: "application/octet-stream", mustBeNew: false)
-            phase.update { $0 = .finished }
+            phase.withLock { $0 = .finished }
             try await empty.finish()
         }
     }
 
     /// After the handler threw: report the error the way the state still allows.
     func fail(_ error: InvocationError) async throws -> Bool {
-        let next: Phase = phase.update { phase in
+        let next: Phase = phase.withLock { phase in
             let before = phase
             if case .streaming = phase { phase = .finished }
             if case .pending = phase { phase = .responded }
@@ -180,7 +183,7 @@ public final class InvocationResponse: Sendable {
     }
 
     private func claim(for what: String) throws {
-        try phase.update { phase in
+        try phase.withLock { phase in
             guard case .pending = phase else {
                 throw AlreadyAnswered(description: "cannot send \(what): the invocation was already answered")
             }
