@@ -44,24 +44,81 @@ public struct FunctionConfiguration: Sendable, Equatable {
 }
 
 /// What a handler knows about the invocation it is serving.
+///
+/// A value, held in one reference-counted box: a context goes from the loop to the pipeline, the
+/// handler and the tasks it starts, and copying its dozen strings at each hand-off (a retain
+/// each, and a release each on the way back) was a sixth of the runtime loop's own time per
+/// invocation (BENCHMARKS.md, issue 13). Changing a property copies the box first.
 public struct LambdaContext: Sendable {
+    private struct Fields: Sendable {
+        var requestID: String
+        var deadlineMilliseconds: Int64
+        var invokedFunctionARN: String
+        var traceID: String?
+        var clientContext: String?
+        var cognitoIdentity: String?
+        var tenantID: String?
+        var function: FunctionConfiguration
+        var logger: Logger
+    }
+
+    private final class Box: Sendable {
+        let fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    private var box: Box
+
+    private mutating func update(_ change: (inout Fields) -> Void) {
+        var fields = box.fields
+        change(&fields)
+        box = Box(fields)
+    }
+
     /// `Lambda-Runtime-Aws-Request-Id`.
-    public var requestID: String
+    public var requestID: String {
+        get { box.fields.requestID }
+        set { update { $0.requestID = newValue } }
+    }
     /// `Lambda-Runtime-Deadline-Ms`: when Lambda stops the invocation, in Unix epoch milliseconds.
-    public var deadlineMilliseconds: Int64
+    public var deadlineMilliseconds: Int64 {
+        get { box.fields.deadlineMilliseconds }
+        set { update { $0.deadlineMilliseconds = newValue } }
+    }
     /// `Lambda-Runtime-Invoked-Function-Arn`: the ARN, version or alias the caller named.
-    public var invokedFunctionARN: String
+    public var invokedFunctionARN: String {
+        get { box.fields.invokedFunctionARN }
+        set { update { $0.invokedFunctionARN = newValue } }
+    }
     /// `Lambda-Runtime-Trace-Id`: the X-Ray trace header, also exported as `_X_AMZN_TRACE_ID`.
-    public var traceID: String?
+    public var traceID: String? {
+        get { box.fields.traceID }
+        set { update { $0.traceID = newValue } }
+    }
     /// `Lambda-Runtime-Client-Context`: JSON from mobile SDK callers.
-    public var clientContext: String?
+    public var clientContext: String? {
+        get { box.fields.clientContext }
+        set { update { $0.clientContext = newValue } }
+    }
     /// `Lambda-Runtime-Cognito-Identity`: JSON from mobile SDK callers.
-    public var cognitoIdentity: String?
+    public var cognitoIdentity: String? {
+        get { box.fields.cognitoIdentity }
+        set { update { $0.cognitoIdentity = newValue } }
+    }
     /// `Lambda-Runtime-Aws-Tenant-Id`: the tenant a function in tenant isolation mode serves now.
-    public var tenantID: String?
-    public var function: FunctionConfiguration
+    public var tenantID: String? {
+        get { box.fields.tenantID }
+        set { update { $0.tenantID = newValue } }
+    }
+    public var function: FunctionConfiguration {
+        get { box.fields.function }
+        set { update { $0.function = newValue } }
+    }
     /// Carries the request id and trace id on every line.
-    public var logger: Logger
+    public var logger: Logger {
+        get { box.fields.logger }
+        set { update { $0.logger = newValue } }
+    }
 
     public init(
         requestID: String,
@@ -74,15 +131,11 @@ public struct LambdaContext: Sendable {
         function: FunctionConfiguration,
         logger: Logger
     ) {
-        self.requestID = requestID
-        self.deadlineMilliseconds = deadlineMilliseconds
-        self.invokedFunctionARN = invokedFunctionARN
-        self.traceID = traceID
-        self.clientContext = clientContext
-        self.cognitoIdentity = cognitoIdentity
-        self.tenantID = tenantID
-        self.function = function
-        self.logger = logger
+        box = Box(
+            Fields(
+                requestID: requestID, deadlineMilliseconds: deadlineMilliseconds,
+                invokedFunctionARN: invokedFunctionARN, traceID: traceID, clientContext: clientContext,
+                cognitoIdentity: cognitoIdentity, tenantID: tenantID, function: function, logger: logger))
     }
 
     /// Time left before Lambda stops this invocation; negative once past the deadline.
