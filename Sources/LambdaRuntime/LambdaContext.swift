@@ -69,55 +69,59 @@ public struct LambdaContext: Sendable {
 
     private var box: Box
 
-    private mutating func update(_ change: (inout Fields) -> Void) {
-        var fields = box.fields
-        change(&fields)
-        box = Box(fields)
+    /// A field read from the box, or changed in a copy of it.
+    private subscript<Value>(field field: WritableKeyPath<Fields, Value>) -> Value {
+        get { box.fields[keyPath: field] }
+        set {
+            var fields = box.fields
+            fields[keyPath: field] = newValue
+            box = Box(fields)
+        }
     }
 
     /// `Lambda-Runtime-Aws-Request-Id`.
     public var requestID: String {
-        get { box.fields.requestID }
-        set { update { $0.requestID = newValue } }
+        get { self[field: \.requestID] }
+        set { self[field: \.requestID] = newValue }
     }
     /// `Lambda-Runtime-Deadline-Ms`: when Lambda stops the invocation, in Unix epoch milliseconds.
     public var deadlineMilliseconds: Int64 {
-        get { box.fields.deadlineMilliseconds }
-        set { update { $0.deadlineMilliseconds = newValue } }
+        get { self[field: \.deadlineMilliseconds] }
+        set { self[field: \.deadlineMilliseconds] = newValue }
     }
     /// `Lambda-Runtime-Invoked-Function-Arn`: the ARN, version or alias the caller named.
     public var invokedFunctionARN: String {
-        get { box.fields.invokedFunctionARN }
-        set { update { $0.invokedFunctionARN = newValue } }
+        get { self[field: \.invokedFunctionARN] }
+        set { self[field: \.invokedFunctionARN] = newValue }
     }
     /// `Lambda-Runtime-Trace-Id`: the X-Ray trace header, also exported as `_X_AMZN_TRACE_ID`.
     public var traceID: String? {
-        get { box.fields.traceID }
-        set { update { $0.traceID = newValue } }
+        get { self[field: \.traceID] }
+        set { self[field: \.traceID] = newValue }
     }
     /// `Lambda-Runtime-Client-Context`: JSON from mobile SDK callers.
     public var clientContext: String? {
-        get { box.fields.clientContext }
-        set { update { $0.clientContext = newValue } }
+        get { self[field: \.clientContext] }
+        set { self[field: \.clientContext] = newValue }
     }
     /// `Lambda-Runtime-Cognito-Identity`: JSON from mobile SDK callers.
     public var cognitoIdentity: String? {
-        get { box.fields.cognitoIdentity }
-        set { update { $0.cognitoIdentity = newValue } }
+        get { self[field: \.cognitoIdentity] }
+        set { self[field: \.cognitoIdentity] = newValue }
     }
     /// `Lambda-Runtime-Aws-Tenant-Id`: the tenant a function in tenant isolation mode serves now.
     public var tenantID: String? {
-        get { box.fields.tenantID }
-        set { update { $0.tenantID = newValue } }
+        get { self[field: \.tenantID] }
+        set { self[field: \.tenantID] = newValue }
     }
     public var function: FunctionConfiguration {
-        get { box.fields.function }
-        set { update { $0.function = newValue } }
+        get { self[field: \.function] }
+        set { self[field: \.function] = newValue }
     }
     /// Carries the request id and trace id on every line.
     public var logger: Logger {
-        get { box.fields.logger }
-        set { update { $0.logger = newValue } }
+        get { self[field: \.logger] }
+        set { self[field: \.logger] = newValue }
     }
 
     public init(
