@@ -122,7 +122,8 @@ private final class CurlEasy: @unchecked Sendable {
     private static let emptyBody: StaticString = ""
     /// The header lines curl sends, and the request headers they were made from. The Runtime
     /// API's calls repeat the same few headers, so the list is made again only when they change:
-    /// a list costs a formatted line and two allocations per header.
+    /// a list costs a formatted line and two allocations per header. The source is nil while no
+    /// list is reusable: before the first, and after a chunked upload's.
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private var headerListSource: HTTPHeaders?
 
@@ -237,7 +238,7 @@ private final class CurlEasy: @unchecked Sendable {
     /// Points curl at the header lines for `headers`, made again only when they differ from the
     /// last request's.
     private func setHeaders(_ headers: HTTPHeaders, chunked: Bool) {
-        if !chunked, headerList != nil, headerListSource == headers { return }
+        if !chunked, headerListSource == headers { return }
         var list: UnsafeMutablePointer<curl_slist>?
         for (name, value) in headers {
             // curl's syntax for sending a header with an empty value is "Name;".

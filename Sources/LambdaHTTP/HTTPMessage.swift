@@ -23,13 +23,6 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
         self.init(elements)
     }
 
-    /// No fields yet, with room for `minimumCapacity` of them.
-    public init(minimumCapacity: Int) {
-        var fields: [(name: String, value: String)] = []
-        fields.reserveCapacity(minimumCapacity)
-        storage = .parsed(fields)
-    }
-
     /// Fields as received, kept as bytes.
     package init(received: ReceivedFields) {
         storage = .received(received)
@@ -165,41 +158,31 @@ package struct ReceivedFields: Sendable {
 
     package var indices: Range<Int> { spans.indices }
 
-    func name(at index: Int) -> String {
-        let span = spans[index]
-        return lines.withUnsafeBufferPointer {
-            String(decoding: $0[Int(span.nameStart)..<Int(span.nameEnd)], as: UTF8.self)
-        }
-    }
+    func name(at index: Int) -> String { string(spans[index].nameStart, spans[index].nameEnd) }
 
-    func value(at index: Int) -> String {
-        let span = spans[index]
-        return lines.withUnsafeBufferPointer {
-            String(decoding: $0[Int(span.valueStart)..<Int(span.valueEnd)], as: UTF8.self)
-        }
-    }
+    func value(at index: Int) -> String { string(spans[index].valueStart, spans[index].valueEnd) }
 
     /// The index of the first field named `name`, case-insensitively.
     func firstIndex(of name: String) -> Int? {
-        var name = name
-        return name.withUTF8 { wanted in
-            lines.withUnsafeBufferPointer { bytes in
-                spans.indices.first { index in
-                    let span = spans[index]
-                    return Int(span.nameEnd - span.nameStart) == wanted.count
-                        && caseInsensitiveEquals(
-                            UnsafeBufferPointer(rebasing: bytes[Int(span.nameStart)..<Int(span.nameEnd)]), wanted)
-                }
-            }
-        }
+        withNameTest(name) { spans.indices.first(where: $0) }
     }
 
     /// The indices of every field named `name`, in order.
     func indices(of name: String) -> [Int] {
+        withNameTest(name) { spans.indices.filter($0) }
+    }
+
+    private func string(_ start: Int32, _ end: Int32) -> String {
+        lines.withUnsafeBufferPointer { String(decoding: $0[Int(start)..<Int(end)], as: UTF8.self) }
+    }
+
+    /// Runs `body` with a test of whether the field at an index is named `name`, with the bytes
+    /// of both at hand for the whole of `body`.
+    private func withNameTest<Result>(_ name: String, _ body: ((Int) -> Bool) -> Result) -> Result {
         var name = name
         return name.withUTF8 { wanted in
             lines.withUnsafeBufferPointer { bytes in
-                spans.indices.filter { index in
+                body { index in
                     let span = spans[index]
                     return caseInsensitiveEquals(
                         UnsafeBufferPointer(rebasing: bytes[Int(span.nameStart)..<Int(span.nameEnd)]), wanted)

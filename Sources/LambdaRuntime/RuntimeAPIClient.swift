@@ -20,7 +20,7 @@ public struct RuntimeAPIClient: RuntimeAPI {
     ) {
         self.baseURL = "http://\(endpoint)/2018-06-01/runtime"
         self.extensionsURL = "http://\(endpoint)/2020-01-01/extension"
-        self.nextURL = "http://\(endpoint)/2018-06-01/runtime/invocation/next"
+        self.nextURL = baseURL + "/invocation/next"
         self.http = http
     }
 

@@ -200,10 +200,7 @@ import Testing
     /// hooks scheduled on it never ran, and Lambda killed the process with nothing flushed.
     @Test func sigtermRunsTheHookWithOneCPU() throws {
         let output = OutputCapture()
-        let lambda = try LocalLambda(
-            configuration: LocalLambdaConfiguration(
-                command: ["taskset", "--cpu-list", "0", Products.path("echo")], functionName: "echo",
-                functionOutput: output.sink))
+        let lambda = try faultyLambda(product: "echo", launcher: ["taskset", "--cpu-list", "0"], output: output)
         #expect(lambda.invoke(Array(#"{"a":1}"#.utf8)).isSuccess)
         // A longer grace than Lambda's 500 ms: this is about the hook getting a thread at all
         // (without one the process never exits), and a sanitizer build on one CPU spends longer

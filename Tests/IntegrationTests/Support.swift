@@ -3,8 +3,10 @@ import LambdaEmulator
 import Synchronization
 import TestSupport
 
+/// `launcher` comes before the bootstrap's path in the command (`taskset`, say).
 func faultyLambda(
     product: String = "faulty",
+    launcher: [String] = [],
     timeout: Duration = .seconds(3),
     initTimeout: Duration = .seconds(10),
     memorySize: Int = 128,
@@ -15,7 +17,7 @@ func faultyLambda(
 ) throws -> LocalLambda {
     try LocalLambda(
         configuration: LocalLambdaConfiguration(
-            command: [Products.path(product)],
+            command: launcher + [Products.path(product)],
             functionName: product,
             memorySize: memorySize,
             timeout: timeout,
