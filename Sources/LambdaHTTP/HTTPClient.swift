@@ -120,12 +120,16 @@ private final class CurlEasy: @unchecked Sendable {
     private let collector = ResponseCollector()
     /// POSTFIELDS must never be NULL with a POST (curl would read the body from stdin).
     private static let emptyBody: StaticString = ""
-    /// The header lines curl sends, and the request headers they were made from. The Runtime
-    /// API's calls repeat the same few headers, so the list is made again only when they change:
-    /// a list costs a formatted line and two allocations per header. The source is nil while no
-    /// list is reusable: before the first, and after a chunked upload's.
-    private var headerList: UnsafeMutablePointer<curl_slist>?
-    private var headerListSource: HTTPHeaders?
+    /// The header lines curl sent for the last few distinct sets of request headers, oldest
+    /// first. A list costs a formatted line and two allocations per header; the Runtime API's
+    /// calls alternate between two sets (`/next`'s none, a response's `Content-Type`), so keeping
+    /// only the last list remade one on every call (four allocations a line, each way).
+    private var headerLists: [(source: HTTPHeaders, list: UnsafeMutablePointer<curl_slist>)] = []
+    /// A chunked upload's list, never reused: it carries `Transfer-Encoding` for that request only.
+    private var oneOffHeaderList: UnsafeMutablePointer<curl_slist>?
+    /// Enough for the Runtime API's sets and an AWS client's, whose signed headers change on
+    /// every request and so never hit.
+    private static let keptHeaderLists = 4
 
     init?(configuration: HTTPClient.Configuration) {
         guard let handle = ccurl_easy_init() else { return nil }
@@ -170,7 +174,8 @@ private final class CurlEasy: @unchecked Sendable {
 
     deinit {
         curl_easy_cleanup(handle)
-        curl_slist_free_all(headerList)
+        for kept in headerLists { curl_slist_free_all(kept.list) }
+        curl_slist_free_all(oneOffHeaderList)
         errorBuffer.deallocate()
     }
 
@@ -235,10 +240,14 @@ private final class CurlEasy: @unchecked Sendable {
         return response()
     }
 
-    /// Points curl at the header lines for `headers`, made again only when they differ from the
-    /// last request's.
+    /// Points curl at the header lines for `headers`, made again only when none of the last few
+    /// requests had the same.
     private func setHeaders(_ headers: HTTPHeaders, chunked: Bool) {
-        if !chunked, headerListSource == headers { return }
+        if !chunked, let kept = headerLists.first(where: { $0.source == headers }) {
+            ccurl_setopt_pointer(handle, CURLOPT_HTTPHEADER, kept.list)
+            releaseOneOffHeaderList()
+            return
+        }
         var list: UnsafeMutablePointer<curl_slist>?
         for (name, value) in headers {
             // curl's syntax for sending a header with an empty value is "Name;".
@@ -253,11 +262,23 @@ private final class CurlEasy: @unchecked Sendable {
         if chunked {
             list = curl_slist_append(list, "Transfer-Encoding: chunked")
         }
-        // The handle lets go of the old list before it is freed.
+        guard let list else { return }  // only when curl is out of memory; it then sends none
+        // The handle lets go of a list before the list is freed.
         ccurl_setopt_pointer(handle, CURLOPT_HTTPHEADER, list)
-        curl_slist_free_all(headerList)
-        headerList = list
-        headerListSource = chunked ? nil : headers
+        releaseOneOffHeaderList()
+        if chunked {
+            oneOffHeaderList = list
+            return
+        }
+        headerLists.append((source: headers, list: list))
+        if headerLists.count > Self.keptHeaderLists {
+            curl_slist_free_all(headerLists.removeFirst().list)
+        }
+    }
+
+    private func releaseOneOffHeaderList() {
+        curl_slist_free_all(oneOffHeaderList)
+        oneOffHeaderList = nil
     }
 
     /// The collected response, handed over: the collector keeps no reference to its buffers.

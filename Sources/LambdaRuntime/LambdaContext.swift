@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 import UTCTime
 
 #if canImport(Glibc)
@@ -59,12 +60,37 @@ public struct LambdaContext: Sendable {
         var cognitoIdentity: String?
         var tenantID: String?
         var function: FunctionConfiguration
-        var logger: Logger
+        var log: Log
+    }
+
+    /// The logger, or the handler to make it from when a handler first asks: most invocations
+    /// log nothing, and a `Logger` costs three allocations (its storage, the handler's existential
+    /// box, the factory's closure) that the runtime made for every invocation.
+    private enum Log: Sendable {
+        case logger(Logger)
+        case handler(LambdaLogHandler)
     }
 
     private final class Box: Sendable {
         let fields: Fields
+        /// The logger made from `fields.log`'s handler, once asked for.
+        private let madeLogger = Mutex<Logger?>(nil)
+
         init(_ fields: Fields) { self.fields = fields }
+
+        var logger: Logger {
+            switch fields.log {
+            case .logger(let logger):
+                return logger
+            case .handler(let handler):
+                return madeLogger.withLock { made in
+                    if let made { return made }
+                    let logger = Logger(label: "lambda") { _ in handler }
+                    made = logger
+                    return logger
+                }
+            }
+        }
     }
 
     private var box: Box
@@ -120,8 +146,8 @@ public struct LambdaContext: Sendable {
     }
     /// Carries the request id and trace id on every line.
     public var logger: Logger {
-        get { self[field: \.logger] }
-        set { self[field: \.logger] = newValue }
+        get { box.logger }
+        set { self[field: \.log] = .logger(newValue) }
     }
 
     public init(
@@ -139,7 +165,18 @@ public struct LambdaContext: Sendable {
             Fields(
                 requestID: requestID, deadlineMilliseconds: deadlineMilliseconds,
                 invokedFunctionARN: invokedFunctionARN, traceID: traceID, clientContext: clientContext,
-                cognitoIdentity: cognitoIdentity, tenantID: tenantID, function: function, logger: logger))
+                cognitoIdentity: cognitoIdentity, tenantID: tenantID, function: function, log: .logger(logger)))
+    }
+
+    /// The runtime's context for an invocation: its logger is made from `logHandler` only if the
+    /// handler asks for one.
+    init(_ invocation: Invocation, function: FunctionConfiguration, logHandler: LambdaLogHandler) {
+        box = Box(
+            Fields(
+                requestID: invocation.requestID, deadlineMilliseconds: invocation.deadlineMilliseconds,
+                invokedFunctionARN: invocation.invokedFunctionARN, traceID: invocation.traceID,
+                clientContext: invocation.clientContext, cognitoIdentity: invocation.cognitoIdentity,
+                tenantID: invocation.tenantID, function: function, log: .handler(logHandler)))
     }
 
     /// Time left before Lambda stops this invocation; negative once past the deadline.

@@ -51,15 +51,15 @@ public struct RuntimeAPIClient: RuntimeAPI {
     }
 
     public func respond(requestID: String, body: [UInt8]) throws(RuntimeAPIError) {
-        try post("/invocation/\(requestID)/response", body: body, errorType: nil)
+        try post("\(baseURL)/invocation/\(requestID)/response", body: body, errorType: nil)
     }
 
     public func reportError(requestID: String, _ error: InvocationError) throws(RuntimeAPIError) {
-        try post("/invocation/\(requestID)/error", body: Self.encode(error), errorType: error.errorType)
+        try post("\(baseURL)/invocation/\(requestID)/error", body: Self.encode(error), errorType: error.errorType)
     }
 
     public func reportInitError(_ error: InvocationError) throws(RuntimeAPIError) {
-        try post("/init/error", body: Self.encode(error), errorType: error.errorType)
+        try post(baseURL + "/init/error", body: Self.encode(error), errorType: error.errorType)
     }
 
     public func streamResponse(requestID: String, contentType: String, body: ChunkedBody) throws(RuntimeAPIError) {
@@ -109,14 +109,17 @@ public struct RuntimeAPIClient: RuntimeAPI {
         }
     }
 
-    private func post(_ path: String, body: [UInt8], errorType: String?) throws(RuntimeAPIError) {
+    /// - Parameter url: made whole by the caller, in one string: the path alone is needed only
+    ///   to say what failed.
+    private func post(_ url: String, body: [UInt8], errorType: String?) throws(RuntimeAPIError) {
         var headers = Self.jsonHeaders
         if let errorType { headers.add("Lambda-Runtime-Function-Error-Type", errorType) }
         let response = try send(
-            HTTPRequest(method: "POST", url: baseURL + path, headers: headers, body: body, timeout: .seconds(30)))
+            HTTPRequest(method: "POST", url: url, headers: headers, body: body, timeout: .seconds(30)))
         guard (200..<300).contains(response.status) else {
             throw .unexpectedStatus(
-                path: path, status: response.status, body: String(decoding: response.body, as: UTF8.self))
+                path: String(url.dropFirst(baseURL.count)), status: response.status,
+                body: String(decoding: response.body, as: UTF8.self))
         }
     }
 

@@ -106,8 +106,7 @@ public struct RuntimeLoop: Sendable {
         }
         if exportsTraceID { traceIDVariable.set(invocation.traceID) }
         let context = makeContext(for: invocation)
-        let responder = RuntimeResponder(
-            api: api, requestID: invocation.requestID, logger: context.logger, calls: calls)
+        let responder = RuntimeResponder(api: api, requestID: invocation.requestID, context: context, calls: calls)
         await InvocationTrace.$traceHeader.withValue(invocation.traceID) {
             await InvocationPipeline.run(handler, event: invocation.event, context: context, responder: responder)
         }
@@ -119,15 +118,6 @@ public struct RuntimeLoop: Sendable {
         invocationLog.requestID = invocation.requestID
         invocationLog.traceID = invocation.traceID
         invocationLog.tenantID = invocation.tenantID
-        return LambdaContext(
-            requestID: invocation.requestID,
-            deadlineMilliseconds: invocation.deadlineMilliseconds,
-            invokedFunctionARN: invocation.invokedFunctionARN,
-            traceID: invocation.traceID,
-            clientContext: invocation.clientContext,
-            cognitoIdentity: invocation.cognitoIdentity,
-            tenantID: invocation.tenantID,
-            function: function,
-            logger: Logger(label: "lambda") { _ in invocationLog })
+        return LambdaContext(invocation, function: function, logHandler: invocationLog)
     }
 }

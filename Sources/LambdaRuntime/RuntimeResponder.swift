@@ -42,15 +42,16 @@ public struct BlockingCalls: Sendable {
 final class RuntimeResponder: InvocationResponder {
     let api: any RuntimeAPI
     let requestID: String
-    let logger: Logger
+    /// Whose logger says what the Runtime API refused; made only then.
+    let context: LambdaContext
     let calls: BlockingCalls
     /// Nothing waits on it, so a `Mutex`: no allocation of its own for each invocation.
     private let failureState = Mutex<RuntimeAPIError?>(nil)
 
-    init(api: any RuntimeAPI, requestID: String, logger: Logger, calls: BlockingCalls) {
+    init(api: any RuntimeAPI, requestID: String, context: LambdaContext, calls: BlockingCalls) {
         self.api = api
         self.requestID = requestID
-        self.logger = logger
+        self.context = context
         self.calls = calls
     }
 
@@ -94,7 +95,7 @@ final class RuntimeResponder: InvocationResponder {
     /// A refused report is logged; anything else is the loop's to stop on.
     fileprivate func settle(_ error: RuntimeAPIError) throws {
         if case .unexpectedStatus(let path, let status, let body) = error {
-            logger.error(
+            context.logger.error(
                 "the Runtime API refused the report",
                 metadata: ["path": "\(path)", "status": "\(status)", "body": "\(body)"])
             return
