@@ -215,7 +215,9 @@ struct EncodingFrame {
 /// container when its parent writes again or closes.
 final class StreamingEncoder: Encoder {
     let options: [CodingUserInfoKey: any Sendable]
-    @exclusivity(unchecked) var writer = ByteWriter(capacity: 256)
+    /// A kilobyte: a Lambda response or an AWS request is rarely smaller, and starting at 256
+    /// bytes took two grows (an allocation and a copy each) to encode a 1 KB event.
+    @exclusivity(unchecked) var writer = ByteWriter(capacity: 1024)
     @exclusivity(unchecked) var frames: [EncodingFrame] = []
     @exclusivity(unchecked) var path: [any CodingKey] = []
     /// The frame depth at which the value being encoded opens its container.
