@@ -260,7 +260,9 @@ let package = Package(
         .testTarget(name: "FuzzRegressionTests", dependencies: ["TestSupport"]),
         .testTarget(name: "LambdaHTTPTests", dependencies: ["LambdaHTTP", "LoopbackHTTP"]),
         .testTarget(name: "LoopbackHTTPTests", dependencies: ["TestSupport", "LoopbackHTTP", "LambdaHTTP"]),
-        .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "LambdaTesting", "LambdaEvents"]),
+        .testTarget(
+            name: "LambdaRuntimeTests",
+            dependencies: ["LambdaRuntime", "LambdaTesting", "LambdaEvents", "LoopbackHTTP"]),
         .testTarget(
             name: "LambdaEventsTests",
             dependencies: [

@@ -70,6 +70,21 @@ public final class HTTPClient: Sendable {
         return try easy.perform(request, streaming: body)
     }
 
+    /// Performs a request without making an ``HTTPRequest`` or an ``HTTPResponse``: for callers
+    /// that repeat the same few requests and read a few fields of each answer (the Runtime API
+    /// client). `fields` gets each response field's name and value as the bytes received, valid
+    /// only during the call; `method` must be upper-case.
+    package func exchange(
+        method: String, url: String, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [],
+        timeout: Duration? = nil,
+        fields: (_ name: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) -> Void = { _, _ in }
+    ) throws(HTTPClientError) -> (status: Int, body: [UInt8]) {
+        let easy = try checkOut(url: url)
+        defer { checkIn(easy) }
+        return try easy.exchange(
+            method: method, url: url, headers: headers, body: body, timeout: timeout, fields: fields)
+    }
+
     private func checkOut(url: String) throws(HTTPClientError) -> CurlEasy {
         if let easy = idle.withLock({ $0.popLast() }) { return easy }
         guard let easy = CurlEasy(configuration: configuration) else {
@@ -182,21 +197,12 @@ private final class CurlEasy: @unchecked Sendable {
     }
 
     func perform(_ request: HTTPRequest, streaming: ChunkedBody? = nil) throws(HTTPClientError) -> HTTPResponse {
-        errorBuffer[0] = 0
-        collector.begin()
-        request.url.withCString { _ = ccurl_setopt_pointer(handle, CURLOPT_URL, $0) }
-        ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, request.timeout?.milliseconds ?? 0)
-        // What an earlier request of another method left: GET is curl's default, and a custom
-        // method or HEAD's NOBODY would otherwise stay.
-        ccurl_setopt_long(handle, CURLOPT_HTTPGET, 1)
-        ccurl_setopt_pointer(handle, CURLOPT_CUSTOMREQUEST, nil)
-
-        setHeaders(request.headers, chunked: streaming != nil)
-
+        begin(url: request.url, timeout: request.timeout, headers: request.headers, chunked: streaming != nil)
         // Methods come upper-case almost always; uppercased() allocated for every request.
         let method =
             request.method.utf8.contains(where: { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") })
             ? request.method.uppercased() : request.method
+        let code: CURLcode
         if let streaming {
             // Chunked upload: curl asks the body for bytes as it can send them, then for trailers.
             ccurl_setopt_long(handle, CURLOPT_POST, 1)
@@ -217,14 +223,50 @@ private final class CurlEasy: @unchecked Sendable {
             if method != "POST" {
                 method.withCString { _ = ccurl_setopt_pointer(handle, CURLOPT_CUSTOMREQUEST, $0) }
             }
-            let code = curl_easy_perform(handle)
-            guard code == CURLE_OK else { throw error(for: code, request: request) }
-            return response()
+            code = curl_easy_perform(handle)
+        } else {
+            code = send(method: method, body: request.body)
         }
-        let code: CURLcode = request.body.withUnsafeBytes { body in
+        guard code == CURLE_OK else { throw error(for: code, url: request.url, timeout: request.timeout) }
+        var status = 0
+        ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        let (headers, body) = collector.handOver()
+        return HTTPResponse(status: status, headers: headers, body: body)
+    }
+
+    /// ``HTTPClient/exchange(method:url:headers:body:timeout:fields:)`` on this handle: the response's
+    /// fields are read where the collector keeps them, and nothing is made of them.
+    func exchange(
+        method: String, url: String, headers: HTTPHeaders, body: [UInt8], timeout: Duration?,
+        fields: (_ name: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) -> Void
+    ) throws(HTTPClientError) -> (status: Int, body: [UInt8]) {
+        begin(url: url, timeout: timeout, headers: headers, chunked: false)
+        let code = send(method: method, body: body)
+        guard code == CURLE_OK else { throw error(for: code, url: url, timeout: timeout) }
+        var status = 0
+        ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        collector.forEachField(fields)
+        return (status, collector.takeBody())
+    }
+
+    /// What every request sets: its URL, timeout and header lines, and GET until told otherwise
+    /// (a custom method or HEAD's NOBODY from an earlier request would otherwise stay).
+    private func begin(url: String, timeout: Duration?, headers: HTTPHeaders, chunked: Bool) {
+        errorBuffer[0] = 0
+        collector.begin()
+        url.withCString { _ = ccurl_setopt_pointer(handle, CURLOPT_URL, $0) }
+        ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, timeout?.milliseconds ?? 0)
+        ccurl_setopt_long(handle, CURLOPT_HTTPGET, 1)
+        ccurl_setopt_pointer(handle, CURLOPT_CUSTOMREQUEST, nil)
+        setHeaders(headers, chunked: chunked)
+    }
+
+    /// Sends a request whose whole body is at hand; `method` upper-case.
+    private func send(method: String, body: [UInt8]) -> CURLcode {
+        body.withUnsafeBytes { body in
             switch method {
             case "GET" where body.isEmpty:
-                break  // HTTPGET is set for every request, above
+                break  // HTTPGET is set for every request, in begin
             case "HEAD":
                 ccurl_setopt_long(handle, CURLOPT_NOBODY, 1)
             default:
@@ -238,8 +280,6 @@ private final class CurlEasy: @unchecked Sendable {
             }
             return curl_easy_perform(handle)
         }
-        guard code == CURLE_OK else { throw error(for: code, request: request) }
-        return response()
     }
 
     /// Points curl at the header lines for `headers`, made again only when none of the last few
@@ -283,21 +323,12 @@ private final class CurlEasy: @unchecked Sendable {
         oneOffHeaderList = nil
     }
 
-    /// The collected response, handed over: the collector keeps no reference to its buffers.
-    private func response() -> HTTPResponse {
-        var status = 0
-        ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        let (headers, body) = collector.handOver()
-        return HTTPResponse(status: status, headers: headers, body: body)
-    }
-
-    private func error(for code: CURLcode, request: HTTPRequest) -> HTTPClientError {
+    private func error(for code: CURLcode, url: String, timeout: Duration?) -> HTTPClientError {
         let detail = String(cString: errorBuffer)
         let reason = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
-        let url = request.url
         switch code {
         case CURLE_OPERATION_TIMEDOUT:
-            return .timedOut(url: url, after: request.timeout ?? .zero)
+            return .timedOut(url: url, after: timeout ?? .zero)
         case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
             return .connectionFailed(url: url, reason: reason)
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE,
@@ -314,20 +345,36 @@ private final class CurlEasy: @unchecked Sendable {
 
 /// Receives what curl's callbacks deliver during one `curl_easy_perform`.
 private final class ResponseCollector {
-    /// The header lines as received, parsed into fields only when handed over: a callback per
-    /// line that only appends costs less than one that parses.
-    var headerLines: [UInt8] = []
+    /// The header lines as received, parsed into fields only when read: a callback per line
+    /// that only appends costs less than one that parses. The buffer is kept from response to
+    /// response; a response handed over as an ``HTTPResponse`` takes a copy at its size.
+    private var headerLines: [UInt8] = []
     var body: [UInt8] = []
 
+    init() { headerLines.reserveCapacity(1024) }
+
     func begin() {
-        headerLines = []
-        headerLines.reserveCapacity(1024)
+        headerLines.removeAll(keepingCapacity: true)
         body = []
     }
 
     func handOver() -> (HTTPHeaders, [UInt8]) {
-        defer { (headerLines, body) = ([], []) }
-        return (HTTPHeaders(received: ReceivedFields(lines: headerLines)), body)
+        let lines = headerLines.withUnsafeBufferPointer { Array($0) }
+        return (HTTPHeaders(received: ReceivedFields(lines: lines)), takeBody())
+    }
+
+    func takeBody() -> [UInt8] {
+        defer { body = [] }
+        return body
+    }
+
+    /// Each field's name and value, as bytes valid only during the call.
+    func forEachField(_ field: (_ name: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) -> Void) {
+        headerLines.withUnsafeBufferPointer { lines in
+            ReceivedFields.forEachField(in: lines) { name, value in
+                field(UnsafeBufferPointer(rebasing: lines[name]), UnsafeBufferPointer(rebasing: lines[value]))
+            }
+        }
     }
 
     func headerLine(_ line: UnsafeBufferPointer<UInt8>) {

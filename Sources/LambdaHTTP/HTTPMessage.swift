@@ -124,36 +124,46 @@ package struct ReceivedFields: Sendable {
         var spans: [(nameStart: Int32, nameEnd: Int32, valueStart: Int32, valueEnd: Int32)] = []
         lines.withUnsafeBufferPointer { bytes in
             spans.reserveCapacity(bytes.count / 24)
-            var lineStart = 0
-            while lineStart < bytes.count {
-                var lineEnd = lineStart
-                while lineEnd < bytes.count, bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
-                let next = lineEnd + 1
-                // Trimmed as bytes: Swift would read "\r\n" as one Character.
-                while lineEnd > lineStart,
-                    bytes[lineEnd - 1] == UInt8(ascii: "\r") || bytes[lineEnd - 1] == UInt8(ascii: " ")
-                {
-                    lineEnd -= 1
-                }
-                var colon = lineStart
-                while colon < lineEnd, bytes[colon] != UInt8(ascii: ":") { colon += 1 }
-                if colon < lineEnd {
-                    var valueStart = colon + 1
-                    while valueStart < lineEnd,
-                        bytes[valueStart] == UInt8(ascii: " ") || bytes[valueStart] == UInt8(ascii: "\t")
-                    {
-                        valueStart += 1
-                    }
-                    spans.append(
-                        (
-                            Int32(truncatingIfNeeded: lineStart), Int32(truncatingIfNeeded: colon),
-                            Int32(truncatingIfNeeded: valueStart), Int32(truncatingIfNeeded: lineEnd)
-                        ))
-                }
-                lineStart = next
+            Self.forEachField(in: bytes) { name, value in
+                spans.append(
+                    (
+                        Int32(truncatingIfNeeded: name.lowerBound), Int32(truncatingIfNeeded: name.upperBound),
+                        Int32(truncatingIfNeeded: value.lowerBound), Int32(truncatingIfNeeded: value.upperBound)
+                    ))
             }
         }
         self.spans = spans
+    }
+
+    /// Calls `field` with where each field's name and value lie in `lines` (values trimmed of
+    /// the spaces around them), in order; a line without a colon is no field and is skipped.
+    package static func forEachField(
+        in lines: UnsafeBufferPointer<UInt8>, _ field: (_ name: Range<Int>, _ value: Range<Int>) -> Void
+    ) {
+        var lineStart = 0
+        while lineStart < lines.count {
+            var lineEnd = lineStart
+            while lineEnd < lines.count, lines[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+            let next = lineEnd + 1
+            // Trimmed as bytes: Swift would read "\r\n" as one Character.
+            while lineEnd > lineStart,
+                lines[lineEnd - 1] == UInt8(ascii: "\r") || lines[lineEnd - 1] == UInt8(ascii: " ")
+            {
+                lineEnd -= 1
+            }
+            var colon = lineStart
+            while colon < lineEnd, lines[colon] != UInt8(ascii: ":") { colon += 1 }
+            if colon < lineEnd {
+                var valueStart = colon + 1
+                while valueStart < lineEnd,
+                    lines[valueStart] == UInt8(ascii: " ") || lines[valueStart] == UInt8(ascii: "\t")
+                {
+                    valueStart += 1
+                }
+                field(lineStart..<colon, valueStart..<lineEnd)
+            }
+            lineStart = next
+        }
     }
 
     package var indices: Range<Int> { spans.indices }
@@ -204,7 +214,7 @@ extension String {
 }
 
 /// Whether two field names are the same but for the case of their ASCII letters.
-private func caseInsensitiveEquals(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
+package func caseInsensitiveEquals(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
     guard x.count == y.count else { return false }
     for index in x.indices where x[index] != y[index] {
         let folded = x[index] | 0x20

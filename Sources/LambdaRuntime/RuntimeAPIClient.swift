@@ -26,28 +26,29 @@ public struct RuntimeAPIClient: RuntimeAPI {
 
     /// Blocks until Lambda has an event. No timeout: Lambda freezes the process while it waits.
     public func next() throws(RuntimeAPIError) -> Invocation {
-        let path = "/invocation/next"
-        let response = try send(HTTPRequest(method: "GET", url: nextURL, headers: Self.noHeaders))
-        guard response.status == 200 else {
-            throw .unexpectedStatus(
-                path: path, status: response.status, body: String(decoding: response.body, as: UTF8.self))
+        var fields = InvocationFields()
+        let (status, body) = try exchange(method: "GET", url: nextURL, headers: Self.noHeaders) { name, value in
+            fields.read(name, value)
         }
-        let headers = response.headers
-        guard let requestID = headers["Lambda-Runtime-Aws-Request-Id"], !requestID.isEmpty else {
+        guard status == 200 else {
+            throw .unexpectedStatus(
+                path: "/invocation/next", status: status, body: String(decoding: body, as: UTF8.self))
+        }
+        guard let requestID = fields.requestID, !requestID.isEmpty else {
             throw .missingHeader("Lambda-Runtime-Aws-Request-Id")
         }
-        guard let deadline = headers["Lambda-Runtime-Deadline-Ms"].flatMap({ Int64($0) }) else {
+        guard let deadline = fields.deadline.flatMap({ Int64($0) }) else {
             throw .missingHeader("Lambda-Runtime-Deadline-Ms")
         }
         return Invocation(
             requestID: requestID,
             deadlineMilliseconds: deadline,
-            invokedFunctionARN: headers["Lambda-Runtime-Invoked-Function-Arn"] ?? "",
-            traceID: headers["Lambda-Runtime-Trace-Id"],
-            clientContext: headers["Lambda-Runtime-Client-Context"],
-            cognitoIdentity: headers["Lambda-Runtime-Cognito-Identity"],
-            tenantID: headers["Lambda-Runtime-Aws-Tenant-Id"],
-            event: response.body)
+            invokedFunctionARN: fields.invokedFunctionARN ?? "",
+            traceID: fields.traceID,
+            clientContext: fields.clientContext,
+            cognitoIdentity: fields.cognitoIdentity,
+            tenantID: fields.tenantID,
+            event: body)
     }
 
     public func respond(requestID: String, body: [UInt8]) throws(RuntimeAPIError) {
@@ -84,28 +85,30 @@ public struct RuntimeAPIClient: RuntimeAPI {
 
     public func registerExtension(name: String) throws(RuntimeAPIError) -> String {
         let path = "/register"
-        let response = try send(
-            HTTPRequest(
-                method: "POST", url: extensionsURL + path,
-                headers: ["Lambda-Extension-Name": name, "Content-Type": "application/json"],
-                body: Array(#"{"events":[]}"#.utf8), timeout: .seconds(10)))
-        guard response.status == 200 else {
-            throw .unexpectedStatus(
-                path: path, status: response.status, body: String(decoding: response.body, as: UTF8.self))
+        var identifier: String?
+        let (status, body) = try exchange(
+            method: "POST", url: extensionsURL + path,
+            headers: ["Lambda-Extension-Name": name, "Content-Type": "application/json"],
+            body: Array(#"{"events":[]}"#.utf8), timeout: .seconds(10)
+        ) { name, value in
+            if identifier == nil, Self.extensionIdentifier.withUnsafeBufferPointer({ caseInsensitiveEquals(name, $0) })
+            {
+                identifier = String(decoding: value, as: UTF8.self)
+            }
         }
-        guard let identifier = response.headers["Lambda-Extension-Identifier"] else {
-            throw .missingHeader("Lambda-Extension-Identifier")
+        guard status == 200 else {
+            throw .unexpectedStatus(path: path, status: status, body: String(decoding: body, as: UTF8.self))
         }
+        guard let identifier else { throw .missingHeader("Lambda-Extension-Identifier") }
         return identifier
     }
 
     public func nextExtensionEvent(identifier: String) throws(RuntimeAPIError) {
         let path = "/event/next"
-        let response = try send(
-            HTTPRequest(method: "GET", url: extensionsURL + path, headers: ["Lambda-Extension-Identifier": identifier]))
-        guard response.status == 200 else {
-            throw .unexpectedStatus(
-                path: path, status: response.status, body: String(decoding: response.body, as: UTF8.self))
+        let (status, body) = try exchange(
+            method: "GET", url: extensionsURL + path, headers: ["Lambda-Extension-Identifier": identifier])
+        guard status == 200 else {
+            throw .unexpectedStatus(path: path, status: status, body: String(decoding: body, as: UTF8.self))
         }
     }
 
@@ -114,25 +117,69 @@ public struct RuntimeAPIClient: RuntimeAPI {
     private func post(_ url: String, body: [UInt8], errorType: String?) throws(RuntimeAPIError) {
         var headers = Self.jsonHeaders
         if let errorType { headers.add("Lambda-Runtime-Function-Error-Type", errorType) }
-        let response = try send(
-            HTTPRequest(method: "POST", url: url, headers: headers, body: body, timeout: .seconds(30)))
-        guard (200..<300).contains(response.status) else {
+        let (status, answer) = try exchange(
+            method: "POST", url: url, headers: headers, body: body, timeout: .seconds(30))
+        guard (200..<300).contains(status) else {
             throw .unexpectedStatus(
-                path: String(url.dropFirst(baseURL.count)), status: response.status,
-                body: String(decoding: response.body, as: UTF8.self))
+                path: String(url.dropFirst(baseURL.count)), status: status,
+                body: String(decoding: answer, as: UTF8.self))
         }
     }
 
-    private func send(_ request: HTTPRequest) throws(RuntimeAPIError) -> HTTPResponse {
+    /// The HTTP client's lean exchange: no request or response values are made for the Runtime
+    /// API's calls, and the fields wanted are read in one pass over the received bytes.
+    private func exchange(
+        method: String, url: String, headers: HTTPHeaders, body: [UInt8] = [], timeout: Duration? = nil,
+        fields: (_ name: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) -> Void = { _, _ in }
+    ) throws(RuntimeAPIError) -> (status: Int, body: [UInt8]) {
         do {
-            return try http.execute(request)
+            return try http.exchange(
+                method: method, url: url, headers: headers, body: body, timeout: timeout, fields: fields)
         } catch {
             throw .unreachable(error)
         }
     }
 
+    private static let extensionIdentifier = Array("Lambda-Extension-Identifier".utf8)
+
     static func encode(_ error: InvocationError) -> [UInt8] {
         (try? JSON.encode(error, options: .init(sortedKeys: true)))
             ?? Array(#"{"errorType":"Runtime.MarshalError","errorMessage":"cannot encode the error"}"#.utf8)
+    }
+}
+
+/// The fields of a `/next` response the runtime reads, taken in one pass over the response's
+/// fields: seven lookups by name scanned them seven times, and made an `HTTPHeaders` to do it.
+private struct InvocationFields {
+    var requestID: String?
+    var deadline: String?
+    var invokedFunctionARN: String?
+    var traceID: String?
+    var clientContext: String?
+    var cognitoIdentity: String?
+    var tenantID: String?
+
+    private static let names: [[UInt8]] = [
+        "Lambda-Runtime-Aws-Request-Id", "Lambda-Runtime-Deadline-Ms", "Lambda-Runtime-Invoked-Function-Arn",
+        "Lambda-Runtime-Trace-Id", "Lambda-Runtime-Client-Context", "Lambda-Runtime-Cognito-Identity",
+        "Lambda-Runtime-Aws-Tenant-Id",
+    ].map { Array($0.utf8) }
+
+    mutating func read(_ name: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) {
+        for (index, wanted) in Self.names.enumerated() where wanted.count == name.count {
+            guard wanted.withUnsafeBufferPointer({ caseInsensitiveEquals(name, $0) }) else { continue }
+            // The first of a repeated field, as a lookup by name would find.
+            func first(_ kept: String?) -> String? { kept ?? String(decoding: value, as: UTF8.self) }
+            switch index {
+            case 0: requestID = first(requestID)
+            case 1: deadline = first(deadline)
+            case 2: invokedFunctionARN = first(invokedFunctionARN)
+            case 3: traceID = first(traceID)
+            case 4: clientContext = first(clientContext)
+            case 5: cognitoIdentity = first(cognitoIdentity)
+            default: tenantID = first(tenantID)
+            }
+            return
+        }
     }
 }
