@@ -100,7 +100,12 @@ public struct RuntimeLoop: Sendable {
         let invocation: Invocation
         do {
             let api = self.api
-            invocation = try await calls.run { () throws(RuntimeAPIError) in try api.next() }
+            invocation =
+                if calls.isInline {
+                    try api.next()
+                } else {
+                    try await calls.run { () throws(RuntimeAPIError) in try api.next() }
+                }
         } catch {
             throw .runtimeAPIFailed(error.description)
         }

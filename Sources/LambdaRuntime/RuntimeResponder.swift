@@ -25,6 +25,10 @@ public struct BlockingCalls: Sendable {
         DispatchQueue(label: "lambda-runtime-long-call").async(execute: body)
     }
 
+    /// Whether calls run on the calling thread. Callers then call directly rather than through
+    /// ``run(_:)``: its escaping closure is a heap allocation per call, two per invocation.
+    var isInline: Bool { queue == nil }
+
     func run<T: Sendable>(_ body: @escaping @Sendable () throws(RuntimeAPIError) -> T) async throws(RuntimeAPIError)
         -> T
     {
@@ -58,13 +62,11 @@ final class RuntimeResponder: InvocationResponder {
     var failure: RuntimeAPIError? { failureState.withLock { $0 } }
 
     func respond(_ body: [UInt8]) async throws {
-        let (api, requestID) = (self.api, self.requestID)
-        try await deliver { () throws(RuntimeAPIError) in try api.respond(requestID: requestID, body: body) }
+        try await deliver(.response(body))
     }
 
     func reportError(_ error: InvocationError) async throws {
-        let (api, requestID) = (self.api, self.requestID)
-        try await deliver { () throws(RuntimeAPIError) in try api.reportError(requestID: requestID, error) }
+        try await deliver(.error(error))
     }
 
     func startStream(contentType: String) async throws -> any ResponseStream {
@@ -84,11 +86,28 @@ final class RuntimeResponder: InvocationResponder {
         return Stream(responder: self, body: body, sending: sending)
     }
 
-    private func deliver(_ call: @escaping @Sendable () throws(RuntimeAPIError) -> Void) async throws {
+    /// What a buffered invocation reports.
+    private enum Report: Sendable {
+        case response([UInt8])
+        case error(InvocationError)
+    }
+
+    private func deliver(_ report: Report) async throws {
         do {
-            try await calls.run(call)
+            if calls.isInline {
+                try send(report)
+            } else {
+                try await calls.run { [self] () throws(RuntimeAPIError) in try send(report) }
+            }
         } catch {
             try settle(error)
+        }
+    }
+
+    private func send(_ report: Report) throws(RuntimeAPIError) {
+        switch report {
+        case .response(let body): try api.respond(requestID: requestID, body: body)
+        case .error(let error): try api.reportError(requestID: requestID, error)
         }
     }
 
