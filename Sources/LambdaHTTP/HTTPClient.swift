@@ -139,9 +139,11 @@ private final class CurlEasy: @unchecked Sendable {
     /// first. A list costs a formatted line and two allocations per header; the Runtime API's
     /// calls alternate between two sets (`/next`'s none, a response's `Content-Type`), so keeping
     /// only the last list remade one on every call (four allocations a line, each way).
-    private var headerLists: [(source: HTTPHeaders, list: UnsafeMutablePointer<curl_slist>)] = []
+    /// Unchecked exclusivity, as the handle's other state: one caller at a time uses a handle.
+    @exclusivity(unchecked) private var headerLists: [(source: HTTPHeaders, list: UnsafeMutablePointer<curl_slist>)] =
+        []
     /// A chunked upload's list, never reused: it carries `Transfer-Encoding` for that request only.
-    private var oneOffHeaderList: UnsafeMutablePointer<curl_slist>?
+    @exclusivity(unchecked) private var oneOffHeaderList: UnsafeMutablePointer<curl_slist>?
     /// Enough for the Runtime API's sets and an AWS client's, whose signed headers change on
     /// every request and so never hit.
     private static let keptHeaderLists = 4
@@ -348,8 +350,11 @@ private final class ResponseCollector {
     /// The header lines as received, parsed into fields only when read: a callback per line
     /// that only appends costs less than one that parses. The buffer is kept from response to
     /// response; a response handed over as an ``HTTPResponse`` takes a copy at its size.
-    private var headerLines: [UInt8] = []
-    var body: [UInt8] = []
+    ///
+    /// Unchecked exclusivity: one transfer at a time uses a collector (its handle's), and the
+    /// dynamic checks on every callback's access were a tenth of the client's own samples.
+    @exclusivity(unchecked) private var headerLines: [UInt8] = []
+    @exclusivity(unchecked) var body: [UInt8] = []
 
     init() { headerLines.reserveCapacity(1024) }
 

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Header fields in the order they were given or received.
 ///
 /// HTTP field names are case-insensitive; lookups here are too. Duplicates are kept,
@@ -140,10 +148,16 @@ package struct ReceivedFields: Sendable {
     package static func forEachField(
         in lines: UnsafeBufferPointer<UInt8>, _ field: (_ name: Range<Int>, _ value: Range<Int>) -> Void
     ) {
+        guard let base = lines.baseAddress else { return }
+        // Line ends and colons found with memchr: a byte-by-byte loop over every response's
+        // fields was the largest of the HTTP client's own samples per Runtime API call.
+        func find(_ byte: UInt8, from start: Int, to end: Int) -> Int? {
+            guard start < end, let found = memchr(base + start, Int32(byte), end - start) else { return nil }
+            return UnsafeRawPointer(found) - UnsafeRawPointer(base)
+        }
         var lineStart = 0
         while lineStart < lines.count {
-            var lineEnd = lineStart
-            while lineEnd < lines.count, lines[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+            var lineEnd = find(UInt8(ascii: "\n"), from: lineStart, to: lines.count) ?? lines.count
             let next = lineEnd + 1
             // Trimmed as bytes: Swift would read "\r\n" as one Character.
             while lineEnd > lineStart,
@@ -151,9 +165,7 @@ package struct ReceivedFields: Sendable {
             {
                 lineEnd -= 1
             }
-            var colon = lineStart
-            while colon < lineEnd, lines[colon] != UInt8(ascii: ":") { colon += 1 }
-            if colon < lineEnd {
+            if let colon = find(UInt8(ascii: ":"), from: lineStart, to: lineEnd) {
                 var valueStart = colon + 1
                 while valueStart < lineEnd,
                     lines[valueStart] == UInt8(ascii: " ") || lines[valueStart] == UInt8(ascii: "\t")

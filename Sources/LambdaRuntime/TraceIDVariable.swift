@@ -11,12 +11,12 @@
 /// to `putenv`, which keeps the pointer itself, and rewritten in place; it is replaced (and the
 /// old one kept) only when a trace header is longer than any before.
 ///
-/// `@unchecked Sendable`: only the one poller that exports trace ids uses it, one invocation
-/// at a time (with several pollers, none exports).
+/// `@unchecked Sendable`, and unchecked exclusivity: only the one poller that exports trace ids
+/// uses it, one invocation at a time (with several pollers, none exports).
 final class TraceIDVariable: @unchecked Sendable {
     private static let prefix = Array("_X_AMZN_TRACE_ID=".utf8)
-    private var buffer: UnsafeMutablePointer<CChar>?
-    private var capacity = 0
+    @exclusivity(unchecked) private var buffer: UnsafeMutablePointer<CChar>?
+    @exclusivity(unchecked) private var capacity = 0
 
     /// Exports `traceID`, or removes the variable when there is none.
     func set(_ traceID: String?) {
