@@ -59,36 +59,33 @@ public struct LambdaContext: Sendable {
         var clientContext: String?
         var cognitoIdentity: String?
         var tenantID: String?
-        var function: FunctionConfiguration
-        var log: Log
-    }
-
-    /// The logger, or the handler to make it from when a handler first asks: most invocations
-    /// log nothing, and a `Logger` costs three allocations (its storage, the handler's existential
-    /// box, the factory's closure) that the runtime made for every invocation.
-    private enum Log: Sendable {
-        case logger(Logger)
-        case handler(LambdaLogHandler)
+        /// The function's configuration and the log handler, shared by every context a runtime
+        /// makes; the two fields below replace them for a context that was given or set its own.
+        let defaults: InvocationDefaults
+        var function: FunctionConfiguration?
+        var logger: Logger?
     }
 
     private final class Box: Sendable {
         let fields: Fields
-        /// The logger made from `fields.log`'s handler, once asked for.
+        /// The logger made from the defaults' log handler, once asked for: most invocations log
+        /// nothing, and a `Logger` costs allocations (its storage, the handler's existential box)
+        /// that the runtime made for every invocation.
         private let madeLogger = Mutex<Logger?>(nil)
 
         init(_ fields: Fields) { self.fields = fields }
 
         var logger: Logger {
-            switch fields.log {
-            case .logger(let logger):
+            if let logger = fields.logger { return logger }
+            return madeLogger.withLock { made in
+                if let made { return made }
+                var handler = fields.defaults.logHandler
+                handler.requestID = fields.requestID
+                handler.traceID = fields.traceID
+                handler.tenantID = fields.tenantID
+                let logger = Logger(label: "lambda") { _ in handler }
+                made = logger
                 return logger
-            case .handler(let handler):
-                return madeLogger.withLock { made in
-                    if let made { return made }
-                    let logger = Logger(label: "lambda") { _ in handler }
-                    made = logger
-                    return logger
-                }
             }
         }
     }
@@ -141,13 +138,14 @@ public struct LambdaContext: Sendable {
         set { self[field: \.tenantID] = newValue }
     }
     public var function: FunctionConfiguration {
-        get { self[field: \.function] }
+        get { box.fields.function ?? box.fields.defaults.function }
         set { self[field: \.function] = newValue }
     }
-    /// Carries the request id and trace id on every line.
+    /// Carries the request id and trace id on every line (those of the context when the logger
+    /// was first asked for).
     public var logger: Logger {
         get { box.logger }
-        set { self[field: \.log] = .logger(newValue) }
+        set { self[field: \.logger] = newValue }
     }
 
     public init(
@@ -165,18 +163,20 @@ public struct LambdaContext: Sendable {
             Fields(
                 requestID: requestID, deadlineMilliseconds: deadlineMilliseconds,
                 invokedFunctionARN: invokedFunctionARN, traceID: traceID, clientContext: clientContext,
-                cognitoIdentity: cognitoIdentity, tenantID: tenantID, function: function, log: .logger(logger)))
+                cognitoIdentity: cognitoIdentity, tenantID: tenantID,
+                defaults: InvocationDefaults(function: function, logHandler: LambdaLogHandler()), function: nil,
+                logger: logger))
     }
 
-    /// The runtime's context for an invocation: its logger is made from `logHandler` only if the
-    /// handler asks for one.
-    init(_ invocation: Invocation, function: FunctionConfiguration, logHandler: LambdaLogHandler) {
+    /// The runtime's context for an invocation: one reference to what every invocation shares,
+    /// and a logger made only if the handler asks for one.
+    init(_ invocation: Invocation, defaults: InvocationDefaults) {
         box = Box(
             Fields(
                 requestID: invocation.requestID, deadlineMilliseconds: invocation.deadlineMilliseconds,
                 invokedFunctionARN: invocation.invokedFunctionARN, traceID: invocation.traceID,
                 clientContext: invocation.clientContext, cognitoIdentity: invocation.cognitoIdentity,
-                tenantID: invocation.tenantID, function: function, log: .handler(logHandler)))
+                tenantID: invocation.tenantID, defaults: defaults, function: nil, logger: nil))
     }
 
     /// Time left before Lambda stops this invocation; negative once past the deadline.
@@ -188,6 +188,19 @@ public struct LambdaContext: Sendable {
     /// take one (retries must never run past it).
     public var deadline: ContinuousClock.Instant {
         ContinuousClock.now.advanced(by: remainingTime)
+    }
+}
+
+/// What every invocation of a runtime shares, made once: the function's configuration, and the
+/// log handler each invocation's logger starts from. A context holds a reference to it rather
+/// than copies (a dozen strings retained and released per invocation).
+final class InvocationDefaults: Sendable {
+    let function: FunctionConfiguration
+    let logHandler: LambdaLogHandler
+
+    init(function: FunctionConfiguration, logHandler: LambdaLogHandler) {
+        self.function = function
+        self.logHandler = logHandler
     }
 }
 

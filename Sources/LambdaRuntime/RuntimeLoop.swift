@@ -39,6 +39,7 @@ public struct RuntimeLoop: Sendable {
     /// What the init phase registered to run when Lambda stops the environment.
     public let shutdownHooks: ShutdownHooks
     private let traceIDVariable = TraceIDVariable()
+    private let invocationDefaults: InvocationDefaults
 
     public init(
         api: any RuntimeAPI, environment: [String: String], logHandler: LambdaLogHandler, exportsTraceID: Bool = true,
@@ -51,6 +52,7 @@ public struct RuntimeLoop: Sendable {
         self.exportsTraceID = exportsTraceID
         self.calls = calls
         self.shutdownHooks = shutdownHooks
+        self.invocationDefaults = InvocationDefaults(function: function, logHandler: logHandler)
     }
 
     var logger: Logger {
@@ -119,10 +121,6 @@ public struct RuntimeLoop: Sendable {
     }
 
     func makeContext(for invocation: Invocation) -> LambdaContext {
-        var invocationLog = logHandler
-        invocationLog.requestID = invocation.requestID
-        invocationLog.traceID = invocation.traceID
-        invocationLog.tenantID = invocation.tenantID
-        return LambdaContext(invocation, function: function, logHandler: invocationLog)
+        LambdaContext(invocation, defaults: invocationDefaults)
     }
 }

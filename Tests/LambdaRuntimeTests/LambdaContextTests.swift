@@ -26,18 +26,18 @@ import Testing
         #expect(original.invokedFunctionARN == copy.invokedFunctionARN)
     }
 
-    /// The runtime's context makes its logger from the invocation's log handler when a handler
-    /// first asks: every line carries the invocation's ids, metadata set through the context stays
-    /// on it, and a copy's change of logger leaves the original's alone.
+    /// The runtime's context makes its logger from the runtime's log handler when a handler first
+    /// asks: every line carries the invocation's ids, metadata set through the context stays on
+    /// it, and a copy's change of logger leaves the original's alone.
     @Test func theRuntimesContextMakesItsLoggerOnDemand() {
         let lines = CapturedLines()
         let invocation = Invocation(
             requestID: "r-1", deadlineMilliseconds: 1_000, invokedFunctionARN: "arn:aws:lambda:us-east-1:1:function:f",
             traceID: "Root=1-a", event: [])
-        var handler = LambdaLogHandler(functionName: "f", sink: lines.sink)
-        handler.requestID = invocation.requestID
-        handler.traceID = invocation.traceID
-        var context = LambdaContext(invocation, function: FunctionConfiguration(name: "f"), logHandler: handler)
+        let defaults = InvocationDefaults(
+            function: FunctionConfiguration(name: "f"),
+            logHandler: LambdaLogHandler(format: .json, functionName: "f", sink: lines.sink))
+        var context = LambdaContext(invocation, defaults: defaults)
         let beforeAnyLogger = context
         context.logger[metadataKey: "order"] = "o-1"
         context.logger.info("first")
@@ -47,7 +47,8 @@ import Testing
         context.logger.info("second")
         beforeAnyLogger.logger.info("third")
         #expect(lines.lines.count == 3)
-        #expect(lines.lines.allSatisfy { $0.contains("r-1") })
+        #expect(lines.lines.allSatisfy { $0.contains(#""requestId":"r-1""#) && $0.contains("Root=1-a") })
+        #expect(context.function.name == "f" && copy.function.name == "f")
         #expect(lines.lines[0].contains("first") && lines.lines[0].contains("o-1"))
         #expect(lines.lines[1].contains("second") && lines.lines[1].contains("o-1"))
         #expect(lines.lines[2].contains("third") && !lines.lines[2].contains("o-1"))
