@@ -306,10 +306,12 @@ private final class CurlEasy: @unchecked Sendable {
         if chunked {
             list = curl_slist_append(list, "Transfer-Encoding: chunked")
         }
-        guard let list else { return }  // only when curl is out of memory; it then sends none
         // The handle lets go of a list before the list is freed.
         ccurl_setopt_pointer(handle, CURLOPT_HTTPHEADER, list)
         releaseOneOffHeaderList()
+        // No list only when curl is out of memory: the request then goes without headers, and
+        // nothing is kept.
+        guard let list else { return }
         if chunked {
             oneOffHeaderList = list
             return
