@@ -60,9 +60,9 @@ public struct LambdaContext: Sendable {
         var cognitoIdentity: String?
         var tenantID: String?
         /// The function's configuration and the log handler, shared by every context a runtime
-        /// makes; the two fields below replace them for a context that was given or set its own.
-        let defaults: InvocationDefaults
-        var function: FunctionConfiguration?
+        /// makes; a context given its own function gets defaults of its own.
+        var defaults: InvocationDefaults
+        /// A logger given to the context, instead of one made from the defaults' log handler.
         var logger: Logger?
     }
 
@@ -138,8 +138,10 @@ public struct LambdaContext: Sendable {
         set { self[field: \.tenantID] = newValue }
     }
     public var function: FunctionConfiguration {
-        get { box.fields.function ?? box.fields.defaults.function }
-        set { self[field: \.function] = newValue }
+        get { box.fields.defaults.function }
+        set {
+            self[field: \.defaults] = InvocationDefaults(function: newValue, logHandler: box.fields.defaults.logHandler)
+        }
     }
     /// Carries the request id and trace id on every line (those of the context when the logger
     /// was first asked for).
@@ -159,24 +161,25 @@ public struct LambdaContext: Sendable {
         function: FunctionConfiguration,
         logger: Logger
     ) {
-        box = Box(
-            Fields(
+        self.init(
+            Invocation(
                 requestID: requestID, deadlineMilliseconds: deadlineMilliseconds,
-                invokedFunctionARN: invokedFunctionARN, traceID: traceID, clientContext: clientContext,
-                cognitoIdentity: cognitoIdentity, tenantID: tenantID,
-                defaults: InvocationDefaults(function: function, logHandler: LambdaLogHandler()), function: nil,
-                logger: logger))
+                invokedFunctionARN: invokedFunctionARN,
+                traceID: traceID, clientContext: clientContext, cognitoIdentity: cognitoIdentity, tenantID: tenantID,
+                event: []),
+            // The defaults' log handler goes unused: the context has the logger it was given.
+            defaults: InvocationDefaults(function: function, logHandler: LambdaLogHandler()), logger: logger)
     }
 
     /// The runtime's context for an invocation: one reference to what every invocation shares,
-    /// and a logger made only if the handler asks for one.
-    init(_ invocation: Invocation, defaults: InvocationDefaults) {
+    /// and, unless `logger` is given, a logger made only if the handler asks for one.
+    init(_ invocation: Invocation, defaults: InvocationDefaults, logger: Logger? = nil) {
         box = Box(
             Fields(
                 requestID: invocation.requestID, deadlineMilliseconds: invocation.deadlineMilliseconds,
                 invokedFunctionARN: invocation.invokedFunctionARN, traceID: invocation.traceID,
                 clientContext: invocation.clientContext, cognitoIdentity: invocation.cognitoIdentity,
-                tenantID: invocation.tenantID, defaults: defaults, function: nil, logger: nil))
+                tenantID: invocation.tenantID, defaults: defaults, logger: logger))
     }
 
     /// Time left before Lambda stops this invocation; negative once past the deadline.

@@ -29,9 +29,9 @@ public enum RuntimeStop: Error, Equatable, CustomStringConvertible {
 /// The Runtime API loop: init once, then get an event, handle it, report, until the API fails.
 public struct RuntimeLoop: Sendable {
     public let api: any RuntimeAPI
-    public let function: FunctionConfiguration
+    public var function: FunctionConfiguration { invocationDefaults.function }
     public let environment: [String: String]
-    public let logHandler: LambdaLogHandler
+    public var logHandler: LambdaLogHandler { invocationDefaults.logHandler }
     /// Whether to export each invocation's trace id as `_X_AMZN_TRACE_ID`, as Lambda's runtimes
     /// do for SDKs that read it. Only right when one invocation runs at a time in the process.
     public var exportsTraceID: Bool
@@ -39,6 +39,7 @@ public struct RuntimeLoop: Sendable {
     /// What the init phase registered to run when Lambda stops the environment.
     public let shutdownHooks: ShutdownHooks
     private let traceIDVariable = TraceIDVariable()
+    /// The function's configuration and the log handler, made once and shared by every context.
     private let invocationDefaults: InvocationDefaults
 
     public init(
@@ -46,13 +47,12 @@ public struct RuntimeLoop: Sendable {
         calls: BlockingCalls = .inline, shutdownHooks: ShutdownHooks = ShutdownHooks()
     ) {
         self.api = api
-        self.function = FunctionConfiguration(environment: environment)
         self.environment = environment
-        self.logHandler = logHandler
         self.exportsTraceID = exportsTraceID
         self.calls = calls
         self.shutdownHooks = shutdownHooks
-        self.invocationDefaults = InvocationDefaults(function: function, logHandler: logHandler)
+        self.invocationDefaults = InvocationDefaults(
+            function: FunctionConfiguration(environment: environment), logHandler: logHandler)
     }
 
     var logger: Logger {
@@ -112,15 +112,11 @@ public struct RuntimeLoop: Sendable {
             throw .runtimeAPIFailed(error.description)
         }
         if exportsTraceID { traceIDVariable.set(invocation.traceID) }
-        let context = makeContext(for: invocation)
+        let context = LambdaContext(invocation, defaults: invocationDefaults)
         let responder = RuntimeResponder(api: api, requestID: invocation.requestID, context: context, calls: calls)
         await InvocationTrace.$traceHeader.withValue(invocation.traceID) {
             await InvocationPipeline.run(handler, event: invocation.event, context: context, responder: responder)
         }
         if let failure = responder.failure { throw .runtimeAPIFailed(failure.description) }
-    }
-
-    func makeContext(for invocation: Invocation) -> LambdaContext {
-        LambdaContext(invocation, defaults: invocationDefaults)
     }
 }
