@@ -262,7 +262,7 @@ let package = Package(
         .testTarget(name: "LoopbackHTTPTests", dependencies: ["TestSupport", "LoopbackHTTP", "LambdaHTTP"]),
         .testTarget(
             name: "LambdaRuntimeTests",
-            dependencies: ["LambdaRuntime", "LambdaTesting", "LambdaEvents", "LoopbackHTTP"]),
+            dependencies: ["LambdaRuntime", "LambdaHTTP", "LambdaTesting", "LambdaEvents", "LoopbackHTTP"]),
         .testTarget(
             name: "LambdaEventsTests",
             dependencies: [
