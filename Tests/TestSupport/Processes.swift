@@ -1,17 +1,21 @@
 import Foundation
+import LambdaHTTP
 import Synchronization
 
 /// Collects a child process's output as it arrives on reader threads.
+///
+/// Behind `Guarded`'s pthread mutex rather than `Mutex`: the reader thread and the test's thread
+/// meet only at this lock, and ThreadSanitizer does not see `Mutex`'s futex.
 public final class OutputCapture: Sendable {
-    private let bytes = Mutex<[UInt8]>([])
+    private let bytes = Guarded<[UInt8]>([])
 
     public init() {}
 
     public var sink: @Sendable ([UInt8]) -> Void {
-        { [self] chunk in self.bytes.withLock { $0 += chunk } }
+        { [self] chunk in self.bytes.update { $0 += chunk } }
     }
 
-    public var text: String { bytes.withLock { String(decoding: $0, as: UTF8.self) } }
+    public var text: String { bytes.update { String(decoding: $0, as: UTF8.self) } }
 
     public var lines: [String] { text.split(separator: "\n").map(String.init) }
 
@@ -87,13 +91,22 @@ public final class BackgroundProcess: Sendable {
         process.standardOutput = pipe
         process.standardError = pipe
         process.standardInput = FileHandle.nullDevice
-        let sink = output.sink
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty { handle.readabilityHandler = nil } else { sink(Array(data)) }
-        }
         try process.run()
         self.process = process
+        // A blocking read on a thread of its own, not a `readabilityHandler`: tearing down the
+        // read source that one installs races libdispatch's epoll bookkeeping on Linux, and the
+        // test process crashed in `_dispatch_event_loop_drain` (swift-corelibs-libdispatch#949).
+        // The thread ends at end of file, when the process and whatever inherited its output
+        // have exited.
+        let sink = output.sink
+        let reader = pipe.fileHandleForReading
+        Thread {
+            while true {
+                let data = reader.availableData
+                if data.isEmpty { break }
+                sink(Array(data))
+            }
+        }.start()
     }
 
     deinit { stop() }
