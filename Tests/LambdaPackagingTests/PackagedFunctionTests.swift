@@ -215,8 +215,17 @@ struct PackagedFunctionTests {
 struct PackagedTLSTests {
     static let amazonLinuxCABundle = "/etc/pki/tls/certs/ca-bundle.crt"
 
-    @Test func httpsVerifiesAgainstTheCABundleAtAmazonLinuxsPath() throws {
-        let server = try HTTPSServer()
+    /// What AWS's endpoints present: RSA or ECDSA certificates, TLS 1.3 or 1.2 (ECDHE, AES-GCM).
+    /// The bootstrap links an OpenSSL built without what TLS with AWS does not use, so each is
+    /// proven to have stayed.
+    @Test(arguments: [
+        (HTTPSServer.Key.rsa2048, HTTPSServer.TLSVersion.tls13), (.ecdsaP256, .tls13), (.rsa2048, .tls12),
+        (.ecdsaP256, .tls12),
+    ])
+    func httpsVerifiesAgainstTheCABundleAtAmazonLinuxsPath(key: HTTPSServer.Key, version: HTTPSServer.TLSVersion)
+        throws
+    {
+        let server = try HTTPSServer(key: key, version: version)
         defer { server.stop() }
         let root = try EmptyRoot(zip: PackagedZips.fixtureZip("faulty"))
         defer { #expect(throws: Never.self) { try root.remove() } }
@@ -253,18 +262,35 @@ struct PackagedTLSTests {
 /// An HTTPS server on loopback with a fresh self-signed certificate for 127.0.0.1
 /// (openssl and Python's ssl module, both already needed by the test tooling).
 final class HTTPSServer: Sendable {
+    enum Key: String, Sendable, CustomTestStringConvertible {
+        case rsa2048, ecdsaP256
+        var testDescription: String { rawValue }
+        var newkey: [String] {
+            switch self {
+            case .rsa2048: ["-newkey", "rsa:2048"]
+            case .ecdsaP256: ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"]
+            }
+        }
+    }
+
+    /// The highest version the server accepts.
+    enum TLSVersion: String, Sendable, CustomTestStringConvertible {
+        case tls12 = "TLSv1_2", tls13 = "TLSv1_3"
+        var testDescription: String { rawValue }
+    }
+
     let url: String
     let certificate: Data
     private let process: Process
     private let directory: String
 
-    init() throws {
+    init(key: Key = .rsa2048, version: TLSVersion = .tls13) throws {
         directory = try temporaryDirectory("https")
-        let generated = try run([
-            "/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-            "-keyout", "\(directory)/key.pem", "-out", "\(directory)/cert.pem",
-            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-        ])
+        let generated = try run(
+            ["/usr/bin/openssl", "req", "-x509"] + key.newkey + [
+                "-nodes", "-days", "1", "-keyout", "\(directory)/key.pem", "-out", "\(directory)/cert.pem",
+                "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+            ])
         guard generated.status == 0 else { throw HTTPSServerError(description: "openssl: \(generated.output)") }
         certificate = try Data(contentsOf: URL(fileURLWithPath: "\(directory)/cert.pem"))
 
@@ -277,13 +303,16 @@ final class HTTPSServer: Sendable {
             server = http.server.HTTPServer(("127.0.0.1", 0), Ok)
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             context.load_cert_chain(sys.argv[1], sys.argv[2])
+            context.maximum_version = getattr(ssl.TLSVersion, sys.argv[3])
             server.socket = context.wrap_socket(server.socket, server_side=True)
             print(server.server_address[1], flush=True)
             server.serve_forever()
             """
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, "\(directory)/cert.pem", "\(directory)/key.pem"]
+        process.arguments = [
+            "python3", "-c", script, "\(directory)/cert.pem", "\(directory)/key.pem", version.rawValue,
+        ]
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
