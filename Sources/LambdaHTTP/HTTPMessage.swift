@@ -237,6 +237,11 @@ package func caseInsensitiveEquals(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeB
     return true
 }
 
+/// A received field name against a known one kept as bytes.
+package func caseInsensitiveEquals(_ received: UnsafeBufferPointer<UInt8>, _ known: [UInt8]) -> Bool {
+    known.withUnsafeBufferPointer { caseInsensitiveEquals(received, $0) }
+}
+
 public struct HTTPRequest: Sendable {
     public var method: String
     public var url: String

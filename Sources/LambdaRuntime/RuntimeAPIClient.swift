@@ -91,8 +91,7 @@ public struct RuntimeAPIClient: RuntimeAPI {
             headers: ["Lambda-Extension-Name": name, "Content-Type": "application/json"],
             body: Array(#"{"events":[]}"#.utf8), timeout: .seconds(10)
         ) { name, value in
-            if identifier == nil, Self.extensionIdentifier.withUnsafeBufferPointer({ caseInsensitiveEquals(name, $0) })
-            {
+            if identifier == nil, caseInsensitiveEquals(name, Self.extensionIdentifier) {
                 identifier = String(decoding: value, as: UTF8.self)
             }
         }
@@ -177,8 +176,7 @@ private struct InvocationFields {
     ].map { Array($0.utf8) }
 
     mutating func read(_ name: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) {
-        for (index, wanted) in Self.names.enumerated() where wanted.count == name.count {
-            guard wanted.withUnsafeBufferPointer({ caseInsensitiveEquals(name, $0) }) else { continue }
+        for (index, wanted) in Self.names.enumerated() where caseInsensitiveEquals(name, wanted) {
             // The first of a repeated field, as a lookup by name would find.
             func first(_ kept: String?) -> String? { kept ?? String(decoding: value, as: UTF8.self) }
             switch index {
